@@ -1,0 +1,3 @@
+import { SINERGI } from '@sinergi/common';
+import { NestFactory } from '@nestjs/core';
+console.log(SINERGI, typeof NestFactory);
