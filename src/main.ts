@@ -1,3 +1,20 @@
-import { SINERGI } from '@sinergi/common';
-import { NestFactory } from '@nestjs/core';
-console.log(SINERGI, typeof NestFactory);
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@sinergi/common';
+import { createHttpApp } from './platform/http-app';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`sinergi: invalid configuration: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const app = await createHttpApp(config);
+  await app.listen({ port: config.port, host: config.host });
+}
+
+void main();

@@ -1,1 +1,5 @@
-export const SINERGI = 'sinergi';
+export * from './clock';
+export * from './config';
+export * from './domain-error';
+export * from './secret-box';
+export * from './problem';

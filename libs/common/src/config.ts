@@ -1,0 +1,116 @@
+import { parseSecretsKey } from './secret-box';
+
+/** Runtime configuration (DESIGN §3), validated once at boot. */
+export interface SinergiConfig {
+  mode: 'local' | 'production' | 'test';
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  port: number;
+  host: string;
+  bpjsApiUrl: string;
+  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  auditSigningKey?: string;
+  smtpUrl?: string;
+  queuePrefix: string;
+  secretsKey: Buffer;
+  rateLimitPerMinute: number;
+  logLevel: string;
+  publicBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOCAL_DEFAULTS: Env = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/sinergi',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  BPJS_API_URL: 'http://127.0.0.1:3999',
+  JWT_SECRET: 'sinergi-local-development-secret-not-for-production',
+};
+
+function url(env: Env, name: string, protocols: string[], fallback?: string): string {
+  const value = env[name] ?? fallback;
+  if (!value) throw new ConfigError(`${name} is required`);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`);
+  }
+  return value;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}`);
+  }
+  return Number(raw);
+}
+
+/**
+ * Reads and checks the environment; the first problem found throws a ConfigError whose message is
+ * one line naming the variable, so an operator sees exactly what to fix.
+ */
+export function loadConfig(env: Env = process.env): SinergiConfig {
+  const modeRaw = env.SINERGI_MODE ?? (env.NODE_ENV === 'test' ? 'test' : 'production');
+  if (!['local', 'production', 'test'].includes(modeRaw)) {
+    throw new ConfigError('SINERGI_MODE must be local, production or test');
+  }
+  const mode = modeRaw as SinergiConfig['mode'];
+  const defaults = mode === 'production' ? {} : LOCAL_DEFAULTS;
+  const pick = (name: string) => env[name] || defaults[name];
+
+  const secretsRaw = env.SECRETS_KEY;
+  if (!secretsRaw) throw new ConfigError('SECRETS_KEY is required (32 bytes as 64 hex characters or base64)');
+  const secretsKey = parseSecretsKey(secretsRaw);
+  if (!secretsKey) throw new ConfigError('SECRETS_KEY must be 32 bytes as 64 hex characters or base64');
+
+  const jwt = {
+    secret: pick('JWT_SECRET'),
+    jwksUrl: env.JWT_JWKS_URL ? url(env, 'JWT_JWKS_URL', ['https:', 'http:']) : undefined,
+    issuer: env.JWT_ISSUER || undefined,
+    audience: env.JWT_AUDIENCE || undefined,
+  };
+  if (!jwt.secret && !jwt.jwksUrl) throw new ConfigError('JWT_SECRET or JWT_JWKS_URL is required');
+  if (mode === 'production' && jwt.secret && jwt.secret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  }
+
+  const queuePrefix = env.QUEUE_PREFIX || 'sinergi';
+  if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX may hold only letters, digits, _ - { } (at most 64)');
+  }
+  const port = int(env, 'PORT', 3000, 0, 65535);
+
+  return {
+    mode,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], defaults.DATABASE_URL),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], defaults.REDIS_URL),
+    port,
+    host: env.HOST || '0.0.0.0',
+    bpjsApiUrl: url(env, 'BPJS_API_URL', ['http:', 'https:'], defaults.BPJS_API_URL),
+    jwt,
+    auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
+    smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', ['smtp:', 'smtps:']) : undefined,
+    queuePrefix,
+    secretsKey,
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
+    logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
+    publicBaseUrl: env.PUBLIC_BASE_URL || `http://127.0.0.1:${port}`,
+  };
+}
+
+export const SINERGI_CONFIG = Symbol('SINERGI_CONFIG');

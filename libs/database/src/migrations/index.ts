@@ -1,0 +1,6 @@
+import { EventStore1764000000000 } from './1764000000000-event-store';
+import { ProcurementClients1764000000001 } from './1764000000001-procurement-clients';
+import { SeedSinjaiRegions1764000000002 } from './1764000000002-seed-sinjai-regions';
+
+/** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
+export const MIGRATIONS = [EventStore1764000000000, ProcurementClients1764000000001, SeedSinjaiRegions1764000000002];

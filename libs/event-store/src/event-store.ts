@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { type Clock, systemClock } from '@sinergi/common';
+import { computeEventHash, GENESIS_HASH } from './event-hash';
+import { ConcurrencyError, IdempotencyRaceError } from './event-store.errors';
+import type {
+  AppendedEvent,
+  EventMetadata,
+  IdempotencyRecord,
+  IdempotencyWrite,
+  LogCheckpoint,
+  NewEvent,
+  PersonalDataWrite,
+  RecordedEvent,
+  StreamAppend,
+  StreamHead,
+} from './event-store.types';
+import { NO_STREAM } from './event-store.types';
+import { UpcasterRegistry } from './upcasters';
+import { type ChainVerification, verifyStreamChain } from './verify-chain';
+
+export interface AppendExtras {
+  idempotency?: IdempotencyWrite[];
+  personalData?: PersonalDataWrite[];
+}
+
+export interface StreamSnapshot {
+  events: RecordedEvent[];
+  head: StreamHead;
+}
+
+type Queryable = Pool | PoolClient;
+
+const EVENT_COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id, stream_id,
+  stream_version, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash`;
+
+/**
+ * Every appended row, the idempotency records and the personal data go in ONE statement, so they
+ * commit together or not at all. The unique (stream_id, stream_version) index is the optimistic
+ * lock: an append at a version someone else took fails as a whole.
+ */
+const APPEND_SQL = `
+WITH ev AS (
+  INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash)
+  SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[],
+                       $8::timestamptz[], $9::text[], $10::text[])
+  RETURNING global_position, event_id, stream_id, stream_version, hash
+), idem AS (
+  INSERT INTO idempotency_keys (scope, key, request_hash, event_id, stream_id, stream_version, global_position)
+  SELECT i.scope, i.key, i.request_hash, ev.event_id, ev.stream_id, ev.stream_version, ev.global_position
+  FROM unnest($11::text[], $12::text[], $13::text[], $14::uuid[]) AS i(scope, key, request_hash, event_id)
+  JOIN ev ON ev.event_id = i.event_id
+  RETURNING 1
+), pd AS (
+  INSERT INTO personal_data (ref, kind, data)
+  SELECT * FROM unnest($15::text[], $16::text[], $17::jsonb[])
+  ON CONFLICT (ref) DO UPDATE SET data = EXCLUDED.data, kind = EXCLUDED.kind, updated_at = now(), erased_at = NULL
+  RETURNING 1
+)
+SELECT global_position::text AS global_position, event_id, stream_id, stream_version, hash,
+       (SELECT count(*) FROM idem) AS idem_count, (SELECT count(*) FROM pd) AS pd_count
+FROM ev ORDER BY global_position`;
+
+export interface EventStoreOptions {
+  clock?: Clock;
+  upcasters?: UpcasterRegistry;
+}
+
+/** The append-only, hash-chained log in PostgreSQL: the system of record (DESIGN §1, §8). */
+export class EventStore {
+  private readonly clock: Clock;
+  readonly upcasters: UpcasterRegistry;
+
+  constructor(
+    private readonly pool: Pool,
+    options: EventStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+  }
+
+  /** Appends to one stream at an expected head; throws ConcurrencyError when the stream moved on. */
+  async appendToStream(
+    streamId: string,
+    expected: StreamHead | number,
+    events: NewEvent[],
+    extras: AppendExtras = {},
+  ): Promise<AppendedEvent[]> {
+    const head = typeof expected === 'number' ? await this.headAt(streamId, expected) : expected;
+    return this.appendMany([{ streamId, expected: head, events }], extras);
+  }
+
+  /** Appends to several streams atomically (a batch of procurement events touches many projects). */
+  async appendMany(appends: StreamAppend[], extras: AppendExtras = {}, db: Queryable = this.pool): Promise<AppendedEvent[]> {
+    const cols: unknown[][] = Array.from({ length: 17 }, () => []);
+    const recordedAt = this.clock.now();
+    for (const { streamId, expected, events } of appends) {
+      let prevHash = expected.hash;
+      let version = expected.version;
+      for (const event of events) {
+        version += 1;
+        const eventId = event.eventId ?? randomUUID();
+        const schemaVersion = event.schemaVersion ?? 1;
+        const dataJson = JSON.stringify(event.data);
+        const metadataJson = JSON.stringify(event.metadata);
+        const hash = computeEventHash(prevHash, {
+          streamId,
+          streamVersion: version,
+          eventId,
+          type: event.type,
+          schemaVersion,
+          data: JSON.parse(dataJson),
+          metadata: JSON.parse(metadataJson),
+          recordedAt,
+        });
+        const row = [streamId, version, eventId, event.type, schemaVersion, dataJson, metadataJson, recordedAt, prevHash, hash];
+        row.forEach((value, i) => cols[i].push(value));
+        prevHash = hash;
+      }
+    }
+    for (const i of extras.idempotency ?? []) {
+      cols[10].push(i.scope);
+      cols[11].push(i.key);
+      cols[12].push(i.requestHash);
+      cols[13].push(i.eventId);
+    }
+    // ON CONFLICT cannot touch one row twice in a statement: keep the last write of each ref.
+    const personal = new Map((extras.personalData ?? []).map((p) => [p.ref, p]));
+    for (const p of personal.values()) {
+      cols[14].push(p.ref);
+      cols[15].push(p.kind);
+      cols[16].push(JSON.stringify(p.data));
+    }
+    if (cols[0].length === 0) return [];
+    try {
+      const { rows } = await db.query(APPEND_SQL, cols);
+      return rows.map((r) => ({
+        eventId: r.event_id,
+        streamId: r.stream_id,
+        streamVersion: r.stream_version,
+        globalPosition: r.global_position,
+        hash: r.hash,
+      }));
+    } catch (error) {
+      throw translateAppendError(error, appends);
+    }
+  }
+
+  async readStream(streamId: string): Promise<StreamSnapshot> {
+    return (await this.readStreams([streamId])).get(streamId) ?? { events: [], head: NO_STREAM };
+  }
+
+  /** Reads whole streams in one round trip; streams without events come back empty at NO_STREAM. */
+  async readStreams(streamIds: string[], db: Queryable = this.pool): Promise<Map<string, StreamSnapshot>> {
+    const result = new Map<string, StreamSnapshot>(streamIds.map((id) => [id, { events: [], head: NO_STREAM }]));
+    if (streamIds.length === 0) return result;
+    const { rows } = await db.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+      [streamIds],
+    );
+    for (const row of rows) {
+      const event = this.toRecorded(row);
+      const snapshot = result.get(event.streamId)!;
+      snapshot.events.push(event);
+      snapshot.head = { version: event.streamVersion, hash: event.hash };
+    }
+    return result;
+  }
+
+  /**
+   * Events after `after` in commit order. Only transactions older than every transaction still
+   * running are read (pg_snapshot_xmin), so one that commits late can never be skipped.
+   */
+  async readAll(after: LogCheckpoint, limit = 1000, db: Queryable = this.pool): Promise<RecordedEvent[]> {
+    const { rows } = await db.query(
+      `SELECT ${EVENT_COLUMNS} FROM events
+        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, global_position
+        LIMIT $3`,
+      [after.transactionId, after.globalPosition, limit],
+    );
+    return rows.map((r) => this.toRecorded(r));
+  }
+
+  async findIdempotency(scope: string, keys: string[], db: Queryable = this.pool): Promise<Map<string, IdempotencyRecord>> {
+    if (keys.length === 0) return new Map();
+    const { rows } = await db.query(
+      `SELECT scope, key, request_hash, event_id, stream_id, stream_version, global_position::text AS global_position
+         FROM idempotency_keys WHERE scope = $1 AND key = ANY($2::text[])`,
+      [scope, keys],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.key,
+        {
+          scope: r.scope,
+          key: r.key,
+          requestHash: r.request_hash,
+          eventId: r.event_id,
+          streamId: r.stream_id,
+          streamVersion: r.stream_version,
+          globalPosition: r.global_position,
+        },
+      ]),
+    );
+  }
+
+  private async headAt(streamId: string, version: number): Promise<StreamHead> {
+    if (version === 0) return NO_STREAM;
+    const { rows } = await this.pool.query('SELECT hash FROM events WHERE stream_id = $1 AND stream_version = $2', [streamId, version]);
+    if (rows.length === 0) throw new ConcurrencyError([streamId]);
+    return { version, hash: rows[0].hash };
+  }
+
+  /** The stream exactly as stored (no upcasting), for hash-chain verification. */
+  async readStoredStream(streamId: string, db: Queryable = this.pool): Promise<RecordedEvent[]> {
+    const { rows } = await db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+    return rows.map((r) => this.toRecorded(r, false));
+  }
+
+  async verifyStream(streamId: string): Promise<ChainVerification> {
+    return verifyStreamChain(await this.readStoredStream(streamId));
+  }
+
+  private toRecorded(row: Record<string, any>, upcast = true): RecordedEvent {
+    const { schemaVersion, data } = upcast
+      ? this.upcasters.upcast(row.type, row.schema_version, row.data)
+      : { schemaVersion: row.schema_version as number, data: row.data };
+    return {
+      globalPosition: row.global_position,
+      transactionId: row.transaction_id,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      eventId: row.event_id,
+      type: row.type,
+      schemaVersion,
+      data,
+      metadata: row.metadata as EventMetadata,
+      recordedAt: row.recorded_at,
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    };
+  }
+}
+
+function translateAppendError(error: unknown, appends: StreamAppend[]): unknown {
+  const pgError = error as { code?: string; constraint?: string };
+  if (pgError.code === '23505' && pgError.constraint === 'events_stream_version_key') {
+    return new ConcurrencyError(appends.map((a) => a.streamId));
+  }
+  if (pgError.code === '23505' && pgError.constraint === 'idempotency_keys_pkey') return new IdempotencyRaceError();
+  if (pgError.code === '40P01') return new ConcurrencyError(appends.map((a) => a.streamId));
+  return error;
+}
+
+export { GENESIS_HASH };

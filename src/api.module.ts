@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
+import { DatabaseModule } from '@sinergi/database';
+import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';
+import { ProjectIntakeModule } from './modules/project-intake/project-intake.module';
+import { SinergiConfigModule } from './platform/config.module';
+import { HealthModule } from './platform/health.module';
+import { LoggingModule } from './platform/logging.module';
+import { RedisModule } from './platform/redis.module';
+
+/** The HTTP API process (DESIGN §2). */
+@Module({})
+export class ApiModule {
+  static forRoot(config?: SinergiConfig, clock: Clock = systemClock): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        SinergiConfigModule.forRoot(config, clock),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        CqrsModule.forRoot(),
+        HealthModule,
+        ProcurementClientsModule,
+        ProjectIntakeModule,
+      ],
+    };
+  }
+}

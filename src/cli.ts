@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig, type SinergiConfig } from '@sinergi/common';
+import { runMigrations } from '@sinergi/database';
+import { CliModule } from './cli.module';
+import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
+
+type Handler = (args: string[], config: SinergiConfig) => Promise<void>;
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+async function withApp<T>(config: SinergiConfig, run: (get: <S>(token: new (...a: any[]) => S) => S) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
+  try {
+    return await run((token) => app.get(token));
+  } finally {
+    await app.close();
+  }
+}
+
+const COMMANDS: Record<string, { usage: string; run: Handler }> = {
+  migrate: {
+    usage: 'migrate                                   apply pending database migrations',
+    run: async (_args, config) => {
+      const applied = await runMigrations(config.databaseUrl);
+      print(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    },
+  },
+  'clients:create': {
+    usage: 'clients:create --id ID --name NAME --regions 73.07[,73.08] [--source SYSTEM] [--rate-limit N] [--webhook URL]',
+    run: async (args, config) => {
+      const { values } = parseArgs({
+        args,
+        options: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          regions: { type: 'string' },
+          source: { type: 'string' },
+          'rate-limit': { type: 'string' },
+          webhook: { type: 'string' },
+        },
+      });
+      if (!values.id || !values.name || !values.regions) throw new UsageError('clients:create needs --id, --name and --regions');
+      const { client, secret } = await withApp(config, (get) =>
+        get(ProcurementClientRepository).create({
+          id: values.id!,
+          name: values.name!,
+          regionScopes: values.regions!.split(',').map((r) => r.trim()),
+          sourceSystem: values.source,
+          rateLimitPerMinute: values['rate-limit'] ? Number(values['rate-limit']) : undefined,
+          webhookUrl: values.webhook,
+        }),
+      );
+      print(`client ${client.id} created for regions ${client.regionScopes.join(', ')}`);
+      print(`secret (shown once, store it now): ${secret}`);
+    },
+  },
+  'clients:rotate-secret': {
+    usage: 'clients:rotate-secret ID                  add a new secret; the previous one stays valid until retired',
+    run: async ([id], config) => {
+      if (!id) throw new UsageError('clients:rotate-secret needs the client id');
+      const secret = await withApp(config, (get) => get(ProcurementClientRepository).rotateSecret(id));
+      print(`new secret for ${id} (shown once): ${secret}`);
+    },
+  },
+  'clients:retire-old-secrets': {
+    usage: 'clients:retire-old-secrets ID             keep only the newest secret',
+    run: async ([id], config) => {
+      if (!id) throw new UsageError('clients:retire-old-secrets needs the client id');
+      await withApp(config, (get) => get(ProcurementClientRepository).retireOldSecrets(id));
+      print(`only the newest secret of ${id} is active now`);
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function usage(): string {
+  return ['usage: npm run cli -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${name ? `unknown command: ${name}\n\n` : ''}${usage()}\n`);
+    return 64;
+  }
+  try {
+    await command.run(args, loadConfig());
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) process.stderr.write(`sinergi: invalid configuration: ${error.message}\n`);
+    else if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${usage()}\n`);
+    else process.stderr.write(`sinergi ${name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiAcceptedResponse, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
+import { invalid, ProblemError } from '@sinergi/common';
+import type { FastifyReply } from 'fastify';
+import { ClientThrottlerGuard } from '../../../procurement-clients/client-throttler.guard';
+import { HmacSignatureGuard, type SignedRequest } from '../../../procurement-clients/hmac-signature.guard';
+import { ProcurementEventAcceptedDto, ProcurementEventBatchRequestDto, ProcurementEventRequestDto } from './record-procurement-event.request.dto';
+import { RecordProcurementEventsCommand } from './record-procurement-events.command';
+
+export const MAX_BATCH = 500;
+
+const SIGNED = [
+  ApiHeader({ name: 'X-Client-Id', required: true }),
+  ApiHeader({ name: 'X-Timestamp', required: true, description: 'Unix seconds; at most 300 s from the server clock' }),
+  ApiHeader({ name: 'X-Signature', required: true, description: 'v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>' }),
+];
+const apply = (...decorators: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
+  decorators.forEach((d) => d(target, key, descriptor));
+};
+
+@ApiTags('procurement')
+@Controller('v1/procurement/events')
+@UseGuards(HmacSignatureGuard, ClientThrottlerGuard)
+export class RecordProcurementEventHttpController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Record one procurement event (signed, idempotent by client + eventId)' })
+  @apply(...SIGNED)
+  @ApiBody({ type: ProcurementEventRequestDto })
+  @ApiAcceptedResponse({ type: ProcurementEventAcceptedDto, description: 'Recorded' })
+  @ApiOkResponse({ type: ProcurementEventAcceptedDto, description: 'A repeat of an event already recorded (duplicate: true)' })
+  @ApiResponse({ status: 400, description: 'Invalid event (application/problem+json, failing paths in errors)' })
+  @ApiResponse({ status: 401, description: 'Missing, stale or wrong signature' })
+  @ApiResponse({ status: 403, description: 'Region outside the client scope' })
+  @ApiResponse({ status: 409, description: 'The same event is still being processed, or the project state refuses it' })
+  @ApiResponse({ status: 413, description: 'Body larger than 1 MiB' })
+  @ApiResponse({ status: 422, description: 'eventId reused with a different body' })
+  @ApiResponse({ status: 429, description: 'Rate limit; see Retry-After' })
+  async record(@Req() req: SignedRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    const [result] = await this.commands.execute(new RecordProcurementEventsCommand(req.procurementClient!, [body], String(req.id)));
+    if ('problem' in result) throw new ProblemError(result.problem);
+    reply.status(result.status);
+    return result.body;
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: `Record up to ${MAX_BATCH} procurement events; answered per item, in order` })
+  @apply(...SIGNED)
+  @ApiBody({ type: ProcurementEventBatchRequestDto })
+  @ApiOkResponse({ description: '{ results: [...] }: an accepted object or a problem object (status, code, errors) per event' })
+  async recordBatch(@Req() req: SignedRequest, @Body() body: unknown) {
+    const events = batchItems(body);
+    const results = await this.commands.execute(new RecordProcurementEventsCommand(req.procurementClient!, events, String(req.id)));
+    return { results: results.map((r) => ('problem' in r ? r.problem : { status: r.status, ...r.body })) };
+  }
+}
+
+function batchItems(body: unknown): unknown[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid('validation_failed', 'the batch must be an object { "events": [...] }', [{ path: '', code: 'invalid_type', message: 'expected an object' }]);
+  }
+  const extra = Object.keys(body).filter((k) => k !== 'events');
+  if (extra.length) {
+    throw invalid('validation_failed', 'the batch has unknown fields', extra.map((k) => ({ path: k, code: 'unknown_field', message: `${k} is not a known field` })));
+  }
+  const events = (body as { events?: unknown }).events;
+  if (!Array.isArray(events) || events.length === 0 || events.length > MAX_BATCH) {
+    throw invalid('validation_failed', `events must be an array of 1 to ${MAX_BATCH} events`, [
+      { path: 'events', code: Array.isArray(events) && events.length > MAX_BATCH ? 'too_many' : 'invalid_type', message: `events must be an array of 1 to ${MAX_BATCH} events` },
+    ]);
+  }
+  return events;
+}

@@ -1,0 +1,271 @@
+import { ApiProperty, ApiPropertyOptional, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
+import { IsIsoDate, IsNik, IsNpwp, IsRegionCode, IsRupiah } from '@sinergi/common/validation';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsNotEmptyObject,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CONSTRUCTION_PROJECT_EVENT_TYPES, FUNDING_SOURCES } from '../../construction-project.events';
+
+const TEXT = 500;
+const DATE_TIME = { strict: true, strictSeparator: true } as const;
+
+export class AgencyDto {
+  @ApiProperty({ example: '1.03.0.00.0.00.01.0000', description: 'The agency (satker / SKPD) code in the source system' })
+  @IsString() @IsNotEmpty() @MaxLength(64)
+  code: string;
+
+  @ApiProperty({ example: 'Dinas Pekerjaan Umum dan Penataan Ruang' })
+  @IsString() @IsNotEmpty() @MaxLength(TEXT)
+  name: string;
+}
+
+export class ContractorDto {
+  @ApiProperty({ example: '0012345674901000', description: 'NPWP, 16 digits (15-digit old form accepted and normalised)' })
+  @IsNpwp()
+  npwp: string;
+
+  @ApiPropertyOptional({ example: '9120001234567', description: 'NIB, 13 digits' })
+  @IsOptional() @Matches(/^\d{13}$/, { message: 'nib must be 13 digits' })
+  nib?: string;
+
+  @ApiProperty({ example: 'CV Karya Sinjai Mandiri' })
+  @IsString() @IsNotEmpty() @MaxLength(TEXT)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'kontak@karyasinjai.co.id' })
+  @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: '+6281234567890' })
+  @IsOptional() @Matches(/^\+?[0-9 ()-]{6,20}$/, { message: 'phone must be a telephone number' })
+  phone?: string;
+}
+
+export class PpkDto {
+  @ApiPropertyOptional({ example: '198001012005011001', description: 'NIP, 18 digits' })
+  @IsOptional() @Matches(/^\d{18}$/, { message: 'nip must be 18 digits' })
+  nip?: string;
+
+  @ApiProperty({ example: 'Ir. Andi Baso' })
+  @IsString() @IsNotEmpty() @MaxLength(TEXT)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'ppk.pupr@sinjaikab.go.id' })
+  @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string;
+}
+
+export class ProjectRegisteredDataDto {
+  @ApiProperty({ example: 'Rehabilitasi Jalan Poros Sinjai–Bulupoddo' })
+  @IsString() @IsNotEmpty() @MaxLength(TEXT)
+  name: string;
+
+  @ApiProperty({ type: AgencyDto })
+  @ValidateNested() @Type(() => AgencyDto) @IsNotEmptyObject()
+  agency: AgencyDto;
+
+  @ApiProperty({ example: '73.07.05', description: 'Kemendagri region code, regency or finer' })
+  @IsRegionCode({ minLevel: 'regency' })
+  regionCode: string;
+
+  @ApiProperty({ example: 'KONSTRUKSI', description: 'Work type as the source names it (construction, supervision, planning …)' })
+  @IsString() @IsNotEmpty() @MaxLength(64)
+  workType: string;
+
+  @ApiProperty({ enum: FUNDING_SOURCES })
+  @IsIn(FUNDING_SOURCES)
+  fundingSource: string;
+
+  @ApiProperty({ example: 2025 })
+  @IsInt() @Min(2000) @Max(2100)
+  fiscalYear: number;
+
+  @ApiProperty({ example: '027/SPK/PUPR-SJ/IV/2025' })
+  @IsString() @IsNotEmpty() @MaxLength(128)
+  contractNumber: string;
+
+  @ApiProperty({ example: '2025-04-21', description: 'The SPK (contract) date' })
+  @IsIsoDate()
+  contractDate: string;
+
+  @ApiProperty({ example: '2500000000', description: 'Integer rupiah, as a string or a number', oneOf: [{ type: 'string' }, { type: 'integer' }] })
+  @IsRupiah()
+  contractValue: string | number;
+
+  @ApiPropertyOptional({ default: true, description: 'Whether contractValue includes VAT (PPN)' })
+  @IsOptional() @IsBoolean()
+  valueIncludesVat?: boolean;
+
+  @ApiProperty({ example: '2025-04-28' })
+  @IsIsoDate()
+  startDate: string;
+
+  @ApiProperty({ example: '2025-10-24' })
+  @IsIsoDate()
+  endDate: string;
+
+  @ApiPropertyOptional({ example: '2026-04-22' })
+  @IsOptional() @IsIsoDate()
+  maintenanceEndDate?: string;
+
+  @ApiProperty({ type: ContractorDto })
+  @ValidateNested() @Type(() => ContractorDto) @IsNotEmptyObject()
+  contractor: ContractorDto;
+
+  @ApiProperty({ type: PpkDto })
+  @ValidateNested() @Type(() => PpkDto) @IsNotEmptyObject()
+  ppk: PpkDto;
+
+  @ApiPropertyOptional({ example: 35 })
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  estimatedWorkers?: number;
+}
+
+export class ContractAmendedDataDto {
+  @ApiProperty({ example: 'ADD-01/PUPR-SJ/2025' })
+  @IsString() @IsNotEmpty() @MaxLength(128)
+  addendumNumber: string;
+
+  @ApiPropertyOptional({ example: '2750000000', oneOf: [{ type: 'string' }, { type: 'integer' }] })
+  @IsOptional() @IsRupiah()
+  contractValue?: string | number;
+
+  @ApiPropertyOptional({ example: '2025-11-30' })
+  @IsOptional() @IsIsoDate()
+  endDate?: string;
+
+  @ApiPropertyOptional({ example: '2026-05-30' })
+  @IsOptional() @IsIsoDate()
+  maintenanceEndDate?: string;
+
+  @ApiProperty({ example: 'Pekerjaan tambah kurang (CCO)' })
+  @IsString() @IsNotEmpty() @MaxLength(2000)
+  reason: string;
+}
+
+export class WorkerDto {
+  @ApiProperty({ example: '7307051203850002', description: 'NIK, 16 digits' })
+  @IsNik()
+  nik: string;
+
+  @ApiProperty({ example: 'Baharuddin' })
+  @IsString() @IsNotEmpty() @MaxLength(TEXT)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'TUKANG_BATU' })
+  @IsOptional() @IsString() @MaxLength(64)
+  role?: string;
+
+  @ApiPropertyOptional({ example: '2025-05-01' })
+  @IsOptional() @IsIsoDate()
+  startDate?: string;
+
+  @ApiPropertyOptional({ example: '2025-10-24' })
+  @IsOptional() @IsIsoDate()
+  endDate?: string;
+}
+
+export class WorkersReportedDataDto {
+  @ApiProperty({ example: '2025-05-31' })
+  @IsIsoDate()
+  asOf: string;
+
+  @ApiProperty({ type: [WorkerDto], maxItems: 5000 })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5000) @ValidateNested({ each: true }) @Type(() => WorkerDto)
+  workers: WorkerDto[];
+}
+
+export class WorkStartedDataDto {
+  @ApiProperty({ example: '2025-04-28T07:30:00+08:00', description: 'ISO 8601 date or date-time with offset' })
+  @IsISO8601(DATE_TIME)
+  startedAt: string;
+}
+
+export class PaymentRequestedDataDto {
+  @ApiProperty({ example: 1 })
+  @IsInt() @Min(1) @Max(100)
+  terminNumber: number;
+
+  @ApiProperty({ example: '750000000', oneOf: [{ type: 'string' }, { type: 'integer' }] })
+  @IsRupiah()
+  amount: string | number;
+
+  @ApiProperty({ example: '2025-06-15T10:00:00+08:00' })
+  @IsISO8601(DATE_TIME)
+  requestedAt: string;
+}
+
+export class ProjectCompletedDataDto {
+  @ApiProperty({ example: '2025-10-20T09:00:00+08:00', description: 'Hand-over (BAST) time' })
+  @IsISO8601(DATE_TIME)
+  completedAt: string;
+}
+
+export class ProjectCancelledDataDto {
+  @ApiProperty({ example: 'Pemutusan kontrak' })
+  @IsString() @IsNotEmpty() @MaxLength(2000)
+  reason: string;
+}
+
+export const DATA_DTO_BY_TYPE = {
+  ProjectRegistered: ProjectRegisteredDataDto,
+  ContractAmended: ContractAmendedDataDto,
+  WorkersReported: WorkersReportedDataDto,
+  WorkStarted: WorkStartedDataDto,
+  PaymentRequested: PaymentRequestedDataDto,
+  ProjectCompleted: ProjectCompletedDataDto,
+  ProjectCancelled: ProjectCancelledDataDto,
+} as const;
+
+@ApiExtraModels(...Object.values(DATA_DTO_BY_TYPE))
+export class ProcurementEventRequestDto {
+  @ApiProperty({ example: 'spse-7307-10080116000-1', description: "The source's unique id of this event: (client, eventId) is the idempotency key" })
+  @IsString() @IsNotEmpty() @MaxLength(200) @Matches(/^[\x21-\x7e]+$/, { message: 'eventId must be printable ASCII without spaces' })
+  eventId: string;
+
+  @ApiProperty({ enum: CONSTRUCTION_PROJECT_EVENT_TYPES })
+  @IsIn(CONSTRUCTION_PROJECT_EVENT_TYPES)
+  type: string;
+
+  @ApiProperty({ example: '2025-04-23T08:00:00+08:00', description: 'When it happened in the source, ISO 8601 with offset' })
+  @IsISO8601(DATE_TIME)
+  occurredAt: string;
+
+  @ApiProperty({ example: '10080116000', description: "The source's project key (SPSE tender code, RUP code …)" })
+  @IsString() @IsNotEmpty() @MaxLength(128) @Matches(/^[\x21-\x7e]+$/, { message: 'projectRef must be printable ASCII without spaces' })
+  projectRef: string;
+
+  @ApiProperty({ description: 'Depends on type', oneOf: Object.values(DATA_DTO_BY_TYPE).map((m) => ({ $ref: getSchemaPath(m) })) })
+  @IsObject()
+  data: Record<string, unknown>;
+}
+
+export class ProcurementEventBatchRequestDto {
+  @ApiProperty({ type: [ProcurementEventRequestDto], maxItems: 500 })
+  events: unknown[];
+}
+
+export class ProcurementEventAcceptedDto {
+  @ApiProperty({ format: 'uuid' }) projectId: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty() streamVersion: number;
+  @ApiProperty() position: number;
+  @ApiPropertyOptional({ description: 'true when this answers a repeat of an already accepted event' }) duplicate?: boolean;
+}

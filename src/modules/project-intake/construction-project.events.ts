@@ -1,0 +1,108 @@
+/**
+ * The construction project stream (`project-<uuid>`): one event per accepted procurement event,
+ * past tense, with money as integer-rupiah strings and personal data replaced by references.
+ */
+export interface PremiumFigures {
+  base: string;
+  vatRatePercent: number;
+  jkk: string;
+  jkm: string;
+  total: string;
+}
+
+export const FUNDING_SOURCES = ['APBD', 'APBN', 'DAK', 'DANA_DESA', 'PRIVATE', 'OTHER'] as const;
+export type FundingSource = (typeof FUNDING_SOURCES)[number];
+
+export interface ProjectRegisteredData {
+  projectId: string;
+  projectRef: string;
+  name: string;
+  agency: { code: string; name: string };
+  regionCode: string;
+  workType: string;
+  fundingSource: FundingSource;
+  fiscalYear: number;
+  contractNumber: string;
+  contractDate: string;
+  contractValue: string;
+  valueIncludesVat: boolean;
+  startDate: string;
+  endDate: string;
+  maintenanceEndDate: string | null;
+  contractor: { npwp: string; nib: string | null; name: string; email: string | null; phone: string | null };
+  ppk: { ref: string };
+  estimatedWorkers: number | null;
+  premium: PremiumFigures;
+  registrationDeadline: string;
+  occurredAt: string;
+}
+
+export interface ContractAmendedData {
+  addendumNumber: string;
+  contractValue: string | null;
+  endDate: string | null;
+  maintenanceEndDate: string | null;
+  reason: string;
+  /** The premium recomputed for the new value; null when the value did not change. */
+  premium: PremiumFigures | null;
+  occurredAt: string;
+}
+
+export interface ReportedWorker {
+  personRef: string;
+  role: string | null;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+export interface WorkersReportedData {
+  asOf: string;
+  workers: ReportedWorker[];
+  workerCount: number;
+  occurredAt: string;
+}
+
+export interface WorkStartedData {
+  startedAt: string;
+  occurredAt: string;
+}
+
+export interface PaymentRequestedData {
+  terminNumber: number;
+  amount: string;
+  requestedAt: string;
+  occurredAt: string;
+}
+
+export interface ProjectCompletedData {
+  completedAt: string;
+  occurredAt: string;
+}
+
+export interface ProjectCancelledData {
+  reason: string;
+  occurredAt: string;
+}
+
+export type ConstructionProjectEvent =
+  | { type: 'ProjectRegistered'; data: ProjectRegisteredData }
+  | { type: 'ContractAmended'; data: ContractAmendedData }
+  | { type: 'WorkersReported'; data: WorkersReportedData }
+  | { type: 'WorkStarted'; data: WorkStartedData }
+  | { type: 'PaymentRequested'; data: PaymentRequestedData }
+  | { type: 'ProjectCompleted'; data: ProjectCompletedData }
+  | { type: 'ProjectCancelled'; data: ProjectCancelledData };
+
+export type ConstructionProjectEventType = ConstructionProjectEvent['type'];
+
+export const CONSTRUCTION_PROJECT_EVENT_TYPES: readonly ConstructionProjectEventType[] = [
+  'ProjectRegistered',
+  'ContractAmended',
+  'WorkersReported',
+  'WorkStarted',
+  'PaymentRequested',
+  'ProjectCompleted',
+  'ProjectCancelled',
+];
+
+export const projectStreamId = (projectId: string) => `project-${projectId}`;
