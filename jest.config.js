@@ -25,11 +25,13 @@ const common = {
   roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/test'],
 };
 module.exports = {
+  // testTimeout is a global option: Jest ignores it inside `projects`.
+  testTimeout: 60000,
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['**/*.int.spec.ts'], testTimeout: 60000 },
-    { ...common, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'integration', testMatch: ['**/*.int.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'] },
   ],
 };

@@ -6,6 +6,7 @@ import { ProcurementClientsModule } from './modules/procurement-clients/procurem
 import { ProjectIntakeModule } from './modules/project-intake/project-intake.module';
 import { SinergiConfigModule } from './platform/config.module';
 import { HealthModule } from './platform/health.module';
+import { HttpShutdownState } from './platform/http-shutdown.state';
 import { LoggingModule } from './platform/logging.module';
 import { RedisModule } from './platform/redis.module';
 
@@ -25,6 +26,7 @@ export class ApiModule {
         ProcurementClientsModule,
         ProjectIntakeModule,
       ],
+      providers: [HttpShutdownState],
     };
   }
 }

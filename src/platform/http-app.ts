@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
+import { type Clock, problem, PROBLEM_CONTENT_TYPE, type SinergiConfig, systemClock } from '@sinergi/common';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from '../api.module';
 import { correlationIdOf } from './logging.module';
+import { HttpShutdownState } from './http-shutdown.state';
 import { ProblemExceptionFilter } from './problem-exception.filter';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -17,6 +18,8 @@ export async function createHttpApp(config?: SinergiConfig, clock: Clock = syste
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     requestIdHeader: false,
     trustProxy: true,
+    // Fastify's own closing answer bypasses hooks; requests during shutdown are answered below instead.
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, clock), adapter, {
     rawBody: true,
@@ -24,8 +27,18 @@ export async function createHttpApp(config?: SinergiConfig, clock: Clock = syste
   });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemExceptionFilter());
+  const shutdown = app.get(HttpShutdownState);
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
+    if (shutdown.closing) await reply.code(503).send();
+  });
   app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply, payload) => {
     reply.header('x-correlation-id', req.id);
+    if (shutdown.closing) reply.header('connection', 'close');
+    // The adapter answers 503 on its own while the server closes; keep every error a problem document.
+    if (reply.statusCode === 503 && !String(reply.getHeader('content-type') ?? '').includes('problem')) {
+      reply.header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '5');
+      return JSON.stringify(problem(503, 'shutting_down', 'this server is shutting down; retry the request'));
+    }
     return payload;
   });
   app.enableShutdownHooks();

@@ -71,7 +71,9 @@ export const initialState = (): ConstructionProjectState => ({
 /** The calendar date of an ISO date or date-time, read in WITA (UTC+8), Sinjai's time zone. */
 export function calendarDateWita(value: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  return new Date(Date.parse(value) + 8 * 3600_000).toISOString().slice(0, 10);
+  // A time without an offset is a local Sinjai time; never let the server's zone decide.
+  const withOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}+08:00`;
+  return new Date(Date.parse(withOffset) + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 export function evolve(state: ConstructionProjectState, event: ConstructionProjectEvent): ConstructionProjectState {
@@ -143,6 +145,7 @@ export function decide(
   const occurredAt = ctx.occurredAt;
   switch (fact.type) {
     case 'ProjectRegistered': {
+      if (state.status === 'CANCELLED') throw conflict('project_cancelled', `project ${ctx.projectRef} was cancelled; it cannot be registered again`);
       if (state.registration) {
         throw conflict('project_already_registered', `project ${ctx.projectRef} is already registered; send ContractAmended for changes`);
       }
@@ -176,6 +179,12 @@ export function decide(
       }
       const endDate = d.endDate ?? state.endDate!;
       if (endDate < registration.startDate) throw dateOrderError('data.endDate', 'endDate must not be before the contract startDate');
+      if (endDate < registration.contractDate) throw dateOrderError('data.endDate', 'endDate must not be before the contractDate');
+      if (d.contractValue !== null && BigInt(d.contractValue) < state.amountRequested) {
+        throw new DomainError('unprocessable', 'contract_value_below_payments', 'the amended value is below the payments already requested', [
+          { path: 'data.contractValue', code: 'below_payments', message: `payments of ${state.amountRequested} rupiah were already requested` },
+        ]);
+      }
       const maintenanceEnd = d.maintenanceEndDate ?? state.maintenanceEndDate;
       if (maintenanceEnd !== null && maintenanceEnd < endDate) {
         throw dateOrderError('data.maintenanceEndDate', 'maintenanceEndDate must not be before endDate');
@@ -219,8 +228,10 @@ export function decide(
     case 'ProjectCompleted': {
       const registration = requireRegistered(state, 'ProjectCompleted');
       if (state.status === 'COMPLETED') throw conflict('project_completed', `the project was already completed at ${state.completedAt}`);
-      if (calendarDateWita(fact.data.completedAt) < registration.startDate) {
-        throw dateOrderError('data.completedAt', 'completedAt must not be before the contract startDate');
+      const completedOn = calendarDateWita(fact.data.completedAt);
+      if (completedOn < registration.startDate) throw dateOrderError('data.completedAt', 'completedAt must not be before the contract startDate');
+      if (state.startedAt && completedOn < calendarDateWita(state.startedAt)) {
+        throw dateOrderError('data.completedAt', 'completedAt must not be before the recorded start of work');
       }
       return [{ type: 'ProjectCompleted', data: { ...fact.data, occurredAt } }];
     }

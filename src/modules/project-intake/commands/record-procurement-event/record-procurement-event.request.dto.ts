@@ -25,6 +25,9 @@ import { CONSTRUCTION_PROJECT_EVENT_TYPES, FUNDING_SOURCES } from '../../constru
 
 const TEXT = 500;
 const DATE_TIME = { strict: true, strictSeparator: true } as const;
+/** A date, or a date-time that says its offset: a bare local time would be read in the server's zone. */
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const OFFSET_MESSAGE = { message: '$property must be a date, or a date-time with its offset (e.g. +08:00)' };
 
 export class AgencyDto {
   @ApiProperty({ example: '1.03.0.00.0.00.01.0000', description: 'The agency (satker / SKPD) code in the source system' })
@@ -194,7 +197,7 @@ export class WorkersReportedDataDto {
 
 export class WorkStartedDataDto {
   @ApiProperty({ example: '2025-04-28T07:30:00+08:00', description: 'ISO 8601 date or date-time with offset' })
-  @IsISO8601(DATE_TIME)
+  @IsISO8601(DATE_TIME) @Matches(WITH_OFFSET, OFFSET_MESSAGE)
   startedAt: string;
 }
 
@@ -208,13 +211,13 @@ export class PaymentRequestedDataDto {
   amount: string | number;
 
   @ApiProperty({ example: '2025-06-15T10:00:00+08:00' })
-  @IsISO8601(DATE_TIME)
+  @IsISO8601(DATE_TIME) @Matches(WITH_OFFSET, OFFSET_MESSAGE)
   requestedAt: string;
 }
 
 export class ProjectCompletedDataDto {
   @ApiProperty({ example: '2025-10-20T09:00:00+08:00', description: 'Hand-over (BAST) time' })
-  @IsISO8601(DATE_TIME)
+  @IsISO8601(DATE_TIME) @Matches(WITH_OFFSET, OFFSET_MESSAGE)
   completedAt: string;
 }
 
@@ -245,7 +248,7 @@ export class ProcurementEventRequestDto {
   type: string;
 
   @ApiProperty({ example: '2025-04-23T08:00:00+08:00', description: 'When it happened in the source, ISO 8601 with offset' })
-  @IsISO8601(DATE_TIME)
+  @IsISO8601(DATE_TIME) @Matches(WITH_OFFSET, OFFSET_MESSAGE)
   occurredAt: string;
 
   @ApiProperty({ example: '10080116000', description: "The source's project key (SPSE tender code, RUP code …)" })

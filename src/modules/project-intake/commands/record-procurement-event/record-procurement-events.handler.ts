@@ -7,7 +7,9 @@ import {
   ConcurrencyError,
   EventStore,
   IdempotencyRaceError,
+  type IdempotencyRecord,
   type IdempotencyWrite,
+  NO_STREAM,
   type NewEvent,
   type PersonalDataWrite,
   type StreamAppend,
@@ -97,10 +99,16 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     correlationId: string,
   ): Promise<void> {
     for (let attempt = 1; candidates.length > 0; attempt += 1) {
-      const [known, streams] = await Promise.all([
-        this.store.findIdempotency(client.id, candidates.map((c) => c.event.eventId)),
-        this.store.readStreams([...new Set(candidates.map((c) => c.streamId))]),
-      ]);
+      // Registrations create new streams: on the first attempt assume no stream and no earlier request,
+      // and skip both reads. A wrong guess fails the single append statement as a whole (unique stream
+      // version or idempotency key), and the next attempt reads and decides again.
+      const speculate = attempt === 1 && candidates.every((c) => c.event.type === 'ProjectRegistered');
+      const [known, streams] = speculate
+        ? [new Map<string, IdempotencyRecord>(), new Map(candidates.map((c) => [c.streamId, { events: [], head: NO_STREAM }]))]
+        : await Promise.all([
+            this.store.findIdempotency(client.id, candidates.map((c) => c.event.eventId)),
+            this.store.readStreams([...new Set(candidates.map((c) => c.streamId))]),
+          ]);
       const states = new Map<string, ConstructionProjectState>();
       const appends = new Map<string, StreamAppend>();
       const idempotency: IdempotencyWrite[] = [];

@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
+
+/** A fresh database for one benchmark run on the machine's PostgreSQL (or an embedded one), dropped at the end. */
+export async function benchDatabase(label: string): Promise<{ url: string; services: RunningService[]; drop(): Promise<void> }> {
+  const server = await ensurePostgres({
+    url: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    dataDir: '/tmp/sinergi-bench-pg',
+    database: 'postgres',
+    log: (l) => console.error(`# ${l}`),
+  });
+  const redis = await ensureRedis({ url: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', log: (l) => console.error(`# ${l}`) });
+  const name = `sinergi_bench_${label}_${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    services: [server, redis],
+    drop: async () => {
+      const c = new Client({ connectionString: server.url });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      for (const s of [redis, server]) await s.stop();
+    },
+  };
+}
+
+/** Latency percentiles (ms) from a list of samples. */
+export function percentiles(samples: number[]): { p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: round(at(0.5)), p99: round(at(0.99)) };
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Tracks a child process's peak resident memory (VmHWM) from /proc. */
+export function peakRssMiB(child: ChildProcess): number {
+  try {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts a compiled entry point with the given environment and waits until `readyUrl` answers 200. */
+export async function startProcess(entry: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 200; i += 1) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
+    const ok = await fetch(readyUrl).then((r) => r.ok).catch(() => false);
+    if (ok) return child;
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${entry} did not become ready`);
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}

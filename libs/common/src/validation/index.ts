@@ -1,0 +1,8 @@
+export {
+  IDENTIFIER_CONSTRAINTS,
+  IsIsoDate,
+  IsNik,
+  IsNpwp,
+  IsRegionCode,
+  IsRupiah,
+} from './identifier.decorators';

@@ -1,0 +1,4 @@
+export { ensurePostgres, type EnsurePostgresOptions } from './postgres';
+export { ensureRedis, type EnsureRedisOptions } from './redis';
+export { freePort, isPostgresReachable, isRedisReachable } from './probes';
+export type { RunningService } from './running-service';

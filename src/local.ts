@@ -1,0 +1,137 @@
+import 'reflect-metadata';
+import { randomBytes, generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { signPayload } from '@sinergi/auth';
+import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
+import { loadConfig } from '@sinergi/common';
+import { runMigrations } from '@sinergi/database';
+import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
+import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
+import { createHttpApp } from './platform/http-app';
+import { startWorker } from './worker';
+
+const say = (line: string) => process.stdout.write(`[start:local] ${line}\n`);
+const STATE_DIR = resolve(process.env.SINERGI_LOCAL_DIR ?? '.local');
+
+/** Keys generated on the first local start and kept in .local/, so restarts keep reading old secrets. */
+function localSecrets(): { SECRETS_KEY: string; AUDIT_SIGNING_KEY: string } {
+  const file = join(STATE_DIR, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const secrets = {
+    SECRETS_KEY: randomBytes(32).toString('hex'),
+    AUDIT_SIGNING_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  say(`generated SECRETS_KEY and AUDIT_SIGNING_KEY in ${file}`);
+  return secrets;
+}
+
+/**
+ * One process for a newcomer: PostgreSQL and Redis (given ones, or embedded), migrations, the BPJS
+ * simulator, the demo procurement client, the API and the worker.
+ */
+async function main(): Promise<void> {
+  mkdirSync(STATE_DIR, { recursive: true });
+  const services: RunningService[] = [];
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping`);
+    for (const stop of stops.reverse()) await stop().catch((e) => say(`while stopping: ${(e as Error).message}`));
+    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const postgres = await ensurePostgres({ url: process.env.DATABASE_URL, dataDir: join(STATE_DIR, 'postgres'), database: 'sinergi', log: say });
+  services.push(postgres);
+  const redis = await ensureRedis({ url: process.env.REDIS_URL, log: say });
+  services.push(redis);
+  const applied = await runMigrations(postgres.url);
+  say(applied.length ? `migrations applied: ${applied.length}` : 'database schema is up to date');
+
+  const simulatorPort = Number(process.env.BPJS_SIMULATOR_PORT ?? 3999);
+  const bpjsApiUrl = process.env.BPJS_API_URL;
+  if (!bpjsApiUrl) {
+    const simulator = await startBpjsSimulator({ port: simulatorPort });
+    stops.push(() => simulator.close());
+    say(`BPJS simulator on ${simulator.url}`);
+  }
+
+  const config = loadConfig({
+    ...process.env,
+    ...localSecrets(),
+    SINERGI_MODE: 'local',
+    DATABASE_URL: postgres.url,
+    REDIS_URL: redis.url,
+    BPJS_API_URL: bpjsApiUrl ?? `http://127.0.0.1:${simulatorPort}`,
+  });
+
+  const worker = await startWorker(config);
+  stops.push(() => worker.close());
+  const app = await createHttpApp(config);
+  stops.unshift(() => app.close());
+  await app.listen({ port: config.port, host: '127.0.0.1' });
+
+  const demo = { id: process.env.SINERGI_DEMO_CLIENT_ID ?? 'demo-spse', secret: process.env.SINERGI_DEMO_CLIENT_SECRET ?? 'demo-secret' };
+  const clients = app.get(ProcurementClientRepository);
+  if (!(await clients.findById(demo.id))) {
+    await clients.create({ id: demo.id, name: 'SPSE Kabupaten Sinjai (demo)', sourceSystem: 'spse-7307', regionScopes: ['73.07'], secret: demo.secret, rateLimitPerMinute: 100_000 });
+    say(`created demo procurement client ${demo.id} for region 73.07 (Kabupaten Sinjai)`);
+  }
+  printWelcome(`http://127.0.0.1:${config.port}`, demo);
+}
+
+function printWelcome(base: string, demo: { id: string; secret: string }): void {
+  const body = JSON.stringify({
+    eventId: `spse-7307-demo-${Date.now()}`,
+    type: 'ProjectRegistered',
+    occurredAt: '2025-04-23T08:00:00+08:00',
+    projectRef: `demo-${Date.now()}`,
+    data: {
+      name: 'Pembangunan Drainase Jalan Persatuan Raya',
+      agency: { code: '1.03.0.00.0.00.01.0000', name: 'Dinas PUPR Kabupaten Sinjai' },
+      regionCode: '73.07.05',
+      workType: 'KONSTRUKSI',
+      fundingSource: 'APBD',
+      fiscalYear: 2025,
+      contractNumber: '031/SPK/PUPR-SJ/IV/2025',
+      contractDate: '2025-04-21',
+      contractValue: '850000000',
+      startDate: '2025-04-28',
+      endDate: '2025-09-24',
+      contractor: { npwp: '0012345674901000', name: 'CV Sinar Tellu Limpoe' },
+      ppk: { name: 'PPK Dinas PUPR' },
+    },
+  });
+  const ts = Math.floor(Date.now() / 1000);
+  const lines = [
+    '',
+    'Sinergi is running (local mode).',
+    `  API          ${base}`,
+    `  OpenAPI UI   ${base}/docs   (JSON: ${base}/docs-json)`,
+    `  Health       ${base}/health/ready`,
+    `  Demo client  ${demo.id} / ${demo.secret}   (scope 73.07, Kabupaten Sinjai)`,
+    '',
+    'Post a realistic batch of Sinjai projects:   npm run demo:post',
+    'Or one signed event by hand (this signature is valid for 5 minutes):',
+    '',
+    `curl -i ${base}/v1/procurement/events \\`,
+    `  -H 'content-type: application/json' -H 'x-client-id: ${demo.id}' \\`,
+    `  -H 'x-timestamp: ${ts}' -H 'x-signature: ${signPayload(demo.secret, ts, body)}' \\`,
+    `  --data '${body}'`,
+    '',
+    'Ctrl+C stops everything.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`[start:local] failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
+import { DatabaseModule } from '@sinergi/database';
+import { SinergiConfigModule } from './platform/config.module';
+import { LoggingModule } from './platform/logging.module';
+import { RedisModule } from './platform/redis.module';
+
+/**
+ * The worker process (DESIGN §2): relay, queue processors, projections and the reconciler. It
+ * carries the shared infrastructure now; each capability adds its module here.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config?: SinergiConfig, clock: Clock = systemClock): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [SinergiConfigModule.forRoot(config, clock), LoggingModule, DatabaseModule, RedisModule, CqrsModule.forRoot()],
+    };
+  }
+}
