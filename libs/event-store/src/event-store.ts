@@ -31,6 +31,7 @@ export interface StreamSnapshot {
 
 type Queryable = Pool | PoolClient;
 
+// Output names shadow columns in ORDER BY: order by `events.<column>`, never by these text aliases.
 const EVENT_COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id, stream_id,
   stream_version, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash`;
 
@@ -59,7 +60,7 @@ WITH ev AS (
   RETURNING 1
 )
 SELECT global_position::text AS global_position, event_id, stream_id, stream_version, hash
-FROM ev ORDER BY global_position`;
+FROM ev ORDER BY ev.global_position`;
 
 export interface EventStoreOptions {
   clock?: Clock;
@@ -147,7 +148,7 @@ export class EventStore {
     const result = new Map<string, StreamSnapshot>(streamIds.map((id) => [id, { events: [], head: NO_STREAM }]));
     if (streamIds.length === 0) return result;
     const { rows } = await db.query(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY events.stream_id, events.stream_version`,
       [streamIds],
     );
     for (const row of rows) {
@@ -168,7 +169,7 @@ export class EventStore {
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, global_position
+        ORDER BY events.transaction_id, events.global_position
         LIMIT $3`,
       [after.transactionId, after.globalPosition, limit],
     );
@@ -207,7 +208,7 @@ export class EventStore {
 
   /** The stream exactly as stored (no upcasting), for hash-chain verification. */
   async readStoredStream(streamId: string, db: Queryable = this.pool): Promise<RecordedEvent[]> {
-    const { rows } = await db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+    const { rows } = await db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY events.stream_version`, [streamId]);
     return rows.map((r) => this.toRecorded(r, false));
   }
 

@@ -4,3 +4,4 @@ export * from './event-store.errors';
 export * from './event-store.types';
 export * from './upcasters';
 export * from './verify-chain';
+export * from './log-consumer';
