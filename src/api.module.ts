@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
+import { AuthModule } from '@sinergi/auth';
 import { DatabaseModule } from '@sinergi/database';
 import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';
 import { ProjectIntakeModule } from './modules/project-intake/project-intake.module';
+import { VerificationApiModule } from './modules/verification/verification-api.module';
+import { MetricsModule } from './platform/metrics.module';
 import { SinergiConfigModule } from './platform/config.module';
 import { HealthModule } from './platform/health.module';
 import { HttpShutdownState } from './platform/http-shutdown.state';
@@ -25,6 +28,9 @@ export class ApiModule {
         HealthModule,
         ProcurementClientsModule,
         ProjectIntakeModule,
+        AuthModule,
+        MetricsModule.forRoot('api'),
+        VerificationApiModule,
       ],
       providers: [HttpShutdownState],
     };

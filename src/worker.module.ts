@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { DatabaseModule } from '@sinergi/database';
+import { VerificationWorkerModule } from './modules/verification/verification-worker.module';
 import { SinergiConfigModule } from './platform/config.module';
+import { MetricsModule } from './platform/metrics.module';
 import { LoggingModule } from './platform/logging.module';
 import { RedisModule } from './platform/redis.module';
 
@@ -15,7 +17,15 @@ export class WorkerModule {
   static forRoot(config?: SinergiConfig, clock: Clock = systemClock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [SinergiConfigModule.forRoot(config, clock), LoggingModule, DatabaseModule, RedisModule, CqrsModule.forRoot()],
+      imports: [
+        SinergiConfigModule.forRoot(config, clock),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        CqrsModule.forRoot(),
+        MetricsModule.forRoot('worker'),
+        VerificationWorkerModule,
+      ],
     };
   }
 }

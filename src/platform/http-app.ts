@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { ApiModule } from '../api.module';
 import { correlationIdOf } from './logging.module';
 import { HttpShutdownState } from './http-shutdown.state';
+import { SinergiMetrics } from './metrics';
 import { ProblemExceptionFilter } from './problem-exception.filter';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -28,6 +29,11 @@ export async function createHttpApp(config?: SinergiConfig, clock: Clock = syste
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemExceptionFilter());
   const shutdown = app.get(HttpShutdownState);
+  const metrics = app.get(SinergiMetrics);
+  app.getHttpAdapter().getInstance().addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
   app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
     if (shutdown.closing) await reply.code(503).send();
   });

@@ -1,1 +1,13 @@
 export * from './request-signature';
+export * from './principal';
+export * from './jwt-verifier';
+export {
+  type AuthenticatedRequest,
+  CurrentPrincipal,
+  JWT_VERIFIER,
+  JwtAuthGuard,
+  jwtVerifierProvider,
+  Roles,
+  ROLES_KEY,
+} from './jwt-auth.guard';
+export * from './auth.module';

@@ -17,6 +17,23 @@ export interface SinergiConfig {
   rateLimitPerMinute: number;
   logLevel: string;
   publicBaseUrl: string;
+  verification: {
+    /** Global calls per second toward BPJS, across every worker (BullMQ's limiter). */
+    bpjsRateLimitPerSecond: number;
+    bpjsTimeoutMs: number;
+    concurrency: number;
+    /** How often active projects are checked again; 0 turns the periodic re-check off. */
+    recheckIntervalHours: number;
+    /** Attempts before a verification is recorded as failed and dead-lettered. */
+    attempts: number;
+    /** First retry delay; doubles each attempt, with jitter. */
+    backoffMs: number;
+    /** How long a worker's hold on a job lasts without renewal; a job whose worker died runs again after it. */
+    lockDurationMs: number;
+    /** After this long an open circuit toward BPJS lets one trial call through. */
+    circuitHalfOpenMs: number;
+  };
+  workerMetricsPort: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +127,17 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     publicBaseUrl: env.PUBLIC_BASE_URL || `http://127.0.0.1:${port}`,
+    verification: {
+      bpjsRateLimitPerSecond: int(env, 'BPJS_RATE_LIMIT_PER_SECOND', 50, 1, 100_000),
+      bpjsTimeoutMs: int(env, 'BPJS_TIMEOUT_MS', 5000, 50, 120_000),
+      concurrency: int(env, 'VERIFICATION_CONCURRENCY', 20, 1, 1000),
+      recheckIntervalHours: int(env, 'RECHECK_INTERVAL_HOURS', 24, 0, 24 * 365),
+      attempts: int(env, 'VERIFICATION_ATTEMPTS', 8, 1, 50),
+      backoffMs: int(env, 'VERIFICATION_BACKOFF_MS', 1000, 1, 3_600_000),
+      lockDurationMs: int(env, 'VERIFICATION_LOCK_MS', 30_000, 1000, 600_000),
+      circuitHalfOpenMs: int(env, 'BPJS_CIRCUIT_HALF_OPEN_MS', 10_000, 10, 600_000),
+    },
+    workerMetricsPort: int(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
   };
 }
 

@@ -5,3 +5,4 @@ export * from './test-config';
 export * from './signed-client';
 export * from './procurement-fixtures';
 export * from './decider-specification';
+export * from './wait-for';

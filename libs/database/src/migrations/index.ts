@@ -1,6 +1,14 @@
 import { EventStore1764000000000 } from './1764000000000-event-store';
 import { ProcurementClients1764000000001 } from './1764000000001-procurement-clients';
 import { SeedSinjaiRegions1764000000002 } from './1764000000002-seed-sinjai-regions';
+import { BpjsBranchFile1764000000003 } from './1764000000003-bpjs-branch-file';
+import { Verification1764000000004 } from './1764000000004-verification';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
-export const MIGRATIONS = [EventStore1764000000000, ProcurementClients1764000000001, SeedSinjaiRegions1764000000002];
+export const MIGRATIONS = [
+  EventStore1764000000000,
+  ProcurementClients1764000000001,
+  SeedSinjaiRegions1764000000002,
+  BpjsBranchFile1764000000003,
+  Verification1764000000004,
+];

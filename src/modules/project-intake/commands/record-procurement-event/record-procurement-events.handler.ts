@@ -17,6 +17,7 @@ import {
 import canonicalize from 'canonicalize';
 import { type ConstructionProjectState, decide, evolve, foldProject } from '../../construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId } from '../../construction-project.events';
+import { SinergiMetrics } from '../../../../platform/metrics';
 import { projectIdFor } from '../../project-id';
 import { normaliseProcurementEvent } from './normalise-procurement-event';
 import { type IngestItemResult, RecordProcurementEventsCommand } from './record-procurement-events.command';
@@ -44,6 +45,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
   constructor(
     private readonly store: EventStore,
     private readonly box: SecretBox,
+    private readonly metrics: SinergiMetrics,
   ) {}
 
   async execute({ client, items, correlationId }: RecordProcurementEventsCommand): Promise<IngestItemResult[]> {
@@ -166,6 +168,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
 
       try {
         const appended = await this.store.appendMany([...appends.values()], { idempotency, personalData });
+        for (const append of appends.values()) for (const e of append.events) this.metrics.eventsAppended.inc({ type: e.type });
         for (const a of appended) {
           const c = accepted.get(a.eventId)!;
           results[c.index] = { status: 202, body: { projectId: c.projectId, eventId: c.event.eventId, streamVersion: a.streamVersion, position: Number(a.globalPosition) } };

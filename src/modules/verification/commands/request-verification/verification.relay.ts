@@ -1,0 +1,76 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { CLOCK, type Clock } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import { EventStore, LogConsumer, type RecordedEvent } from '@sinergi/event-store';
+import type { Pool, PoolClient } from 'pg';
+import { SinergiMetrics } from '../../../../platform/metrics';
+import { verificationJobId } from '../../verification.queue';
+import { VerificationQueue } from '../../verification-queue.provider';
+
+/** Procurement facts and requests that call for a fresh look at BPJS (DESIGN §5 triggers). */
+const TRIGGERS = new Set(['ProjectRegistered', 'ContractAmended', 'WorkersReported', 'PaymentRequested', 'VerificationRequested']);
+const PROJECT_STREAM = /^(?:project|compliance)-([0-9a-f-]{36})$/;
+
+/**
+ * Turns committed events into verification requests: a row per request in PostgreSQL (in the same
+ * transaction as the relay's checkpoint) and, after commit, a BullMQ job with the same id.
+ */
+@Injectable()
+export class VerificationRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('VerificationRelay');
+  readonly consumer: LogConsumer;
+
+  constructor(
+    @Inject(PG_POOL) pool: Pool,
+    store: EventStore,
+    private readonly queue: VerificationQueue,
+    private readonly metrics: SinergiMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.consumer = new LogConsumer(pool, store, (events, tx) => this.handle(events, tx), {
+      name: 'verification-relay',
+      batchSize: 1000,
+      onError: (error) => this.logger.error({ err: error }, 'relay batch failed; it will be retried'),
+      onBatch: (events) => this.observeLag(events),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private async handle(events: RecordedEvent[], tx: PoolClient) {
+    // Several triggers for one project in a batch need one look: the job reads the latest facts.
+    const latest = new Map<string, RecordedEvent>();
+    for (const event of events) {
+      const projectId = PROJECT_STREAM.exec(event.streamId)?.[1];
+      if (projectId && TRIGGERS.has(event.type)) latest.set(projectId, event);
+    }
+    if (latest.size === 0) return;
+    const ids = [...latest.keys()];
+    const triggers = ids.map((id) => latest.get(id)!);
+    const { rows } = await tx.query<{ job_id: string; project_id: string }>(
+      `INSERT INTO verification_requests (job_id, project_id, trigger_type, trigger_position, trigger_recorded_at)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bigint[], $5::timestamptz[])
+       ON CONFLICT (job_id) DO NOTHING RETURNING job_id, project_id`,
+      [
+        triggers.map((e, i) => verificationJobId(ids[i], e.globalPosition)),
+        ids,
+        triggers.map((e) => e.type),
+        triggers.map((e) => e.globalPosition),
+        triggers.map((e) => e.recordedAt),
+      ],
+    );
+    // If Redis is down now, the reconciler queues these from the rows just committed.
+    return () => this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id })));
+  }
+
+  private observeLag(events: RecordedEvent[]): void {
+    const now = this.clock.now().getTime();
+    for (const e of events) this.metrics.relayEventLag.observe((now - e.recordedAt.getTime()) / 1000);
+  }
+}

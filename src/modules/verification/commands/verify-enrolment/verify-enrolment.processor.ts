@@ -1,0 +1,73 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { type Job, Worker } from 'bullmq';
+import { SinergiMetrics } from '../../../../platform/metrics';
+import { RegistryRateLimitedError, RegistryRejectedError, RegistryUnavailableError } from '../../registry/enrolment-registry.port';
+import { bullConnection, VERIFICATION_QUEUE, type VerifyEnrolmentJob } from '../../verification.queue';
+import { VerifyEnrolmentHandler } from './verify-enrolment.handler';
+
+/**
+ * The BullMQ worker of the `verification` queue. Retries with exponential back-off and jitter come
+ * from the job options; BPJS's own rate limit and a global limiter keep the calls polite; a job that
+ * runs out of attempts (or that BPJS refuses) is recorded as VerificationFailed and dead-lettered.
+ */
+@Injectable()
+export class VerifyEnrolmentProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('VerifyEnrolment');
+  private worker: Worker<VerifyEnrolmentJob> | null = null;
+
+  constructor(
+    private readonly handler: VerifyEnrolmentHandler,
+    private readonly metrics: SinergiMetrics,
+    @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const worker = new Worker<VerifyEnrolmentJob>(VERIFICATION_QUEUE, (job) => this.process(job), {
+      connection: bullConnection(this.config, 'worker'),
+      prefix: this.config.queuePrefix,
+      concurrency: this.config.verification.concurrency,
+      limiter: { max: this.config.verification.bpjsRateLimitPerSecond, duration: 1000 },
+      maxStalledCount: 3,
+      lockDuration: this.config.verification.lockDurationMs,
+      stalledInterval: Math.max(1000, Math.floor(this.config.verification.lockDurationMs / 2)),
+    });
+    worker.on('error', (error) => this.logger.error({ err: error.message }, 'verification worker error'));
+    worker.on('failed', (job, error) => this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'verification attempt failed'));
+    this.worker = worker;
+  }
+
+  /** Stops taking jobs and waits for the ones in hand, before the database pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async process(job: Job<VerifyEnrolmentJob>): Promise<string> {
+    const attempt = job.attemptsMade + 1;
+    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+    try {
+      const outcome = await this.handler.verify(job.data);
+      this.metrics.verificationOutcomes.inc({ outcome });
+      return outcome;
+    } catch (error) {
+      if (error instanceof RegistryRateLimitedError) {
+        await this.worker!.rateLimit(error.retryAfterMs);
+        throw Worker.RateLimitError();
+      }
+      if (error instanceof RegistryRejectedError || lastAttempt) {
+        const reason = error instanceof RegistryRejectedError ? `BPJS refused the request (HTTP ${error.status})` : describe(error);
+        await this.handler.recordFailure(job.data, reason, attempt);
+        this.metrics.verificationOutcomes.inc({ outcome: 'failed' });
+        return 'failed';
+      }
+      this.metrics.verificationOutcomes.inc({ outcome: 'retried' });
+      if (!(error instanceof RegistryUnavailableError)) this.logger.error({ err: error, jobId: job.id }, 'unexpected verification error');
+      throw error;
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof RegistryUnavailableError) return `BPJS unavailable: ${error.message}`;
+  return `verification error: ${(error as Error).message ?? String(error)}`;
+}

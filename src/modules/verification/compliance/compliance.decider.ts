@@ -1,0 +1,317 @@
+import { invalid } from '@sinergi/common';
+import type {
+  ComplianceEvent,
+  ComplianceReason,
+  ComplianceStatus,
+  EnrolmentRecord,
+} from './compliance.events';
+
+export {
+  complianceStreamId,
+  type ComplianceEvent,
+  type ComplianceReason,
+  type ComplianceStatus,
+  type EnrolmentRecord,
+  type EnrolmentSource,
+} from './compliance.events';
+
+/** What the decider needs to know about the project (built from the project stream). */
+export interface ProjectFacts {
+  projectId: string;
+  registrationDeadline: string;
+  /** Integer rupiah: the JKK + JKM premium of DOMAIN §2 for the current contract value. */
+  premiumDue: string;
+  endDate: string;
+  maintenanceEndDate: string | null;
+  cancelled: boolean;
+  rosterAsOf: string | null;
+}
+
+export type ComplianceCommand =
+  | {
+      type: 'RecordRegistryAnswer';
+      /** null: the project is not registered at BPJS. */
+      enrolment: EnrolmentRecord | null;
+      /** Roster people BPJS does not know; null: no roster, or the roster was not checked this time. */
+      uncoveredPersonRefs: string[] | null;
+      /** Today's date in WITA, YYYY-MM-DD. */
+      checkedOn: string;
+      checkedAt: string;
+    }
+  | { type: 'RecordVerificationFailure'; reason: string; attempts: number; failedAt: string }
+  | { type: 'RequestVerification'; reason: 'manual' | 'periodic'; requestedBy: string; requestedAt: string };
+
+export interface ComplianceState {
+  status: ComplianceStatus;
+  reasons: ComplianceReason[];
+  /** The enrolment last confirmed; null when none was, or when the registry has since said "not registered". */
+  enrolment: EnrolmentRecord | null;
+  missingRecorded: boolean;
+  /** Integer rupiah of the premium shortfall on record; null when there is none. */
+  shortfall: string | null;
+  /** The date the cover should reach (contract end or maintenance end) while a coverage gap is on record. */
+  coverageGapUntil: string | null;
+  /** Sorted person references of the roster people BPJS does not cover, as last recorded. */
+  uncoveredRefs: string[];
+  /** VerificationFailed events recorded on the stream, all time. */
+  failures: number;
+}
+
+export const initialComplianceState = (): ComplianceState => ({
+  status: 'PENDING',
+  reasons: [],
+  enrolment: null,
+  missingRecorded: false,
+  shortfall: null,
+  coverageGapUntil: null,
+  uncoveredRefs: [],
+  failures: 0,
+});
+
+/** The order reasons are listed in, whatever order the findings were made in. */
+const REASON_ORDER: readonly ComplianceReason[] = [
+  'ENROLMENT_MISSING',
+  'PREMIUM_SHORTFALL',
+  'COVERAGE_GAP',
+  'WORKERS_UNCOVERED',
+  'VERIFICATION_FAILED',
+];
+
+const ordered = (reasons: Iterable<ComplianceReason>): ComplianceReason[] => {
+  const present = new Set(reasons);
+  return REASON_ORDER.filter((r) => present.has(r));
+};
+
+export function evolveCompliance(state: ComplianceState, event: ComplianceEvent): ComplianceState {
+  switch (event.type) {
+    case 'VerificationRequested':
+      return state;
+    case 'EnrolmentConfirmed':
+      return { ...state, enrolment: event.data.enrolment, missingRecorded: false };
+    case 'EnrolmentMissing':
+      return { ...state, enrolment: null, missingRecorded: true };
+    case 'PremiumShortfall':
+      return { ...state, shortfall: event.data.shortfall };
+    case 'CoverageGap':
+      return { ...state, coverageGapUntil: event.data.requiredUntil };
+    case 'WorkersUncovered':
+      return { ...state, uncoveredRefs: [...event.data.personRefs].sort() };
+    case 'VerificationFailed':
+      return { ...state, failures: state.failures + 1 };
+    case 'ComplianceStatusChanged': {
+      // A finding that is no longer among the reasons is over: a resolved finding has no event of its own,
+      // so the status change is what clears it (and lets an identical finding be recorded again later).
+      const reasons = ordered(event.data.reasons);
+      const has = (r: ComplianceReason) => reasons.includes(r);
+      return {
+        ...state,
+        status: event.data.to,
+        reasons,
+        // PENDING is only reached from a "not registered (yet)" answer: no enrolment is known any more.
+        enrolment: event.data.to === 'PENDING' ? null : state.enrolment,
+        missingRecorded: has('ENROLMENT_MISSING') && state.missingRecorded,
+        shortfall: has('PREMIUM_SHORTFALL') ? state.shortfall : null,
+        coverageGapUntil: has('COVERAGE_GAP') ? state.coverageGapUntil : null,
+        uncoveredRefs: has('WORKERS_UNCOVERED') ? state.uncoveredRefs : [],
+      };
+    }
+    default: {
+      const unexpected: never = event;
+      throw new Error(`unknown event ${(unexpected as { type: string }).type}`);
+    }
+  }
+}
+
+export const foldCompliance = (events: Iterable<ComplianceEvent>): ComplianceState => {
+  let state = initialComplianceState();
+  for (const e of events) state = evolveCompliance(state, e);
+  return state;
+};
+
+/** Decides what a registry answer, a failed look-up or a request means for the project's compliance. */
+export function decideCompliance(
+  command: ComplianceCommand,
+  state: ComplianceState,
+  project: ProjectFacts,
+): ComplianceEvent[] {
+  const projectId = project.projectId;
+  switch (command.type) {
+    case 'RequestVerification':
+      return [
+        {
+          type: 'VerificationRequested',
+          data: { projectId, reason: command.reason, requestedBy: command.requestedBy, requestedAt: command.requestedAt },
+        },
+      ];
+    case 'RecordVerificationFailure': {
+      const events: ComplianceEvent[] = [
+        {
+          type: 'VerificationFailed',
+          data: { projectId, reason: command.reason, attempts: command.attempts, failedAt: command.failedAt },
+        },
+      ];
+      // A failure only says something when there is no verdict yet; it never overturns one.
+      if (state.status === 'PENDING' && !project.cancelled) {
+        events.push(statusChanged(projectId, state, 'UNVERIFIABLE', ['VERIFICATION_FAILED'], command.failedAt));
+      }
+      return events;
+    }
+    case 'RecordRegistryAnswer':
+      if (project.cancelled) return [];
+      return command.enrolment === null
+        ? decideNotRegistered(command, state, project)
+        : decideRegistered(command, command.enrolment, state, project);
+    default: {
+      const unexpected: never = command;
+      throw new Error(`unknown command ${(unexpected as { type: string }).type}`);
+    }
+  }
+}
+
+type RegistryAnswer = Extract<ComplianceCommand, { type: 'RecordRegistryAnswer' }>;
+
+function decideNotRegistered(command: RegistryAnswer, state: ComplianceState, project: ProjectFacts): ComplianceEvent[] {
+  const checkedOn = isoDate(command.checkedOn, 'checkedOn');
+  const deadline = isoDate(project.registrationDeadline, 'registrationDeadline');
+  // The deadline day itself is still in time.
+  if (checkedOn <= deadline) {
+    return changeIfNeeded(project.projectId, state, 'PENDING', [], command.checkedAt);
+  }
+  const events: ComplianceEvent[] = [];
+  if (!state.missingRecorded) {
+    events.push({
+      type: 'EnrolmentMissing',
+      data: { projectId: project.projectId, registrationDeadline: deadline, checkedOn, checkedAt: command.checkedAt },
+    });
+  }
+  events.push(...changeIfNeeded(project.projectId, state, 'NON_COMPLIANT', ['ENROLMENT_MISSING'], command.checkedAt));
+  return events;
+}
+
+function decideRegistered(
+  command: RegistryAnswer,
+  enrolment: EnrolmentRecord,
+  state: ComplianceState,
+  project: ProjectFacts,
+): ComplianceEvent[] {
+  const { projectId } = project;
+  const { checkedAt } = command;
+  const events: ComplianceEvent[] = [];
+  const reasons: ComplianceReason[] = [];
+
+  if (state.enrolment === null || !sameEnrolment(state.enrolment, enrolment)) {
+    events.push({ type: 'EnrolmentConfirmed', data: { projectId, enrolment: { ...enrolment }, checkedAt } });
+  }
+
+  const due = rupiah(project.premiumDue, 'premiumDue');
+  const paid = rupiah(enrolment.premiumPaid, 'enrolment.premiumPaid');
+  if (paid < due) {
+    reasons.push('PREMIUM_SHORTFALL');
+    const shortfall = (due - paid).toString();
+    if (state.shortfall !== shortfall) {
+      events.push({
+        type: 'PremiumShortfall',
+        data: { projectId, premiumDue: due.toString(), premiumPaid: paid.toString(), shortfall, checkedAt },
+      });
+    }
+  }
+
+  // Cover must last the contract period plus the maintenance period (DOMAIN §1).
+  const requiredUntil =
+    project.maintenanceEndDate !== null ? isoDate(project.maintenanceEndDate, 'maintenanceEndDate') : isoDate(project.endDate, 'endDate');
+  const coveredTo = isoDate(enrolment.coveredTo, 'enrolment.coveredTo');
+  if (coveredTo < requiredUntil) {
+    reasons.push('COVERAGE_GAP');
+    const sameGap = state.coverageGapUntil === requiredUntil && state.enrolment?.coveredTo === coveredTo;
+    if (!sameGap) {
+      events.push({
+        type: 'CoverageGap',
+        data: { projectId, coveredTo, requiredUntil, daysUncovered: daysBetween(coveredTo, requiredUntil), checkedAt },
+      });
+    }
+  }
+
+  // null means the roster was not looked at this time: what is on record stands. [] clears it.
+  const personRefs = command.uncoveredPersonRefs === null ? state.uncoveredRefs : [...new Set(command.uncoveredPersonRefs)].sort();
+  if (personRefs.length > 0) {
+    reasons.push('WORKERS_UNCOVERED');
+    if (!sameList(state.uncoveredRefs, personRefs)) {
+      events.push({
+        type: 'WorkersUncovered',
+        data: {
+          projectId,
+          rosterAsOf: project.rosterAsOf ?? command.checkedOn,
+          uncoveredCount: personRefs.length,
+          personRefs,
+          checkedAt,
+        },
+      });
+    }
+  }
+
+  events.push(...changeIfNeeded(projectId, state, reasons.length ? 'NON_COMPLIANT' : 'COMPLIANT', reasons, checkedAt));
+  return events;
+}
+
+function changeIfNeeded(
+  projectId: string,
+  state: ComplianceState,
+  to: ComplianceStatus,
+  reasons: ComplianceReason[],
+  changedAt: string,
+): ComplianceEvent[] {
+  const next = ordered(reasons);
+  if (state.status === to && sameList(state.reasons, next)) return [];
+  return [statusChanged(projectId, state, to, next, changedAt)];
+}
+
+function statusChanged(
+  projectId: string,
+  state: ComplianceState,
+  to: ComplianceStatus,
+  reasons: ComplianceReason[],
+  changedAt: string,
+): ComplianceEvent {
+  return { type: 'ComplianceStatusChanged', data: { projectId, from: state.status, to, reasons: ordered(reasons), changedAt } };
+}
+
+function sameEnrolment(a: EnrolmentRecord, b: EnrolmentRecord): boolean {
+  return (
+    a.source === b.source &&
+    a.projectNumber === b.projectNumber &&
+    a.npp === b.npp &&
+    a.status === b.status &&
+    a.coveredFrom === b.coveredFrom &&
+    a.coveredTo === b.coveredTo &&
+    a.premiumAssessed === b.premiumAssessed &&
+    a.premiumPaid === b.premiumPaid &&
+    a.workersRegistered === b.workersRegistered
+  );
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Money is integer rupiah; a decimal or a float here is a bug upstream, not a rounding question. */
+function rupiah(value: string, path: string): bigint {
+  if (!/^\d+$/.test(value)) {
+    throw invalid('invalid_rupiah', `${path} must be an integer number of rupiah`, [
+      { path, code: 'integer_rupiah', message: `"${value}" is not an integer rupiah amount` },
+    ]);
+  }
+  return BigInt(value);
+}
+
+function isoDate(value: string, path: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    throw invalid('invalid_date', `${path} must be a date (YYYY-MM-DD)`, [
+      { path, code: 'date', message: `"${value}" is not a YYYY-MM-DD date` },
+    ]);
+  }
+  return value;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+
+/** Whole calendar days from `from` to `to`: a cover ending the day before it is needed is a gap of 1. */
+const daysBetween = (from: string, to: string) => dayNumber(to) - dayNumber(from);

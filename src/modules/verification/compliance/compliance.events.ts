@@ -1,0 +1,79 @@
+/**
+ * The compliance stream (`compliance-<projectId>`): what each look at the BPJS registry found for a
+ * project, past tense, with money as integer-rupiah strings and workers only as person references.
+ */
+export type ComplianceStatus = 'PENDING' | 'COMPLIANT' | 'NON_COMPLIANT' | 'UNVERIFIABLE';
+
+export type ComplianceReason =
+  | 'ENROLMENT_MISSING'
+  | 'PREMIUM_SHORTFALL'
+  | 'COVERAGE_GAP'
+  | 'WORKERS_UNCOVERED'
+  | 'VERIFICATION_FAILED';
+
+export type EnrolmentSource = 'bpjs_api' | 'branch_file' | 'evidence';
+
+export interface EnrolmentRecord {
+  source: EnrolmentSource;
+  projectNumber: string;
+  npp: string;
+  status: 'ACTIVE' | 'REGISTERED_UNPAID' | 'ENDED';
+  /** YYYY-MM-DD */
+  coveredFrom: string;
+  /** YYYY-MM-DD */
+  coveredTo: string;
+  /** Integer rupiah, as BPJS assessed it; null when the source does not say. */
+  premiumAssessed: string | null;
+  /** Integer rupiah. */
+  premiumPaid: string;
+  workersRegistered: number | null;
+}
+
+export type ComplianceEvent =
+  | {
+      type: 'VerificationRequested';
+      data: { projectId: string; reason: 'manual' | 'periodic'; requestedBy: string; requestedAt: string };
+    }
+  | { type: 'EnrolmentConfirmed'; data: { projectId: string; enrolment: EnrolmentRecord; checkedAt: string } }
+  | {
+      type: 'EnrolmentMissing';
+      data: { projectId: string; registrationDeadline: string; checkedOn: string; checkedAt: string };
+    }
+  | {
+      type: 'PremiumShortfall';
+      data: { projectId: string; premiumDue: string; premiumPaid: string; shortfall: string; checkedAt: string };
+    }
+  | {
+      type: 'CoverageGap';
+      data: { projectId: string; coveredTo: string; requiredUntil: string; daysUncovered: number; checkedAt: string };
+    }
+  | {
+      type: 'WorkersUncovered';
+      data: { projectId: string; rosterAsOf: string; uncoveredCount: number; personRefs: string[]; checkedAt: string };
+    }
+  | { type: 'VerificationFailed'; data: { projectId: string; reason: string; attempts: number; failedAt: string } }
+  | {
+      type: 'ComplianceStatusChanged';
+      data: {
+        projectId: string;
+        from: ComplianceStatus;
+        to: ComplianceStatus;
+        reasons: ComplianceReason[];
+        changedAt: string;
+      };
+    };
+
+export type ComplianceEventType = ComplianceEvent['type'];
+
+export const COMPLIANCE_EVENT_TYPES: readonly ComplianceEventType[] = [
+  'VerificationRequested',
+  'EnrolmentConfirmed',
+  'EnrolmentMissing',
+  'PremiumShortfall',
+  'CoverageGap',
+  'WorkersUncovered',
+  'VerificationFailed',
+  'ComplianceStatusChanged',
+];
+
+export const complianceStreamId = (projectId: string) => `compliance-${projectId}`;

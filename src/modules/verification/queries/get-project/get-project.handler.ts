@@ -1,0 +1,61 @@
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { resourceNotFound } from '@sinergi/auth';
+import { EventStore } from '@sinergi/event-store';
+import { foldProject } from '../../../project-intake/construction-project.decider';
+import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
+import { foldCompliance } from '../../compliance/compliance.decider';
+import { type ComplianceEvent, complianceStreamId } from '../../compliance/compliance.events';
+import { GetProjectQuery, type ProjectView } from './get-project.query';
+import { readerCanSee } from './reader-auth.guard';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The project as its two streams tell it: the procurement facts and what verification found. */
+@QueryHandler(GetProjectQuery)
+export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ projectId, reader }: GetProjectQuery): Promise<ProjectView> {
+    if (!UUID.test(projectId)) throw resourceNotFound('project');
+    const streams = await this.store.readStreams([projectStreamId(projectId), complianceStreamId(projectId)]);
+    const projectStream = streams.get(projectStreamId(projectId))!;
+    const complianceStream = streams.get(complianceStreamId(projectId))!;
+    const project = foldProject(projectStream.events as unknown as ConstructionProjectEvent[]);
+    const r = project.registration;
+    // Unknown and out of scope answer alike: no existence leak (DESIGN §10).
+    if (!r || !readerCanSee(reader, r.regionCode)) throw resourceNotFound('project');
+    const compliance = foldCompliance(complianceStream.events as unknown as ComplianceEvent[]);
+    const lastChecked = [...complianceStream.events].reverse().find((e) => e.type !== 'VerificationRequested');
+    return {
+      id: projectId,
+      projectRef: r.projectRef,
+      name: r.name,
+      regionCode: r.regionCode,
+      agency: r.agency,
+      workType: r.workType,
+      fundingSource: r.fundingSource,
+      fiscalYear: r.fiscalYear,
+      contractNumber: r.contractNumber,
+      contractDate: r.contractDate,
+      contractor: { npwp: r.contractor.npwp, nib: r.contractor.nib, name: r.contractor.name },
+      contractValue: project.contractValue.toString(),
+      valueIncludesVat: r.valueIncludesVat,
+      startDate: r.startDate,
+      endDate: project.endDate!,
+      maintenanceEndDate: project.maintenanceEndDate,
+      status: project.status,
+      complianceStatus: compliance.status,
+      reasons: compliance.reasons,
+      premiumDue: project.premium!.total,
+      premiumPaid: compliance.enrolment?.premiumPaid ?? '0',
+      registrationDeadline: r.registrationDeadline,
+      enrolment: compliance.enrolment
+        ? (({ source, projectNumber, npp, status, coveredFrom, coveredTo }) => ({ source, projectNumber, npp, status, coveredFrom, coveredTo }))(compliance.enrolment)
+        : null,
+      workersReported: project.workerCount,
+      streamVersion: projectStream.head.version,
+      complianceVersion: complianceStream.head.version,
+      lastCheckedAt: lastChecked ? lastChecked.recordedAt.toISOString() : null,
+    };
+  }
+}

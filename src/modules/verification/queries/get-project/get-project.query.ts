@@ -1,0 +1,42 @@
+import { Query } from '@nestjs/cqrs';
+import type { ComplianceReason, ComplianceStatus, EnrolmentRecord } from '../../compliance/compliance.events';
+import type { Reader } from './reader-auth.guard';
+
+export interface ProjectView {
+  id: string;
+  projectRef: string;
+  name: string;
+  regionCode: string;
+  agency: { code: string; name: string };
+  workType: string;
+  fundingSource: string;
+  fiscalYear: number;
+  contractNumber: string;
+  contractDate: string;
+  contractor: { npwp: string; nib: string | null; name: string };
+  contractValue: string;
+  valueIncludesVat: boolean;
+  startDate: string;
+  endDate: string;
+  maintenanceEndDate: string | null;
+  status: string;
+  complianceStatus: ComplianceStatus;
+  reasons: ComplianceReason[];
+  premiumDue: string;
+  premiumPaid: string;
+  registrationDeadline: string;
+  enrolment: Pick<EnrolmentRecord, 'source' | 'projectNumber' | 'npp' | 'status' | 'coveredFrom' | 'coveredTo'> | null;
+  workersReported: number;
+  streamVersion: number;
+  complianceVersion: number;
+  lastCheckedAt: string | null;
+}
+
+export class GetProjectQuery extends Query<ProjectView> {
+  constructor(
+    readonly projectId: string,
+    readonly reader: Reader,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,99 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import type { Pool } from 'pg';
+import { VerificationQueue } from '../verification-queue.provider';
+
+/** How often the reconciler looks, and how old a pending request must be before it is re-queued. */
+const INTERVAL_MS = 15_000;
+const GRACE_SECONDS = 5;
+
+/**
+ * PostgreSQL is the system of record, Redis is transport (DESIGN §1): on start and periodically,
+ * every verification request still pending in PostgreSQL whose job Redis no longer has (restart,
+ * flush, failover) is queued again under its own id. It also schedules the periodic re-check of
+ * active projects, once per interval. One instance at a time (advisory lock).
+ */
+@Injectable()
+export class VerificationReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('VerificationReconciler');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  /** The re-check period already scheduled by this instance (the insert is idempotent across restarts). */
+  private scheduledPeriod: number | null = null;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly queue: VerificationQueue,
+    @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const tick = () => {
+      this.running = this.reconcile()
+        .catch((error) => this.logger.warn({ err: (error as Error).message }, 'reconciliation failed; will try again'))
+        .finally(() => (this.timer = setTimeout(tick, INTERVAL_MS)));
+    };
+    tick();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns what it did (for tests and logs). */
+  async reconcile(graceSeconds = GRACE_SECONDS): Promise<{ requeued: number; scheduled: number }> {
+    const client = await this.pool.connect();
+    try {
+      const { rows: lock } = await client.query(`SELECT pg_try_advisory_lock(hashtextextended('verification-reconciler', 0)) AS locked`);
+      if (!lock[0].locked) return { requeued: 0, scheduled: 0 };
+      try {
+        const scheduled = await this.schedulePeriodicRecheck(client);
+        let requeued = 0;
+        for (let after = ''; ; ) {
+          const { rows } = await client.query<{ job_id: string; project_id: string }>(
+            `SELECT job_id, project_id FROM verification_requests
+              WHERE completed_at IS NULL AND created_at < now() - make_interval(secs => $1) AND job_id > $2
+              ORDER BY job_id LIMIT 2000`,
+            [graceSeconds, after],
+          );
+          if (rows.length === 0) break;
+          const missing = new Set(await this.queue.missing(rows.map((r) => r.job_id)));
+          const lost = rows.filter((r) => missing.has(r.job_id)).map((r) => ({ projectId: r.project_id, requestId: r.job_id }));
+          await this.queue.enqueue(lost);
+          requeued += lost.length;
+          after = rows[rows.length - 1].job_id;
+        }
+        if (requeued || scheduled) this.logger.log({ requeued, scheduled }, 'verification reconciled');
+        return { requeued, scheduled };
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtextextended('verification-reconciler', 0))`);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Active (registered, not cancelled or completed) projects get one re-check per interval. */
+  private async schedulePeriodicRecheck(client: import('pg').PoolClient): Promise<number> {
+    const hours = this.config.verification.recheckIntervalHours;
+    if (hours === 0) return 0;
+    const period = Math.floor(this.clock.now().getTime() / (hours * 3600_000));
+    if (period === this.scheduledPeriod) return 0;
+    const { rows } = await client.query<{ job_id: string; project_id: string }>(
+      `INSERT INTO verification_requests (job_id, project_id, trigger_type, trigger_recorded_at)
+       SELECT 'verify-' || substr(r.stream_id, 9) || '-periodic' || $1, substr(r.stream_id, 9)::uuid, 'PeriodicRecheck', now()
+         FROM events r
+        WHERE r.type = 'ProjectRegistered'
+          AND r.recorded_at < now() - make_interval(hours => $2)
+          AND NOT EXISTS (SELECT 1 FROM events c WHERE c.stream_id = r.stream_id AND c.type IN ('ProjectCancelled', 'ProjectCompleted'))
+       ON CONFLICT (job_id) DO NOTHING RETURNING job_id, project_id`,
+      [String(period), hours],
+    );
+    await this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id })));
+    this.scheduledPeriod = period;
+    return rows.length;
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ProcurementClientsModule } from '../procurement-clients/procurement-clients.module';
+import { RequestReverificationHttpController } from './commands/request-reverification/request-reverification.http.controller';
+import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller';
+import { GetProjectHandler } from './queries/get-project/get-project.handler';
+import { GetProjectHttpController } from './queries/get-project/get-project.http.controller';
+import { ReaderAuthGuard } from './queries/get-project/reader-auth.guard';
+import { VerificationQueue } from './verification-queue.provider';
+import { VerificationMetrics } from './verification.metrics';
+
+/** The HTTP side of verification: project reads, re-verification, dead letters, queue metrics. */
+@Module({
+  imports: [CqrsModule, ProcurementClientsModule],
+  controllers: [GetProjectHttpController, RequestReverificationHttpController, DeadLettersHttpController],
+  providers: [GetProjectHandler, ReaderAuthGuard, VerificationQueue, VerificationMetrics],
+})
+export class VerificationApiModule {}
