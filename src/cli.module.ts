@@ -1,8 +1,15 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
+import type { Pool } from 'pg';
 import type { SinergiConfig } from '@sinergi/common';
-import { DatabaseModule } from '@sinergi/database';
+import { DatabaseModule, PG_POOL } from '@sinergi/database';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 import { SinergiConfigModule } from './platform/config.module';
+
+/** Hands the shared pg pool to CLI commands. */
+@Injectable()
+export class PoolHolder {
+  constructor(@Inject(PG_POOL) readonly pool: Pool) {}
+}
 
 /** What the CLI's commands need: configuration and the database, no HTTP and no queues. */
 @Module({})
@@ -11,7 +18,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [SinergiConfigModule.forRoot(config), DatabaseModule],
-      providers: [ProcurementClientRepository],
+      providers: [ProcurementClientRepository, PoolHolder],
     };
   }
 }

@@ -1,9 +1,14 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mintLocalToken, type Position, type Role } from '@sinergi/auth';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig, type SinergiConfig } from '@sinergi/common';
 import { runMigrations } from '@sinergi/database';
-import { CliModule } from './cli.module';
+import { CliModule, PoolHolder } from './cli.module';
+import { localEnvironment } from './platform/local-state';
+import { importBranchFile } from './modules/verification/registry/branch-file.registry';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 
 type Handler = (args: string[], config: SinergiConfig) => Promise<void>;
@@ -56,6 +61,53 @@ const COMMANDS: Record<string, { usage: string; run: Handler }> = {
       print(`secret (shown once, store it now): ${secret}`);
     },
   },
+  'bpjs:import': {
+    usage: 'bpjs:import FILE                          import a BPJS branch CSV of registered projects',
+    run: async ([file], config) => {
+      if (!file) throw new UsageError('bpjs:import needs the CSV file');
+      const text = readFileSync(file, 'utf8');
+      const result = await withApp(config, (get) => importBranchFile(get(PoolHolder).pool, text, basename(file)));
+      print(`imported ${result.imported} project(s) from ${basename(file)}`);
+      for (const r of result.rejected) print(`  line ${r.line}: ${r.reason}`);
+      if (result.rejected.length) process.exitCode = 2;
+    },
+  },
+  token: {
+    usage: 'token --roles official[,auditor] --regions 73.07 [--position KEPALA_DINAS] [--sub ID] [--name N] [--permissions pii:read] [--expires 8h]',
+    run: async (args, config) => {
+      if (config.mode === 'production') throw new Error('token minting is for local and test mode only; use your identity provider');
+      if (!config.jwt.secret) throw new Error('JWT_SECRET is not set');
+      const { values } = parseArgs({
+        args,
+        options: {
+          roles: { type: 'string' },
+          regions: { type: 'string' },
+          position: { type: 'string' },
+          sub: { type: 'string' },
+          name: { type: 'string' },
+          agency: { type: 'string' },
+          permissions: { type: 'string' },
+          expires: { type: 'string', default: '8h' },
+        },
+      });
+      if (!values.roles || !values.regions) throw new UsageError('token needs --roles and --regions');
+      const list = (v?: string) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+      const token = await mintLocalToken(
+        config.jwt.secret,
+        {
+          sub: values.sub ?? `local-${values.roles.split(',')[0]}`,
+          name: values.name,
+          roles: list(values.roles) as Role[],
+          regions: list(values.regions)!,
+          position: values.position as Position | undefined,
+          agency: values.agency,
+          permissions: list(values.permissions),
+        },
+        { issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn: values.expires },
+      );
+      print(token);
+    },
+  },
   'clients:rotate-secret': {
     usage: 'clients:rotate-secret ID                  add a new secret; the previous one stays valid until retired',
     run: async ([id], config) => {
@@ -88,7 +140,9 @@ async function main(argv: string[]): Promise<number> {
     return 64;
   }
   try {
-    await command.run(args, loadConfig());
+    const local = localEnvironment();
+    if (local) process.stderr.write('(using the local system that npm run start:local is running)\n');
+    await command.run(args, loadConfig({ ...process.env, ...local }));
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) process.stderr.write(`sinergi: invalid configuration: ${error.message}\n`);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { signPayload } from '@sinergi/auth';
 import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import { loadConfig } from '@sinergi/common';
@@ -9,10 +9,11 @@ import { runMigrations } from '@sinergi/database';
 import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 import { createHttpApp } from './platform/http-app';
+import { clearLocalRuntime, LOCAL_STATE_DIR, writeLocalRuntime } from './platform/local-state';
 import { startWorker } from './worker';
 
 const say = (line: string) => process.stdout.write(`[start:local] ${line}\n`);
-const STATE_DIR = resolve(process.env.SINERGI_LOCAL_DIR ?? '.local');
+const STATE_DIR = LOCAL_STATE_DIR;
 
 /** Keys generated on the first local start and kept in .local/, so restarts keep reading old secrets. */
 function localSecrets(): { SECRETS_KEY: string; AUDIT_SIGNING_KEY: string } {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping`);
+    clearLocalRuntime();
     for (const stop of stops.reverse()) await stop().catch((e) => say(`while stopping: ${(e as Error).message}`));
     for (const s of services.reverse()) await s.stop().catch(() => undefined);
     process.exit(0);
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     await clients.create({ id: demo.id, name: 'SPSE Kabupaten Sinjai (demo)', sourceSystem: 'spse-7307', regionScopes: ['73.07'], secret: demo.secret, rateLimitPerMinute: 100_000 });
     say(`created demo procurement client ${demo.id} for region 73.07 (Kabupaten Sinjai)`);
   }
+  writeLocalRuntime({ DATABASE_URL: postgres.url, REDIS_URL: redis.url, BPJS_API_URL: config.bpjsApiUrl, PORT: String(config.port) });
   printWelcome(`http://127.0.0.1:${config.port}`, demo);
 }
 
@@ -119,6 +122,7 @@ function printWelcome(base: string, demo: { id: string; secret: string }): void 
     `  Demo client  ${demo.id} / ${demo.secret}   (scope 73.07, Kabupaten Sinjai)`,
     '',
     'Post a realistic batch of Sinjai projects:   npm run demo:post',
+    'An official\'s token for the API:           npm run cli -- token --roles official --regions 73.07 --position KEPALA_DINAS',
     'Or one signed event by hand (this signature is valid for 5 minutes):',
     '',
     `curl -i ${base}/v1/procurement/events \\`,
