@@ -54,8 +54,8 @@ export function peakRssMiB(child: ChildProcess): number {
 }
 
 /** Starts a compiled entry point with the given environment and waits until `readyUrl` answers 200. */
-export async function startProcess(entry: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+export async function startProcess(entry: string, env: Record<string, string>, readyUrl: string, execArgv: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...execArgv, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 200; i += 1) {
     await new Promise((r) => setTimeout(r, 100));
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);

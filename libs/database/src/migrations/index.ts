@@ -3,6 +3,7 @@ import { ProcurementClients1764000000001 } from './1764000000001-procurement-cli
 import { SeedSinjaiRegions1764000000002 } from './1764000000002-seed-sinjai-regions';
 import { BpjsBranchFile1764000000003 } from './1764000000003-bpjs-branch-file';
 import { Verification1764000000004 } from './1764000000004-verification';
+import { EnrolmentEvidence1764000000005 } from './1764000000005-enrolment-evidence';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   SeedSinjaiRegions1764000000002,
   BpjsBranchFile1764000000003,
   Verification1764000000004,
+  EnrolmentEvidence1764000000005,
 ];

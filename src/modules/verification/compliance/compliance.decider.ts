@@ -1,9 +1,12 @@
-import { invalid } from '@sinergi/common';
+import { conflict, type FieldError, invalid, notFound } from '@sinergi/common';
+import { isIsoDate, isValidBpjsPaymentCode, isValidBpjsProjectNumber, isValidBpjsReceiptNumber, isValidNpp } from '@sinergi/domain';
 import type {
   ComplianceEvent,
   ComplianceReason,
   ComplianceStatus,
+  EnrolmentEvidenceSubmittedData,
   EnrolmentRecord,
+  EvidenceStatus,
 } from './compliance.events';
 
 export {
@@ -13,6 +16,7 @@ export {
   type ComplianceStatus,
   type EnrolmentRecord,
   type EnrolmentSource,
+  type EvidenceStatus,
 } from './compliance.events';
 
 /** What the decider needs to know about the project (built from the project stream). */
@@ -39,7 +43,21 @@ export type ComplianceCommand =
       checkedAt: string;
     }
   | { type: 'RecordVerificationFailure'; reason: string; attempts: number; failedAt: string }
-  | { type: 'RequestVerification'; reason: 'manual' | 'periodic'; requestedBy: string; requestedAt: string };
+  | { type: 'RequestVerification'; reason: 'manual' | 'periodic'; requestedBy: string; requestedAt: string }
+  | ({ type: 'SubmitEnrolmentEvidence' } & Omit<EnrolmentEvidenceSubmittedData, 'projectId'>)
+  | { type: 'ConfirmEnrolmentEvidence'; evidenceId: string; confirmedBy: string; confirmedAt: string }
+  | { type: 'RejectEnrolmentEvidence'; evidenceId: string; rejectedBy: string; reason: string; rejectedAt: string };
+
+/** Evidence a contractor handed in, and what an official made of it. */
+export interface EvidenceState {
+  status: EvidenceStatus;
+  receiptNumber: string;
+  projectNumber: string;
+  npp: string;
+  premiumPaid: string;
+  coveredFrom: string;
+  coveredTo: string;
+}
 
 export interface ComplianceState {
   status: ComplianceStatus;
@@ -55,6 +73,8 @@ export interface ComplianceState {
   uncoveredRefs: string[];
   /** VerificationFailed events recorded on the stream, all time. */
   failures: number;
+  /** Every piece of enrolment evidence handed in for the project, by evidence id. */
+  evidence: Readonly<Record<string, EvidenceState>>;
 }
 
 export const initialComplianceState = (): ComplianceState => ({
@@ -66,6 +86,7 @@ export const initialComplianceState = (): ComplianceState => ({
   coverageGapUntil: null,
   uncoveredRefs: [],
   failures: 0,
+  evidence: {},
 });
 
 /** The order reasons are listed in, whatever order the findings were made in. */
@@ -98,6 +119,17 @@ export function evolveCompliance(state: ComplianceState, event: ComplianceEvent)
       return { ...state, uncoveredRefs: [...event.data.personRefs].sort() };
     case 'VerificationFailed':
       return { ...state, failures: state.failures + 1 };
+    case 'EnrolmentEvidenceSubmitted': {
+      const { evidenceId, receiptNumber, projectNumber, npp, premiumPaid, coveredFrom, coveredTo } = event.data;
+      return {
+        ...state,
+        evidence: { ...state.evidence, [evidenceId]: { status: 'SUBMITTED', receiptNumber, projectNumber, npp, premiumPaid, coveredFrom, coveredTo } },
+      };
+    }
+    case 'EnrolmentEvidenceConfirmed':
+      return withEvidenceStatus(state, event.data.evidenceId, 'CONFIRMED');
+    case 'EnrolmentEvidenceRejected':
+      return withEvidenceStatus(state, event.data.evidenceId, 'REJECTED');
     case 'ComplianceStatusChanged': {
       // A finding that is no longer among the reasons is over: a resolved finding has no event of its own,
       // so the status change is what clears it (and lets an identical finding be recorded again later).
@@ -122,13 +154,27 @@ export function evolveCompliance(state: ComplianceState, event: ComplianceEvent)
   }
 }
 
+/** Evidence ids come from URLs: look up own entries only, so 'constructor' is not evidence. */
+const evidenceOf = (state: ComplianceState, evidenceId: string): EvidenceState | undefined =>
+  Object.hasOwn(state.evidence, evidenceId) ? state.evidence[evidenceId] : undefined;
+
+function withEvidenceStatus(state: ComplianceState, evidenceId: string, status: EvidenceStatus): ComplianceState {
+  const evidence = evidenceOf(state, evidenceId);
+  if (evidence === undefined) return state;
+  return { ...state, evidence: { ...state.evidence, [evidenceId]: { ...evidence, status } } };
+}
+
 export const foldCompliance = (events: Iterable<ComplianceEvent>): ComplianceState => {
   let state = initialComplianceState();
   for (const e of events) state = evolveCompliance(state, e);
   return state;
 };
 
-/** Decides what a registry answer, a failed look-up or a request means for the project's compliance. */
+/**
+ * Decides what a registry answer, a failed look-up, a request, or a contractor's evidence and an official's
+ * judgement of it mean for the project's compliance. Evidence never sets the status itself: once confirmed, it is
+ * one more registry (the last one asked), and the verification that follows decides.
+ */
 export function decideCompliance(
   command: ComplianceCommand,
   state: ComplianceState,
@@ -161,6 +207,31 @@ export function decideCompliance(
       return command.enrolment === null
         ? decideNotRegistered(command, state, project)
         : decideRegistered(command, command.enrolment, state, project);
+    case 'SubmitEnrolmentEvidence':
+      return [decideEvidenceSubmission(command, state, projectId)];
+    case 'ConfirmEnrolmentEvidence':
+      assertAwaitingDecision(state, command.evidenceId);
+      return [
+        {
+          type: 'EnrolmentEvidenceConfirmed',
+          data: { projectId, evidenceId: command.evidenceId, confirmedBy: command.confirmedBy, confirmedAt: command.confirmedAt },
+        },
+      ];
+    case 'RejectEnrolmentEvidence': {
+      assertAwaitingDecision(state, command.evidenceId);
+      const reason = command.reason.trim();
+      if (reason === '') {
+        throw invalid('reason_required', 'say why the evidence is rejected', [
+          { path: 'reason', code: 'required', message: 'reason is required' },
+        ]);
+      }
+      return [
+        {
+          type: 'EnrolmentEvidenceRejected',
+          data: { projectId, evidenceId: command.evidenceId, rejectedBy: command.rejectedBy, reason, rejectedAt: command.rejectedAt },
+        },
+      ];
+    }
     default: {
       const unexpected: never = command;
       throw new Error(`unknown command ${(unexpected as { type: string }).type}`);
@@ -169,6 +240,52 @@ export function decideCompliance(
 }
 
 type RegistryAnswer = Extract<ComplianceCommand, { type: 'RecordRegistryAnswer' }>;
+type EvidenceSubmission = Extract<ComplianceCommand, { type: 'SubmitEnrolmentEvidence' }>;
+
+/**
+ * A receipt counts once per project: while evidence carrying it awaits a decision or was confirmed, handing it in
+ * again is refused. After a rejection the contractor may hand the same receipt in again with corrected documents.
+ */
+function decideEvidenceSubmission(command: EvidenceSubmission, state: ComplianceState, projectId: string): ComplianceEvent {
+  const { type: _type, ...submitted } = command;
+  checkEvidence(submitted);
+  if (evidenceOf(state, command.evidenceId) !== undefined) {
+    throw conflict('evidence_already_submitted', 'this evidence was already submitted');
+  }
+  const sameReceipt = Object.values(state.evidence).some((e) => e.receiptNumber === command.receiptNumber && e.status !== 'REJECTED');
+  if (sameReceipt) {
+    throw conflict('evidence_already_submitted', 'evidence with this receipt number was already submitted for the project');
+  }
+  return { type: 'EnrolmentEvidenceSubmitted', data: { projectId, ...submitted, paymentCode: submitted.paymentCode ?? null } };
+}
+
+/** The edge validates too; this keeps the stream clean whoever calls. Messages name fields, never values. */
+function checkEvidence(e: Omit<EvidenceSubmission, 'type'>): void {
+  const errors: FieldError[] = [];
+  const check = (ok: boolean, path: string, code: string, message: string) => {
+    if (!ok) errors.push({ path, code, message });
+  };
+  check(isValidBpjsProjectNumber(e.projectNumber), 'projectNumber', 'invalid_format', 'projectNumber must be 13 digits');
+  check(isValidNpp(e.npp), 'npp', 'invalid_format', 'npp must be 8 digits');
+  check(e.paymentCode === null || isValidBpjsPaymentCode(e.paymentCode), 'paymentCode', 'invalid_format', 'paymentCode must be 12 digits');
+  check(isValidBpjsReceiptNumber(e.receiptNumber), 'receiptNumber', 'invalid_format', 'receiptNumber must be 15 digits');
+  check(/^\d+$/.test(e.premiumPaid), 'premiumPaid', 'integer_rupiah', 'premiumPaid must be an integer number of rupiah');
+  check(isIsoDate(e.coveredFrom), 'coveredFrom', 'invalid_iso_date', 'coveredFrom must be a date (YYYY-MM-DD)');
+  check(isIsoDate(e.coveredTo), 'coveredTo', 'invalid_iso_date', 'coveredTo must be a date (YYYY-MM-DD)');
+  if (errors.length === 0 && e.coveredTo < e.coveredFrom) {
+    errors.push({ path: 'coveredTo', code: 'before_covered_from', message: 'coveredTo must not be before coveredFrom' });
+  }
+  if (errors.length > 0) throw invalid('invalid_evidence', 'the evidence is not valid', errors);
+}
+
+/** Only evidence still awaiting an official's decision can be confirmed or rejected. */
+function assertAwaitingDecision(state: ComplianceState, evidenceId: string): void {
+  const evidence = evidenceOf(state, evidenceId);
+  if (evidence === undefined) throw notFound('evidence_not_found', 'no such evidence for this project');
+  if (evidence.status !== 'SUBMITTED') {
+    throw conflict('evidence_already_decided', `the evidence was already ${evidence.status === 'CONFIRMED' ? 'confirmed' : 'rejected'}`);
+  }
+}
 
 function decideNotRegistered(command: RegistryAnswer, state: ComplianceState, project: ProjectFacts): ComplianceEvent[] {
   const checkedOn = isoDate(command.checkedOn, 'checkedOn');

@@ -8,7 +8,12 @@ import {
   initialComplianceState,
   type ProjectFacts,
 } from './compliance.decider';
-import { type ComplianceEvent, complianceStreamId, type EnrolmentRecord } from './compliance.events';
+import {
+  type ComplianceEvent,
+  complianceStreamId,
+  type EnrolmentEvidenceSubmittedData,
+  type EnrolmentRecord,
+} from './compliance.events';
 
 const PROJECT_ID = '3f0c2a9e-8d41-5b7a-9c1e-2f6b8a4d7307';
 
@@ -555,6 +560,7 @@ describe('compliance decider', () => {
         coverageGapUntil: '2026-06-13',
         uncoveredRefs: ['person-a', 'person-b'],
         failures: 0,
+        evidence: {},
       });
     });
   });
@@ -655,6 +661,251 @@ describe('compliance decider', () => {
 
     it('decides nothing when it is not enrolled after the deadline', () => {
       spec.given(compliantHistory).when(answer(null, { checkedOn: '2025-07-01' }), cancelled).thenNothingHappened();
+    });
+  });
+
+  describe('enrolment evidence', () => {
+    const EVIDENCE_ID = '0b6f1c52-3d7e-4a19-8f25-6c4d2e9a7b10';
+    const OTHER_ID = '7d2a9e41-5c3b-4f60-9e18-2b7c6d5a4f30';
+    const SUBMITTED_AT = '2025-06-03T10:00:00+08:00';
+    const DECIDED_AT = '2025-06-04T09:30:00+08:00';
+    type Documents = Omit<EnrolmentEvidenceSubmittedData, 'projectId' | 'submittedBy' | 'submittedAt'>;
+    const documents: Documents = {
+      evidenceId: EVIDENCE_ID,
+      projectNumber: '7307250000001',
+      npp: '73070001',
+      paymentCode: '730725000123',
+      receiptNumber: '730725000000123',
+      premiumPaid: '3252703',
+      coveredFrom: '2025-05-02',
+      coveredTo: '2026-06-13',
+    };
+    const byClient = { kind: 'client' as const, id: 'spse-sinjai' };
+
+    const submit = (changes: Partial<Documents> = {}): ComplianceCommand => ({
+      type: 'SubmitEnrolmentEvidence',
+      ...documents,
+      submittedBy: byClient,
+      submittedAt: SUBMITTED_AT,
+      ...changes,
+    });
+    const submitted = (changes: Partial<Documents> = {}): ComplianceEvent => ({
+      type: 'EnrolmentEvidenceSubmitted',
+      data: { projectId: PROJECT_ID, ...documents, submittedBy: byClient, submittedAt: SUBMITTED_AT, ...changes },
+    });
+    const confirm = (evidenceId = EVIDENCE_ID): ComplianceCommand => ({
+      type: 'ConfirmEnrolmentEvidence',
+      evidenceId,
+      confirmedBy: 'bpjs-branch-sinjai',
+      confirmedAt: DECIDED_AT,
+    });
+    const evidenceConfirmed = (evidenceId = EVIDENCE_ID): ComplianceEvent => ({
+      type: 'EnrolmentEvidenceConfirmed',
+      data: { projectId: PROJECT_ID, evidenceId, confirmedBy: 'bpjs-branch-sinjai', confirmedAt: DECIDED_AT },
+    });
+    const reject = (reason = 'The receipt is not on the branch statement', evidenceId = EVIDENCE_ID): ComplianceCommand => ({
+      type: 'RejectEnrolmentEvidence',
+      evidenceId,
+      rejectedBy: 'bpjs-branch-sinjai',
+      reason,
+      rejectedAt: DECIDED_AT,
+    });
+    const evidenceRejected = (evidenceId = EVIDENCE_ID): ComplianceEvent => ({
+      type: 'EnrolmentEvidenceRejected',
+      data: { projectId: PROJECT_ID, evidenceId, rejectedBy: 'bpjs-branch-sinjai', reason: 'The receipt is not on the branch statement', rejectedAt: DECIDED_AT },
+    });
+    const isCode = (kind: string, code: string) => (e: DomainError) => e.kind === kind && e.code === code;
+
+    describe('submission', () => {
+      it('records the evidence of a project found missing, without changing its status', () => {
+        spec.given(missingHistory).when(submit()).then([submitted()]);
+      });
+
+      it('records evidence without a payment code', () => {
+        spec.given([]).when(submit({ paymentCode: null })).then([submitted({ paymentCode: null })]);
+      });
+
+      it('refuses the same receipt number again while the first evidence awaits a decision', () => {
+        spec
+          .given([submitted()])
+          .when(submit({ evidenceId: OTHER_ID }))
+          .thenThrows(DomainError, isCode('conflict', 'evidence_already_submitted'));
+      });
+
+      it('refuses the same receipt number again once that evidence was confirmed', () => {
+        spec
+          .given([submitted(), evidenceConfirmed()])
+          .when(submit({ evidenceId: OTHER_ID }))
+          .thenThrows(DomainError, isCode('conflict', 'evidence_already_submitted'));
+      });
+
+      it('refuses a second submission under an evidence id already used', () => {
+        spec
+          .given([submitted()])
+          .when(submit({ receiptNumber: '730725000000999' }))
+          .thenThrows(DomainError, isCode('conflict', 'evidence_already_submitted'));
+      });
+
+      it('accepts the same receipt number again after its evidence was rejected', () => {
+        spec
+          .given([submitted(), evidenceRejected()])
+          .when(submit({ evidenceId: OTHER_ID, coveredTo: '2026-06-30' }))
+          .then([submitted({ evidenceId: OTHER_ID, coveredTo: '2026-06-30' })]);
+      });
+
+      it('accepts another receipt for the same project', () => {
+        spec
+          .given([submitted()])
+          .when(submit({ evidenceId: OTHER_ID, receiptNumber: '730725000000124', premiumPaid: '1626352' }))
+          .then([submitted({ evidenceId: OTHER_ID, receiptNumber: '730725000000124', premiumPaid: '1626352' })]);
+      });
+
+      it('refuses a receipt number that is not 15 digits, naming the field', () => {
+        spec
+          .given([])
+          .when(submit({ receiptNumber: '73072500000012' }))
+          .thenThrows(DomainError, (e) => e.code === 'invalid_evidence' && e.errors.map((f) => f.path).join() === 'receiptNumber');
+      });
+
+      it('refuses a premium that is not an integer number of rupiah', () => {
+        spec
+          .given([])
+          .when(submit({ premiumPaid: '3252703.50' }))
+          .thenThrows(DomainError, (e) => e.kind === 'invalid' && e.errors[0]?.path === 'premiumPaid');
+      });
+
+      it('refuses cover that ends before it starts', () => {
+        spec
+          .given([])
+          .when(submit({ coveredFrom: '2025-05-02', coveredTo: '2025-05-01' }))
+          .thenThrows(DomainError, (e) => e.kind === 'invalid' && e.errors[0]?.code === 'before_covered_from');
+      });
+    });
+
+    describe('decision', () => {
+      it('records the confirmation and leaves the verdict to the verification it triggers', () => {
+        spec.given([...missingHistory, submitted()]).when(confirm()).then([evidenceConfirmed()]);
+      });
+
+      it('records a rejection with its reason, trimmed', () => {
+        spec
+          .given([...missingHistory, submitted()])
+          .when(reject('  The receipt is not on the branch statement \n'))
+          .then([evidenceRejected()]);
+      });
+
+      it('refuses a rejection without a reason', () => {
+        spec
+          .given([submitted()])
+          .when(reject('   '))
+          .thenThrows(DomainError, isCode('invalid', 'reason_required'));
+      });
+
+      it('answers not found for evidence never submitted for the project', () => {
+        spec.given([submitted()]).when(confirm(OTHER_ID)).thenThrows(DomainError, isCode('not_found', 'evidence_not_found'));
+      });
+
+      it('does not take an inherited property name for evidence', () => {
+        spec.given([]).when(confirm('constructor')).thenThrows(DomainError, isCode('not_found', 'evidence_not_found'));
+        spec.given([]).when(reject(undefined, '__proto__')).thenThrows(DomainError, isCode('not_found', 'evidence_not_found'));
+      });
+
+      it('refuses to confirm evidence twice', () => {
+        spec
+          .given([submitted(), evidenceConfirmed()])
+          .when(confirm())
+          .thenThrows(DomainError, isCode('conflict', 'evidence_already_decided'));
+      });
+
+      it('refuses to reject evidence already confirmed', () => {
+        spec
+          .given([submitted(), evidenceConfirmed()])
+          .when(reject())
+          .thenThrows(DomainError, isCode('conflict', 'evidence_already_decided'));
+      });
+
+      it('refuses to confirm evidence already rejected', () => {
+        spec
+          .given([submitted(), evidenceRejected()])
+          .when(confirm())
+          .thenThrows(DomainError, isCode('conflict', 'evidence_already_decided'));
+      });
+    });
+
+    describe('state', () => {
+      it('keeps each piece of evidence with its status, through status changes', () => {
+        const state = foldCompliance([
+          ...missingHistory,
+          submitted(),
+          submitted({ evidenceId: OTHER_ID, receiptNumber: '730725000000124' }),
+          evidenceRejected(OTHER_ID),
+          evidenceConfirmed(),
+          confirmed(enrolled({ source: 'evidence', premiumAssessed: null, workersRegistered: null })),
+          {
+            type: 'ComplianceStatusChanged',
+            data: { projectId: PROJECT_ID, from: 'NON_COMPLIANT', to: 'COMPLIANT', reasons: [], changedAt: DECIDED_AT },
+          },
+        ]);
+        expect(state.status).toBe('COMPLIANT');
+        expect(state.evidence).toEqual({
+          [EVIDENCE_ID]: {
+            status: 'CONFIRMED',
+            receiptNumber: '730725000000123',
+            projectNumber: '7307250000001',
+            npp: '73070001',
+            premiumPaid: '3252703',
+            coveredFrom: '2025-05-02',
+            coveredTo: '2026-06-13',
+          },
+          [OTHER_ID]: expect.objectContaining({ status: 'REJECTED', receiptNumber: '730725000000124' }),
+        });
+      });
+
+      it('starts with no evidence', () => {
+        expect(initialComplianceState().evidence).toEqual({});
+      });
+    });
+
+    describe('as a registry answer', () => {
+      const fromEvidence = enrolled({
+        source: 'evidence',
+        projectNumber: '7307250000001',
+        npp: '73070001',
+        premiumAssessed: null,
+        workersRegistered: null,
+      });
+
+      it('turns a project found missing compliant when the evidence shows the full premium and cover', () => {
+        spec
+          .given([...missingHistory, submitted(), evidenceConfirmed()])
+          .when(answer(fromEvidence, { checkedAt: LATER_AT }))
+          .then([
+            confirmed(fromEvidence, LATER_AT),
+            {
+              type: 'ComplianceStatusChanged',
+              data: { projectId: PROJECT_ID, from: 'NON_COMPLIANT', to: 'COMPLIANT', reasons: [], changedAt: LATER_AT },
+            },
+          ]);
+      });
+
+      it('records a shortfall when the evidence shows only the first instalment', () => {
+        // The first instalment of 50 %: Rp 1,626,352 of Rp 3,252,703, short by Rp 1,626,351.
+        const firstInstalment = { ...fromEvidence, premiumPaid: '1626352' };
+        spec
+          .given([...missingHistory, submitted({ premiumPaid: '1626352' }), evidenceConfirmed()])
+          .when(answer(firstInstalment, { checkedAt: LATER_AT }))
+          .then([
+            confirmed(firstInstalment, LATER_AT),
+            {
+              type: 'PremiumShortfall',
+              data: { projectId: PROJECT_ID, premiumDue: '3252703', premiumPaid: '1626352', shortfall: '1626351', checkedAt: LATER_AT },
+            },
+            {
+              type: 'ComplianceStatusChanged',
+              data: { projectId: PROJECT_ID, from: 'NON_COMPLIANT', to: 'NON_COMPLIANT', reasons: ['PREMIUM_SHORTFALL'], changedAt: LATER_AT },
+            },
+          ]);
+      });
     });
   });
 

@@ -29,6 +29,36 @@ export interface EnrolmentRecord {
   workersRegistered: number | null;
 }
 
+export type EvidenceStatus = 'SUBMITTED' | 'CONFIRMED' | 'REJECTED';
+
+/** Who handed in the evidence: a procurement client (HMAC) or a signed-in official. */
+export interface EvidenceSubmitter {
+  kind: 'client' | 'user';
+  id: string;
+}
+
+/** The proof documents of DOMAIN §1 as a contractor hands them in, before an official has looked at them. */
+export interface EnrolmentEvidenceSubmittedData {
+  projectId: string;
+  evidenceId: string;
+  /** 13 digits, from the participation certificate. */
+  projectNumber: string;
+  /** 8 digits, the company's BPJS registration number. */
+  npp: string;
+  /** 12 digits, from the premium assessment; null when the contractor does not have it. */
+  paymentCode: string | null;
+  /** 15 digits, from the payment receipt. */
+  receiptNumber: string;
+  /** Integer rupiah. */
+  premiumPaid: string;
+  /** YYYY-MM-DD */
+  coveredFrom: string;
+  /** YYYY-MM-DD */
+  coveredTo: string;
+  submittedBy: EvidenceSubmitter;
+  submittedAt: string;
+}
+
 export type ComplianceEvent =
   | {
       type: 'VerificationRequested';
@@ -52,6 +82,12 @@ export type ComplianceEvent =
       data: { projectId: string; rosterAsOf: string; uncoveredCount: number; personRefs: string[]; checkedAt: string };
     }
   | { type: 'VerificationFailed'; data: { projectId: string; reason: string; attempts: number; failedAt: string } }
+  | { type: 'EnrolmentEvidenceSubmitted'; data: EnrolmentEvidenceSubmittedData }
+  | { type: 'EnrolmentEvidenceConfirmed'; data: { projectId: string; evidenceId: string; confirmedBy: string; confirmedAt: string } }
+  | {
+      type: 'EnrolmentEvidenceRejected';
+      data: { projectId: string; evidenceId: string; rejectedBy: string; reason: string; rejectedAt: string };
+    }
   | {
       type: 'ComplianceStatusChanged';
       data: {
@@ -74,6 +110,9 @@ export const COMPLIANCE_EVENT_TYPES: readonly ComplianceEventType[] = [
   'WorkersUncovered',
   'VerificationFailed',
   'ComplianceStatusChanged',
+  'EnrolmentEvidenceSubmitted',
+  'EnrolmentEvidenceConfirmed',
+  'EnrolmentEvidenceRejected',
 ];
 
 export const complianceStreamId = (projectId: string) => `compliance-${projectId}`;

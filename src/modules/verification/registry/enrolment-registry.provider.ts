@@ -7,8 +7,9 @@ import { BpjsHttpRegistry } from './bpjs-http.registry';
 import { BranchFileRegistry } from './branch-file.registry';
 import { CompositeRegistry } from './composite.registry';
 import { ENROLMENT_REGISTRY } from './enrolment-registry.port';
+import { EvidenceRegistry } from './evidence.registry';
 
-/** BPJS's API first, then the branch's file; the call outcomes feed the BPJS metrics. */
+/** BPJS's API first, then the branch's file, then evidence an official confirmed; the API's call outcomes feed the BPJS metrics. */
 export const enrolmentRegistryProvider: FactoryProvider = {
   provide: ENROLMENT_REGISTRY,
   inject: [SINERGI_CONFIG, PG_POOL, SinergiMetrics],
@@ -26,5 +27,6 @@ export const enrolmentRegistryProvider: FactoryProvider = {
         },
       }),
       new BranchFileRegistry(pool),
+      new EvidenceRegistry(pool),
     ]),
 };

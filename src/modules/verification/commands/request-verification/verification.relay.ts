@@ -7,8 +7,15 @@ import { SinergiMetrics } from '../../../../platform/metrics';
 import { verificationJobId } from '../../verification.queue';
 import { VerificationQueue } from '../../verification-queue.provider';
 
-/** Procurement facts and requests that call for a fresh look at BPJS (DESIGN §5 triggers). */
-const TRIGGERS = new Set(['ProjectRegistered', 'ContractAmended', 'WorkersReported', 'PaymentRequested', 'VerificationRequested']);
+/** Procurement facts, requests and confirmed evidence that call for a fresh look at BPJS (DESIGN §5 triggers). */
+const TRIGGERS = new Set([
+  'ProjectRegistered',
+  'ContractAmended',
+  'WorkersReported',
+  'PaymentRequested',
+  'VerificationRequested',
+  'EnrolmentEvidenceConfirmed',
+]);
 const PROJECT_STREAM = /^(?:project|compliance)-([0-9a-f-]{36})$/;
 
 /**

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { type Job, Worker } from 'bullmq';
 import { SinergiMetrics } from '../../../../platform/metrics';
+import { CircuitOpenError } from '../../registry/circuit-breaker';
 import { RegistryRateLimitedError, RegistryRejectedError, RegistryUnavailableError } from '../../registry/enrolment-registry.port';
 import { bullConnection, VERIFICATION_QUEUE, type VerifyEnrolmentJob } from '../../verification.queue';
 import { VerifyEnrolmentHandler } from './verify-enrolment.handler';
@@ -54,6 +55,13 @@ export class VerifyEnrolmentProcessor implements OnApplicationBootstrap, BeforeA
         await this.worker!.rateLimit(error.retryAfterMs);
         throw Worker.RateLimitError();
       }
+      // BPJS is down for everyone: pause the queue until the circuit lets a trial call through, rather
+      // than let every waiting job burn its attempts against the open circuit and land in dead letters.
+      if (causedByOpenCircuit(error)) {
+        await this.worker!.rateLimit(this.config.verification.circuitHalfOpenMs);
+        this.metrics.verificationOutcomes.inc({ outcome: 'paused' });
+        throw Worker.RateLimitError();
+      }
       if (error instanceof RegistryRejectedError || lastAttempt) {
         const reason = error instanceof RegistryRejectedError ? `BPJS refused the request (HTTP ${error.status})` : describe(error);
         await this.handler.recordFailure(job.data, reason, attempt);
@@ -65,6 +73,11 @@ export class VerifyEnrolmentProcessor implements OnApplicationBootstrap, BeforeA
       throw error;
     }
   }
+}
+
+function causedByOpenCircuit(error: unknown): boolean {
+  for (let e = error; e; e = (e as { cause?: unknown }).cause) if (e instanceof CircuitOpenError) return true;
+  return false;
 }
 
 function describe(error: unknown): string {

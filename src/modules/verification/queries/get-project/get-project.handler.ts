@@ -8,6 +8,8 @@ import { type ComplianceEvent, complianceStreamId } from '../../compliance/compl
 import { GetProjectQuery, type ProjectView } from './get-project.query';
 import { readerCanSee } from './reader-auth.guard';
 
+/** Events that record a look at the registry (requests and evidence handling are not one). */
+const CHECK_OUTCOMES = new Set(['EnrolmentConfirmed', 'EnrolmentMissing', 'PremiumShortfall', 'CoverageGap', 'WorkersUncovered', 'VerificationFailed', 'ComplianceStatusChanged']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The project as its two streams tell it: the procurement facts and what verification found. */
@@ -25,7 +27,7 @@ export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
     // Unknown and out of scope answer alike: no existence leak (DESIGN §10).
     if (!r || !readerCanSee(reader, r.regionCode)) throw resourceNotFound('project');
     const compliance = foldCompliance(complianceStream.events as unknown as ComplianceEvent[]);
-    const lastChecked = [...complianceStream.events].reverse().find((e) => e.type !== 'VerificationRequested');
+    const lastChecked = [...complianceStream.events].reverse().find((e) => CHECK_OUTCOMES.has(e.type));
     return {
       id: projectId,
       projectRef: r.projectRef,

@@ -1,0 +1,27 @@
+import type { EvidenceSubmitter } from '../../compliance/compliance.events';
+import type { Reader } from '../../queries/get-project/reader-auth.guard';
+
+/** The numbers on the proof documents, checked for form at the edge. */
+export interface EvidenceDocuments {
+  projectNumber: string;
+  npp: string;
+  paymentCode: string | null;
+  receiptNumber: string;
+  /** Integer rupiah. */
+  premiumPaid: string;
+  coveredFrom: string;
+  coveredTo: string;
+}
+
+export class SubmitEnrolmentEvidenceCommand {
+  constructor(
+    readonly projectId: string,
+    readonly submitter: Reader,
+    readonly documents: EvidenceDocuments,
+    readonly correlationId: string,
+  ) {}
+
+  get submittedBy(): EvidenceSubmitter {
+    return this.submitter.kind === 'user' ? { kind: 'user', id: this.submitter.principal.sub } : { kind: 'client', id: this.submitter.clientId };
+  }
+}
