@@ -1,22 +1,6 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mintLocalToken } from '@sinergi/auth';
-import { type BpjsSimulator, startBpjsSimulator } from '@sinergi/bpjs-simulator';
-import type { SinergiConfig } from '@sinergi/common';
-import {
-  createMigratedDatabase,
-  deleteKeysWithPrefix,
-  type MigratedTestDatabase,
-  projectRegistered,
-  signedPost,
-  testConfig,
-  testRedisUrl,
-  uniqueQueuePrefix,
-  waitFor,
-} from '@sinergi/testing';
-import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../src/platform/http-app';
-import { startWorker } from '../src/worker';
+import type { BpjsSimulator } from '@sinergi/bpjs-simulator';
+import { type MigratedTestDatabase, projectRegistered, signedPost, waitFor } from '@sinergi/testing';
+import { type RunningSystem, startSystem } from './support/running-system';
 
 /**
  * The fixture project: Rp 2,500,000,000 incl. PPN (premium due Rp 3,252,703), SPK 2025-04-21, maintenance to
@@ -34,53 +18,27 @@ const evidence = (changes: Record<string, unknown> = {}) => ({
 });
 
 describe('enrolment evidence (API + worker + BPJS simulator over HTTP)', () => {
+  let system: RunningSystem;
   let db: MigratedTestDatabase;
   let sim: BpjsSimulator;
-  let api: NestFastifyApplication;
-  let worker: INestApplicationContext;
-  let config: SinergiConfig;
   let baseUrl: string;
-  let prefix: string;
   let official: string;
   let otherRegionOfficial: string;
   let auditor: string;
-  const client = { id: 'spse-evidence', secret: '' };
-  const otherRegionClient = { id: 'spse-sinjai-timur-kab', secret: '' };
+  let client: { id: string; secret: string };
+  let otherRegionClient: { id: string; secret: string };
 
   beforeAll(async () => {
-    db = await createMigratedDatabase('evidence');
-    sim = await startBpjsSimulator({ port: 0 });
-    prefix = uniqueQueuePrefix('evidence');
-    config = testConfig({
-      DATABASE_URL: db.url,
-      QUEUE_PREFIX: prefix,
-      BPJS_API_URL: sim.url,
-      BPJS_TIMEOUT_MS: '300',
-      BPJS_CIRCUIT_HALF_OPEN_MS: '200',
-      VERIFICATION_ATTEMPTS: '8',
-      VERIFICATION_BACKOFF_MS: '20',
-      WORKER_METRICS_PORT: '0',
-      RATE_LIMIT_PER_MINUTE: '100000',
-    });
-    api = await createHttpApp(config);
-    await api.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = await api.getUrl();
-    worker = await startWorker(config);
-    const clients = api.get(ProcurementClientRepository);
-    client.secret = (await clients.create({ id: client.id, name: 'SPSE Sinjai', regionScopes: ['73.07'] })).secret;
-    otherRegionClient.secret = (await clients.create({ id: otherRegionClient.id, name: 'SPSE Bone', regionScopes: ['73.08'] })).secret;
-    official = await mintLocalToken(config.jwt.secret!, { sub: 'bpjs-branch-sinjai', roles: ['official'], regions: ['73.07'], position: 'BPJS_BRANCH' });
-    otherRegionOfficial = await mintLocalToken(config.jwt.secret!, { sub: 'bpjs-branch-bone', roles: ['official'], regions: ['73.08'], position: 'BPJS_BRANCH' });
-    auditor = await mintLocalToken(config.jwt.secret!, { sub: 'inspektorat', roles: ['auditor'], regions: ['73.07'] });
+    system = await startSystem('evidence');
+    ({ db, sim, baseUrl } = system);
+    client = await system.client('spse-evidence', ['73.07']);
+    otherRegionClient = await system.client('spse-sinjai-timur-kab', ['73.08']);
+    official = await system.token({ sub: 'bpjs-branch-sinjai', roles: ['official'], regions: ['73.07'], position: 'BPJS_BRANCH' });
+    otherRegionOfficial = await system.token({ sub: 'bpjs-branch-bone', roles: ['official'], regions: ['73.08'], position: 'BPJS_BRANCH' });
+    auditor = await system.token({ sub: 'inspektorat', roles: ['auditor'], regions: ['73.07'] });
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await sim?.close();
-    await db?.drop();
-    await deleteKeysWithPrefix(testRedisUrl(), prefix);
-  });
+  afterAll(() => system?.stop());
 
   const register = async (ref: string) => {
     const res = await signedPost(baseUrl, '/v1/procurement/events', client, projectRegistered(ref, {}, { contractNumber: `SPK/${ref}` }));

@@ -1,69 +1,29 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mintLocalToken, signedHeaders } from '@sinergi/auth';
-import { type BpjsSimulator, startBpjsSimulator } from '@sinergi/bpjs-simulator';
-import type { SinergiConfig } from '@sinergi/common';
+import { signedHeaders } from '@sinergi/auth';
+import type { BpjsSimulator } from '@sinergi/bpjs-simulator';
 import { computeJakonPremium } from '@sinergi/domain';
-import {
-  createMigratedDatabase,
-  deleteKeysWithPrefix,
-  type MigratedTestDatabase,
-  projectRegistered,
-  signedPost,
-  testConfig,
-  testRedisUrl,
-  uniqueQueuePrefix,
-  waitFor,
-} from '@sinergi/testing';
-import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../src/platform/http-app';
-import { startWorker } from '../src/worker';
+import { type MigratedTestDatabase, projectRegistered, signedPost, waitFor } from '@sinergi/testing';
+import { type RunningSystem, startSystem } from './support/running-system';
 
 const NPWP = '0012345674901000';
 
 describe('verification pipeline (API + worker + BPJS simulator over HTTP)', () => {
+  let system: RunningSystem;
   let db: MigratedTestDatabase;
   let sim: BpjsSimulator;
-  let api: NestFastifyApplication;
-  let worker: INestApplicationContext;
-  let config: SinergiConfig;
   let baseUrl: string;
-  let prefix: string;
   let official: string;
   let admin: string;
-  const client = { id: 'spse-pipeline', secret: '' };
+  let client: { id: string; secret: string };
 
   beforeAll(async () => {
-    db = await createMigratedDatabase('pipeline');
-    sim = await startBpjsSimulator({ port: 0 });
-    prefix = uniqueQueuePrefix('pipeline');
-    config = testConfig({
-      DATABASE_URL: db.url,
-      QUEUE_PREFIX: prefix,
-      BPJS_API_URL: sim.url,
-      BPJS_TIMEOUT_MS: '300',
-      BPJS_CIRCUIT_HALF_OPEN_MS: '200',
-      VERIFICATION_ATTEMPTS: '8',
-      VERIFICATION_BACKOFF_MS: '20',
-      WORKER_METRICS_PORT: '0',
-      RATE_LIMIT_PER_MINUTE: '100000',
-    });
-    api = await createHttpApp(config);
-    await api.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = await api.getUrl();
-    worker = await startWorker(config);
-    client.secret = (await api.get(ProcurementClientRepository).create({ id: client.id, name: 'SPSE', regionScopes: ['73.07'] })).secret;
-    official = await mintLocalToken(config.jwt.secret!, { sub: 'kadis-pupr', roles: ['official'], regions: ['73.07'], position: 'KEPALA_DINAS' });
-    admin = await mintLocalToken(config.jwt.secret!, { sub: 'ops', roles: ['admin'], regions: ['*'] });
+    system = await startSystem('pipeline');
+    ({ db, sim, baseUrl } = system);
+    client = await system.client('spse-pipeline', ['73.07']);
+    official = await system.token({ sub: 'kadis-pupr', roles: ['official'], regions: ['73.07'], position: 'KEPALA_DINAS' });
+    admin = await system.token({ sub: 'ops', roles: ['admin'], regions: ['*'] });
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await sim?.close();
-    await db?.drop();
-    await deleteKeysWithPrefix(testRedisUrl(), prefix);
-  });
+  afterAll(() => system?.stop());
 
   const register = async (ref: string, data: Record<string, unknown> = {}) => {
     const res = await signedPost(baseUrl, '/v1/procurement/events', client, projectRegistered(ref, {}, { contractNumber: `SPK/${ref}`, ...data }));
@@ -197,7 +157,7 @@ describe('verification pipeline (API + worker + BPJS simulator over HTTP)', () =
 
   it('answers 404 for a project outside the caller\'s regions, and serves a procurement client its own project', async () => {
     const id = await register('900008');
-    const other = await mintLocalToken(config.jwt.secret!, { sub: 'x', roles: ['official'], regions: ['73.08'] });
+    const other = await system.token({ sub: 'x', roles: ['official'], regions: ['73.08'] });
     expect((await getProject(id, other)).status).toBe(404);
     expect((await getProject('00000000-0000-0000-0000-000000000000')).status).toBe(404);
     const asClient = await fetch(`${baseUrl}/v1/projects/${id}`, { headers: signedHeaders(client.id, client.secret, '') });

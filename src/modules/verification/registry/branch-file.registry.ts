@@ -1,7 +1,8 @@
 import { isIsoDate, isValidBpjsProjectNumber, isValidNpp, normaliseNpwp, parseRupiah } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import { readCsvRows } from './csv-rows';
-import { EnrolmentQuery, EnrolmentRecord, EnrolmentRegistry, RegistryUnavailableError } from './enrolment-registry.port';
+import { lookupByContract } from './contract-lookup';
+import { EnrolmentQuery, EnrolmentRecord, EnrolmentRegistry } from './enrolment-registry.port';
 
 export interface BranchFileImport {
   imported: number;
@@ -189,21 +190,16 @@ export class BranchFileRegistry implements EnrolmentRegistry {
   constructor(private readonly pool: Pool) {}
 
   async findProject(query: EnrolmentQuery): Promise<EnrolmentRecord | null> {
-    const npwp = normaliseNpwp(query.npwp);
-    let rows: BranchProjectRow[];
-    try {
-      ({ rows } = await this.pool.query<BranchProjectRow>(
+    const row = await lookupByContract<BranchProjectRow>(
+      this.pool,
         `SELECT project_number, npp, status,
                 to_char(covered_from, 'YYYY-MM-DD') AS covered_from, to_char(covered_to, 'YYYY-MM-DD') AS covered_to,
                 premium_assessed::text AS premium_assessed, premium_paid::text AS premium_paid, workers_registered
            FROM bpjs_branch_projects
           WHERE npwp = $1 AND contract_number = $2`,
-        [npwp.ok ? npwp.value : query.npwp, query.contractNumber.trim()],
-      ));
-    } catch (error) {
-      throw new RegistryUnavailableError('the BPJS branch file could not be read', error);
-    }
-    const row = rows[0];
+      query,
+      'the BPJS branch file',
+    );
     if (row === undefined) return null;
     return {
       source: this.source,

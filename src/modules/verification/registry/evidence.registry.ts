@@ -1,6 +1,6 @@
-import { normaliseNpwp } from '@sinergi/domain';
 import type { Pool, PoolClient } from 'pg';
-import { EnrolmentQuery, EnrolmentRecord, EnrolmentRegistry, RegistryUnavailableError } from './enrolment-registry.port';
+import { lookupByContract } from './contract-lookup';
+import { EnrolmentQuery, EnrolmentRecord, EnrolmentRegistry } from './enrolment-registry.port';
 
 interface ConfirmedEvidenceRow {
   project_number: string;
@@ -20,10 +20,8 @@ export class EvidenceRegistry implements EnrolmentRegistry {
   constructor(private readonly pool: Pool) {}
 
   async findProject(query: EnrolmentQuery): Promise<EnrolmentRecord | null> {
-    const npwp = normaliseNpwp(query.npwp);
-    let rows: ConfirmedEvidenceRow[];
-    try {
-      ({ rows } = await this.pool.query<ConfirmedEvidenceRow>(
+    const row = await lookupByContract<ConfirmedEvidenceRow>(
+      this.pool,
         `SELECT project_number, npp,
                 to_char(covered_from, 'YYYY-MM-DD') AS covered_from, to_char(covered_to, 'YYYY-MM-DD') AS covered_to,
                 premium_paid::text AS premium_paid
@@ -31,12 +29,9 @@ export class EvidenceRegistry implements EnrolmentRegistry {
           WHERE npwp = $1 AND contract_number = $2 AND status = 'CONFIRMED'
           ORDER BY confirmed_at DESC, evidence_id DESC
           LIMIT 1`,
-        [npwp.ok ? npwp.value : query.npwp, query.contractNumber.trim()],
-      ));
-    } catch (error) {
-      throw new RegistryUnavailableError('the confirmed enrolment evidence could not be read', error);
-    }
-    const row = rows[0];
+      query,
+      'the confirmed enrolment evidence',
+    );
     if (row === undefined) return null;
     return {
       source: this.source,

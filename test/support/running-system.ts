@@ -1,0 +1,63 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mintLocalToken, type SinergiClaims } from '@sinergi/auth';
+import { type BpjsSimulator, startBpjsSimulator } from '@sinergi/bpjs-simulator';
+import type { SinergiConfig } from '@sinergi/common';
+import { createMigratedDatabase, deleteKeysWithPrefix, type MigratedTestDatabase, testConfig, testRedisUrl, uniqueQueuePrefix } from '@sinergi/testing';
+import { ProcurementClientRepository } from '../../src/modules/procurement-clients/procurement-client.repository';
+import { createHttpApp } from '../../src/platform/http-app';
+import { startWorker } from '../../src/worker';
+
+/** API, worker and BPJS simulator over real HTTP, PostgreSQL and Redis, for one test file. */
+export interface RunningSystem {
+  db: MigratedTestDatabase;
+  sim: BpjsSimulator;
+  api: NestFastifyApplication;
+  worker: INestApplicationContext;
+  config: SinergiConfig;
+  baseUrl: string;
+  /** A signed-in user's bearer token, minted with the test JWT secret. */
+  token(claims: SinergiClaims): Promise<string>;
+  /** A procurement client scoped to `regions`; returns its id and secret. */
+  client(id: string, regions: string[]): Promise<{ id: string; secret: string }>;
+  stop(): Promise<void>;
+}
+
+/** Short timeouts and back-off so failure paths finish in seconds; `env` overrides any of them. */
+export async function startSystem(label: string, env: Record<string, string> = {}): Promise<RunningSystem> {
+  const db = await createMigratedDatabase(label);
+  const sim = await startBpjsSimulator({ port: 0 });
+  const prefix = uniqueQueuePrefix(label);
+  const config = testConfig({
+    DATABASE_URL: db.url,
+    QUEUE_PREFIX: prefix,
+    BPJS_API_URL: sim.url,
+    BPJS_TIMEOUT_MS: '300',
+    BPJS_CIRCUIT_HALF_OPEN_MS: '200',
+    VERIFICATION_ATTEMPTS: '8',
+    VERIFICATION_BACKOFF_MS: '20',
+    WORKER_METRICS_PORT: '0',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  const api = await createHttpApp(config);
+  await api.listen({ port: 0, host: '127.0.0.1' });
+  const worker = await startWorker(config);
+  return {
+    db,
+    sim,
+    api,
+    worker,
+    config,
+    baseUrl: await api.getUrl(),
+    token: (claims) => mintLocalToken(config.jwt.secret!, claims),
+    client: async (id, regions) => ({ id, secret: (await api.get(ProcurementClientRepository).create({ id, name: id, regionScopes: regions })).secret }),
+    stop: async () => {
+      await worker.close();
+      await api.close();
+      await sim.close();
+      await db.drop();
+      await deleteKeysWithPrefix(testRedisUrl(), prefix);
+    },
+  };
+}
