@@ -1,24 +1,11 @@
-import { BpjsSimulator, SimulatedProject, startBpjsSimulator } from '@sinergi/bpjs-simulator';
+import { BpjsSimulator, exampleSimulatedProject, SimulatedProject, startBpjsSimulator } from '@sinergi/bpjs-simulator';
 
 const NPWP = '0123456789012345';
 const COVERED_NIK = '3201014501900001';
 const UNCOVERED_NIK = '3201011203850002';
 
-const project = (overrides: Partial<SimulatedProject> = {}): SimulatedProject => ({
-  npwp: NPWP,
-  contractNumber: 'SPK/027/PUPR/2025',
-  projectNumber: '1234567890123',
-  npp: '12345678',
-  status: 'ACTIVE',
-  coveredFrom: '2025-03-01',
-  coveredTo: '2026-02-28',
-  contractValue: '1500000000',
-  premiumAssessed: '3675000',
-  premiumPaid: '3675000',
-  workersRegistered: 1,
-  workerNiks: [COVERED_NIK],
-  ...overrides,
-});
+const project = (overrides: Partial<SimulatedProject> = {}): SimulatedProject =>
+  exampleSimulatedProject({ npwp: NPWP, contractNumber: 'SPK/027/PUPR/2025', workerNiks: [COVERED_NIK], ...overrides });
 
 describe('BPJS simulator', () => {
   let sim: BpjsSimulator;

@@ -1,5 +1,5 @@
 export { startBpjsSimulator } from './bpjs-simulator';
 export type { BpjsSimulator, BpjsSimulatorOptions, SimulatorCall } from './bpjs-simulator';
-export { SimulatorInputError } from './simulated-project';
+export { exampleSimulatedProject, SimulatorInputError } from './simulated-project';
 export type { SimulatedProject } from './simulated-project';
 export type { SimulatorFaults } from './simulator-faults';

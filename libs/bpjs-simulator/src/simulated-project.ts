@@ -95,3 +95,22 @@ export function parseWorkersLookup(body: unknown): { projectNumber: string; niks
   });
   return { projectNumber: b.projectNumber, niks: b.niks as string[] };
 }
+
+/** A registered, fully paid project for tests and demos; override what the case needs. */
+export function exampleSimulatedProject(overrides: Partial<SimulatedProject> = {}): SimulatedProject {
+  return {
+    npwp: '0123456782012345',
+    contractNumber: 'SPK/027/PUPR/2025',
+    projectNumber: '1234567890123',
+    npp: '12345678',
+    status: 'ACTIVE',
+    coveredFrom: '2025-03-01',
+    coveredTo: '2026-02-28',
+    contractValue: '1500000000',
+    premiumAssessed: '3675000',
+    premiumPaid: '3675000',
+    workersRegistered: 1,
+    workerNiks: [],
+    ...overrides,
+  };
+}

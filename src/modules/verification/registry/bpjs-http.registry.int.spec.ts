@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BpjsSimulator, SimulatedProject, startBpjsSimulator } from '@sinergi/bpjs-simulator';
+import { BpjsSimulator, exampleSimulatedProject, SimulatedProject, startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import { BpjsCallOutcome, BpjsHttpRegistry, BpjsHttpRegistryOptions } from './bpjs-http.registry';
 import { RegistryRateLimitedError, RegistryRejectedError, RegistryUnavailableError } from './enrolment-registry.port';
 
@@ -11,21 +11,8 @@ const CONTRACT = 'SPK/027/PUPR/2025';
 const COVERED_NIK = '3201014501900001';
 const UNCOVERED_NIK = '3201011203850002';
 
-const project = (overrides: Partial<SimulatedProject> = {}): SimulatedProject => ({
-  npwp: NPWP,
-  contractNumber: CONTRACT,
-  projectNumber: '1234567890123',
-  npp: '12345678',
-  status: 'ACTIVE',
-  coveredFrom: '2025-03-01',
-  coveredTo: '2026-02-28',
-  contractValue: '1500000000',
-  premiumAssessed: '3675000',
-  premiumPaid: '3675000',
-  workersRegistered: 1,
-  workerNiks: [COVERED_NIK],
-  ...overrides,
-});
+const project = (overrides: Partial<SimulatedProject> = {}): SimulatedProject =>
+  exampleSimulatedProject({ npwp: NPWP, contractNumber: CONTRACT, workerNiks: [COVERED_NIK], ...overrides });
 
 const query = { npwp: NPWP, contractNumber: CONTRACT };
 

@@ -1,4 +1,4 @@
-import { BpjsSimulator, startBpjsSimulator } from '@sinergi/bpjs-simulator';
+import { BpjsSimulator, exampleSimulatedProject, startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import { BpjsBranchFile1764000000003 } from '@sinergi/database/migrations/1764000000003-bpjs-branch-file';
 import { createMigratedDatabase, MigratedTestDatabase } from '@sinergi/testing';
 import type { Pool } from 'pg';
@@ -31,22 +31,7 @@ describe('CompositeRegistry over the BPJS API and the branch file', () => {
       'sinjai-2025-03.csv',
     );
     sim = await startBpjsSimulator({ port: 0 });
-    sim.upsertProjects([
-      {
-        npwp: NPWP,
-        contractNumber: IN_BOTH,
-        projectNumber: '1234567890123',
-        npp: '12345678',
-        status: 'ACTIVE',
-        coveredFrom: '2025-03-01',
-        coveredTo: '2026-02-28',
-        contractValue: '1500000000',
-        premiumAssessed: '3675000',
-        premiumPaid: '3675000',
-        workersRegistered: 1,
-        workerNiks: [NIK],
-      },
-    ]);
+    sim.upsertProjects([exampleSimulatedProject({ npwp: NPWP, contractNumber: IN_BOTH, workerNiks: [NIK] })]);
     composite = new CompositeRegistry([new BpjsHttpRegistry({ baseUrl: sim.url, timeoutMs: 1000 }), new BranchFileRegistry(db.pool)]);
   });
 
