@@ -1,0 +1,294 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { signPayload } from '@sinergi/auth';
+import {
+  DeliveryPermanentError,
+  DeliveryTemporaryError,
+  type DeliveryResult,
+  type NotificationMessage,
+} from './notification.types';
+
+/** Resolves a host name to every address it has (A and AAAA). */
+export type HostLookup = (host: string) => Promise<string[]>;
+
+export interface WebhookChannelOptions {
+  /** Host names or IPs exempt from the address check and allowed over plain http (tests, a local receiver). @defaultValue [] */
+  readonly allowHosts?: readonly string[];
+  /** Limit for the whole request, connection to response headers. @defaultValue 10000 */
+  readonly timeoutMs?: number;
+  /** @defaultValue node:dns `lookup` with `all: true` */
+  readonly lookup?: HostLookup;
+}
+
+export interface WebhookSecret {
+  readonly keyId: string;
+  readonly secret: string;
+}
+
+export type UrlCheck =
+  | { readonly allowed: true; readonly url: URL; readonly host: string; readonly addresses: readonly string[] | null }
+  | { readonly allowed: false; readonly reason: 'invalid_url' | 'scheme_not_allowed' | 'credentials_in_url' | 'address_not_allowed' | 'unresolvable' };
+
+export const defaultHostLookup: HostLookup = async (host) =>
+  (await dnsLookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/**
+ * Decides whether Sinergi may POST to `url`: https only (http only for `allowHosts`), no credentials in
+ * the URL, and every address the host resolves to is public. `addresses` is what the request must connect
+ * to (`null` for an allow-listed host), so a DNS answer that changes between check and request is not trusted.
+ */
+export async function checkWebhookUrl(
+  rawUrl: string,
+  allowHosts: readonly string[] = [],
+  lookup: HostLookup = defaultHostLookup,
+): Promise<UrlCheck> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return { allowed: false, reason: 'invalid_url' };
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const allowListed = allowHosts.some((allowed) => allowed.replace(/^\[|\]$/g, '').toLowerCase() === host);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowListed)) return { allowed: false, reason: 'scheme_not_allowed' };
+  if (url.username || url.password) return { allowed: false, reason: 'credentials_in_url' };
+  if (allowListed) return { allowed: true, url, host, addresses: null };
+
+  let addresses: string[];
+  if (isIP(host)) {
+    addresses = [host];
+  } else {
+    try {
+      addresses = await lookup(host);
+    } catch {
+      return { allowed: false, reason: 'unresolvable' };
+    }
+    if (addresses.length === 0) return { allowed: false, reason: 'unresolvable' };
+  }
+  if (!addresses.every(isPublicAddress)) return { allowed: false, reason: 'address_not_allowed' };
+  return { allowed: true, url, host, addresses };
+}
+
+/** For validating an official's or client's webhook URL when it is registered. */
+export async function isUrlAllowed(
+  url: string,
+  allowHosts: readonly string[] = [],
+  lookup: HostLookup = defaultHostLookup,
+): Promise<boolean> {
+  return (await checkWebhookUrl(url, allowHosts, lookup)).allowed;
+}
+
+/**
+ * POSTs `message.payload` as JSON, signed as DESIGN §4 (`X-Timestamp`, `X-Signature: v1=<hex HMAC-SHA256(secret,
+ * "<timestamp>.<raw body>")>`, plus `X-Sinergi-Key-Id` for rotation and `X-Sinergi-Delivery` for de-duplication).
+ * Redirects are never followed; the connection goes only to the addresses that passed the check.
+ */
+export class WebhookChannel {
+  private readonly allowHosts: readonly string[];
+  private readonly timeoutMs: number;
+  private readonly lookup: HostLookup;
+
+  constructor(options: WebhookChannelOptions = {}) {
+    this.allowHosts = options.allowHosts ?? [];
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.lookup = options.lookup ?? defaultHostLookup;
+  }
+
+  async send(
+    url: string,
+    secret: WebhookSecret,
+    message: NotificationMessage,
+    opts: { deliveryId: string; now?: Date },
+  ): Promise<DeliveryResult> {
+    const check = await checkWebhookUrl(url, this.allowHosts, this.lookup);
+    if (!check.allowed) {
+      // An unresolvable host may be a passing DNS failure; every other refusal is about the URL itself.
+      if (check.reason === 'unresolvable') throw new DeliveryTemporaryError('dns_failure', 'Webhook host could not be resolved');
+      throw new DeliveryPermanentError('url_not_allowed', `Webhook URL not allowed (${check.reason})`);
+    }
+
+    const body = Buffer.from(JSON.stringify(message.payload), 'utf8');
+    const timestamp = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(body.length),
+      'user-agent': 'Sinergi-Webhook/1',
+      'x-sinergi-delivery': opts.deliveryId,
+      'x-sinergi-event': message.kind,
+      'x-sinergi-key-id': secret.keyId,
+      'x-timestamp': String(timestamp),
+      'x-signature': signPayload(secret.secret, timestamp, body),
+    };
+
+    const response = await this.post(check.url, check.addresses, headers, body);
+    if (response.status >= 200 && response.status < 300) {
+      return { channel: 'WEBHOOK', deliveryId: opts.deliveryId, status: response.status };
+    }
+    throw classifyWebhookResponse(response.status, response.retryAfter, opts.now ?? new Date());
+  }
+
+  private post(
+    url: URL,
+    addresses: readonly string[] | null,
+    headers: Record<string, string>,
+    body: Buffer,
+  ): Promise<{ status: number; retryAfter: string | undefined }> {
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers,
+          // A fresh connection per delivery: a pooled socket may lead to an address this check never saw.
+          agent: false,
+          signal: AbortSignal.timeout(this.timeoutMs),
+          ...(addresses ? { lookup: pinnedLookup(addresses) } : {}),
+        },
+        (res: IncomingMessage) => {
+          const retryAfter = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
+          // Only the status matters; drain the body so the socket can close (the timeout still bounds it).
+          res.on('error', () => undefined);
+          res.resume();
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => reject(classifyNetworkError(error)));
+      req.end(body);
+    });
+  }
+}
+
+/** 2xx is handled by the caller; 3xx and 4xx (but 408 and 429) are permanent; the rest is worth a retry. */
+export function classifyWebhookResponse(
+  status: number,
+  retryAfter: string | undefined,
+  now: Date,
+): DeliveryTemporaryError | DeliveryPermanentError {
+  if (status >= 300 && status < 400) {
+    return new DeliveryPermanentError('http_redirect', `Webhook answered ${status}; redirects are not followed`, { status });
+  }
+  if (status === 429 || status === 408) {
+    const retryAfterMs = parseRetryAfter(retryAfter, now);
+    return new DeliveryTemporaryError(
+      status === 429 ? 'http_rate_limited' : 'http_timeout',
+      `Webhook answered ${status}`,
+      retryAfterMs === undefined ? { status } : { status, retryAfterMs },
+    );
+  }
+  if (status >= 400 && status < 500) return new DeliveryPermanentError('http_client_error', `Webhook answered ${status}`, { status });
+  return new DeliveryTemporaryError('http_server_error', `Webhook answered ${status}`, { status });
+}
+
+function classifyNetworkError(error: NodeJS.ErrnoException): DeliveryTemporaryError {
+  if (error.name === 'AbortError' || error.name === 'TimeoutError' || error.code === 'ABORT_ERR' || error.code === 'ETIMEDOUT') {
+    return new DeliveryTemporaryError('http_timeout', 'Webhook did not answer in time');
+  }
+  return new DeliveryTemporaryError('network_error', `Webhook request failed (${error.code ?? error.name})`);
+}
+
+function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}
+
+/** Hands the socket exactly the addresses that passed the check instead of resolving the name again. */
+function pinnedLookup(addresses: readonly string[]): LookupFunction {
+  return (_hostname, options, callback) => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+    const entries: LookupAddress[] = addresses
+      .map((address) => ({ address, family: isIP(address) }))
+      .filter((entry) => !family || entry.family === family);
+    if (entries.length === 0) {
+      const error: NodeJS.ErrnoException = new Error('No allowed address of the requested family');
+      error.code = 'ENOTFOUND';
+      callback(error, '', 0);
+    } else if (options.all) {
+      callback(null, entries);
+    } else {
+      callback(null, entries[0].address, entries[0].family);
+    }
+  };
+}
+
+// ---- address classification -------------------------------------------------------------------
+
+type Cidr4 = readonly [number, number];
+
+// Ranges no webhook may reach. Documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24) are left
+// allowed: they route nowhere, and tests use them as stand-ins for public hosts.
+const BLOCKED_V4: readonly Cidr4[] = [
+  [v4('0.0.0.0'), 8], // "this network", includes the unspecified address
+  [v4('10.0.0.0'), 8], // private
+  [v4('100.64.0.0'), 10], // carrier-grade NAT
+  [v4('127.0.0.0'), 8], // loopback
+  [v4('169.254.0.0'), 16], // link-local, includes cloud metadata 169.254.169.254
+  [v4('172.16.0.0'), 12], // private
+  [v4('192.0.0.0'), 24], // IETF protocol assignments
+  [v4('192.168.0.0'), 16], // private
+  [v4('198.18.0.0'), 15], // benchmarking
+  [v4('224.0.0.0'), 4], // multicast
+  [v4('240.0.0.0'), 4], // reserved, includes broadcast
+];
+
+/** False for loopback, private, link-local, CGNAT, unspecified, multicast and reserved addresses, v4 or v6. */
+export function isPublicAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const kind = isIP(bare);
+  if (kind === 4) return isPublicV4(v4(bare));
+  if (kind === 6) return isPublicV6(v6(bare));
+  return false;
+}
+
+function isPublicV4(ip: number): boolean {
+  return !BLOCKED_V4.some(([network, bits]) => ip >>> (32 - bits) === network >>> (32 - bits));
+}
+
+function isPublicV6(bytes: Uint8Array): boolean {
+  const word = (i: number) => (bytes[i * 2] << 8) | bytes[i * 2 + 1];
+  const embeddedV4 = (offset: number) =>
+    ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+  const zeroUpTo = (n: number) => bytes.subarray(0, n).every((b) => b === 0);
+
+  if (zeroUpTo(10) && word(5) === 0xffff) return isPublicV4(embeddedV4(12)); // ::ffff:a.b.c.d (IPv4-mapped)
+  if (zeroUpTo(12)) return false; // :: (unspecified), ::1 (loopback), ::a.b.c.d (deprecated IPv4-compatible)
+  if (word(0) === 0x64 && word(1) === 0xff9b && bytes.subarray(4, 12).every((b) => b === 0)) return isPublicV4(embeddedV4(12)); // NAT64
+  if (word(0) === 0x2002) return isPublicV4(embeddedV4(2)); // 6to4
+  if (word(0) === 0x2001 && word(1) === 0) return false; // Teredo: tunnels to an address it hides
+  if ((bytes[0] & 0xfe) === 0xfc) return false; // fc00::/7 unique local
+  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) return false; // fe80::/10 link-local
+  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0xc0) return false; // fec0::/10 old site-local
+  if (bytes[0] === 0xff) return false; // multicast
+  if (word(0) === 0x0100 && word(1) === 0 && word(2) === 0 && word(3) === 0) return false; // 100::/64 discard
+  return true;
+}
+
+function v4(address: string): number {
+  return address.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
+}
+
+/** 16 bytes of an address `net.isIP` already accepted as IPv6 (`::` shorthand and a trailing dotted quad included). */
+function v6(address: string): Uint8Array {
+  let text = address.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const n = v4(dotted[1]);
+    text = text.slice(0, -dotted[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const headWords = head ? head.split(':') : [];
+  const tailWords = tail ? tail.split(':') : [];
+  const words = tail === undefined ? headWords : [...headWords, ...Array(8 - headWords.length - tailWords.length).fill('0'), ...tailWords];
+  const bytes = new Uint8Array(16);
+  words.forEach((word, i) => {
+    const value = parseInt(word, 16);
+    bytes[i * 2] = value >> 8;
+    bytes[i * 2 + 1] = value & 0xff;
+  });
+  return bytes;
+}
