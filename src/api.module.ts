@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { AuthModule } from '@sinergi/auth';
 import { DatabaseModule } from '@sinergi/database';
+import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
 import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';
 import { ProjectIntakeModule } from './modules/project-intake/project-intake.module';
 import { VerificationApiModule } from './modules/verification/verification-api.module';
@@ -31,6 +32,7 @@ export class ApiModule {
         AuthModule,
         MetricsModule.forRoot('api'),
         VerificationApiModule,
+        EscalationDirectoryApiModule,
       ],
       providers: [HttpShutdownState],
     };

@@ -4,6 +4,7 @@ import { SeedSinjaiRegions1764000000002 } from './1764000000002-seed-sinjai-regi
 import { BpjsBranchFile1764000000003 } from './1764000000003-bpjs-branch-file';
 import { Verification1764000000004 } from './1764000000004-verification';
 import { EnrolmentEvidence1764000000005 } from './1764000000005-enrolment-evidence';
+import { EscalationDirectory1764000000006 } from './1764000000006-escalation-directory';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   BpjsBranchFile1764000000003,
   Verification1764000000004,
   EnrolmentEvidence1764000000005,
+  EscalationDirectory1764000000006,
 ];

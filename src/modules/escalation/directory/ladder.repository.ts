@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { invalid } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import { parentRegionCode, parseRegionCode } from '@sinergi/domain';
+import type { Pool } from 'pg';
+import { type EscalationLadder, type EscalationLevel, validateLadder } from '../ladder/escalation-ladder';
+
+/** A stored version of a region's ladder. */
+export interface StoredLadder extends EscalationLadder {
+  createdAt: string;
+  createdBy: string | null;
+}
+
+/** How many times a new version is retried when another writer took the same number at once. */
+const VERSION_RACE_RETRIES = 5;
+
+/** The region and its ancestors, nearest first: '73.07.05' → ['73.07.05', '73.07', '73']. */
+export function regionAndAncestors(regionCode: string): string[] {
+  const chain: string[] = [];
+  for (let code: string | null = regionCode; code !== null; code = parentRegionCode(code)) chain.push(code);
+  return chain;
+}
+
+/**
+ * Ladders per region (DESIGN §6). Every change is a new version; old versions are kept so that a case keeps the
+ * ladder it started with. A region without a ladder of its own uses its nearest ancestor's.
+ */
+@Injectable()
+export class LadderRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /**
+   * Stores `levels` as the region's next version (latest + 1); never overwrites. Throws a 400 problem with the
+   * field errors of `validateLadder` when the ladder is not valid.
+   */
+  async saveNewVersion(regionCode: string, levels: unknown, createdBy: string | null): Promise<StoredLadder> {
+    for (let attempt = 0; ; attempt++) {
+      const { rows } = await this.pool.query(`SELECT COALESCE(MAX(version), 0) + 1 AS next FROM escalation_ladders WHERE region_code = $1`, [regionCode]);
+      const version = Number(rows[0].next);
+      const check = validateLadder({ regionCode, version, levels });
+      if (!check.ok) throw invalid('invalid_ladder', 'the ladder is not valid', check.errors);
+      try {
+        const inserted = await this.pool.query(
+          `INSERT INTO escalation_ladders (region_code, version, ladder, created_by) VALUES ($1, $2, $3::jsonb, $4)
+           RETURNING region_code, version, ladder, created_at, created_by`,
+          [regionCode, version, JSON.stringify({ levels: check.ladder.levels }), createdBy],
+        );
+        return toStored(inserted.rows[0]);
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505' && attempt < VERSION_RACE_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The region's own latest version, or null when it has none (no inheritance). */
+  async latest(regionCode: string): Promise<StoredLadder | null> {
+    const { rows } = await this.pool.query(
+      `SELECT region_code, version, ladder, created_at, created_by FROM escalation_ladders WHERE region_code = $1 ORDER BY version DESC LIMIT 1`,
+      [regionCode],
+    );
+    return rows.length ? toStored(rows[0]) : null;
+  }
+
+  /** One version of a region's own ladder: what a case started with. */
+  async version(regionCode: string, version: number): Promise<StoredLadder | null> {
+    const { rows } = await this.pool.query(
+      `SELECT region_code, version, ladder, created_at, created_by FROM escalation_ladders WHERE region_code = $1 AND version = $2`,
+      [regionCode, version],
+    );
+    return rows.length ? toStored(rows[0]) : null;
+  }
+
+  /** Every version of the region's own ladder, oldest first. */
+  async versions(regionCode: string): Promise<StoredLadder[]> {
+    const { rows } = await this.pool.query(
+      `SELECT region_code, version, ladder, created_at, created_by FROM escalation_ladders WHERE region_code = $1 ORDER BY version`,
+      [regionCode],
+    );
+    return rows.map(toStored);
+  }
+
+  /**
+   * The ladder that applies to `regionCode`: the latest version of the region's own ladder, else of its nearest
+   * ancestor's (a district 73.07.05 uses 73.07's). `regionCode` of the result is the region that owns it (pin a
+   * case to that region and version). Null when neither the region nor any ancestor has one, or the code is invalid.
+   */
+  async effectiveLadder(regionCode: string): Promise<StoredLadder | null> {
+    if (parseRegionCode(regionCode) === null) return null;
+    const { rows } = await this.pool.query(
+      `SELECT region_code, version, ladder, created_at, created_by FROM escalation_ladders
+        WHERE region_code = ANY($1::text[])
+        ORDER BY length(region_code) DESC, version DESC LIMIT 1`,
+      [regionAndAncestors(regionCode)],
+    );
+    return rows.length ? toStored(rows[0]) : null;
+  }
+}
+
+function toStored(row: { region_code: string; version: number; ladder: { levels: EscalationLevel[] }; created_at: Date; created_by: string | null }): StoredLadder {
+  return {
+    regionCode: row.region_code,
+    version: row.version,
+    levels: row.ladder.levels,
+    createdAt: new Date(row.created_at).toISOString(),
+    createdBy: row.created_by,
+  };
+}

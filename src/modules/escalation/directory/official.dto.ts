@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { POSITIONS, type Position } from '@sinergi/auth';
+import { parseRegionCode } from '@sinergi/domain';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+
+const IsRegionCode = () =>
+  ValidateBy({
+    name: 'isRegionCode',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseRegionCode(value) !== null,
+      defaultMessage: () => '$property must be a region code such as 73.07',
+    },
+  });
+
+/** A new entry of the officials directory. Unknown fields are refused. */
+export class CreateOfficialRequestDto {
+  @ApiProperty({ example: 'Contoh Sekretaris Daerah' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ enum: POSITIONS, example: 'SEKDA' })
+  @IsIn(POSITIONS as unknown as string[])
+  position: Position;
+
+  @ApiProperty({ example: '73.07', description: 'Region-code prefix the official answers for' })
+  @IsRegionCode()
+  regionScope: string;
+
+  @ApiPropertyOptional({ example: '1.03.0.00.0.00.01.0000', nullable: true, description: 'Agency (SKPD) code; required for KEPALA_DINAS' })
+  @ValidateIf((o: CreateOfficialRequestDto) => o.position === 'KEPALA_DINAS' || (o.agencyCode !== undefined && o.agencyCode !== null))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  agencyCode?: string | null;
+
+  @ApiPropertyOptional({ example: 'sekda@sinjaikab.example', nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: 'https://hooks.example.org/sinergi', nullable: true, description: 'https to a public address only' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  webhookUrl?: string | null;
+}
+
+/** Changes to an official; omitted fields stay as they are, null removes email or webhook. */
+export class UpdateOfficialRequestDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  webhookUrl?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}

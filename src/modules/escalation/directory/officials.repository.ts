@@ -1,0 +1,243 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Position } from '@sinergi/auth';
+import { invalid, SecretBox } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import { isWithinScope, parseRegionCode } from '@sinergi/domain';
+import type { Pool } from 'pg';
+import { checkWebhookUrl, type WebhookSecret } from '../notification/webhook.channel';
+import { regionAndAncestors } from './ladder.repository';
+
+/** An entry of the officials directory as admins see it: never with its webhook secret. */
+export interface Official {
+  id: string;
+  name: string;
+  position: Position;
+  /** Region-code prefix the official answers for ('73.07' covers its districts and villages). */
+  regionScope: string;
+  /** Agency (SKPD) code, for heads of agency (KEPALA_DINAS). */
+  agencyCode: string | null;
+  email: string | null;
+  webhookUrl: string | null;
+  hasWebhookSecret: boolean;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Someone a ladder level must notify, with what the channels need (the webhook secret opened). */
+export interface Recipient {
+  officialId: string;
+  name: string;
+  position: Position;
+  regionScope: string;
+  agencyCode: string | null;
+  email: string | null;
+  webhook: { url: string; secret: WebhookSecret } | null;
+}
+
+export interface CreateOfficialInput {
+  name: string;
+  position: Position;
+  regionScope: string;
+  agencyCode?: string | null;
+  email?: string | null;
+  webhookUrl?: string | null;
+}
+
+export interface UpdateOfficialInput {
+  name?: string;
+  /** null removes it. */
+  email?: string | null;
+  /** null removes the webhook and its secret. */
+  webhookUrl?: string | null;
+  active?: boolean;
+}
+
+export interface OfficialsFilter {
+  regionCode?: string;
+  position?: Position;
+}
+
+const COLUMNS = 'id, name, position, region_scope, agency_code, email, webhook_url, webhook_secret_sealed, active, created_at, updated_at';
+
+/** A fresh webhook signing secret: 32 random bytes, base64url. */
+const newWebhookSecret = () => randomBytes(32).toString('base64url');
+
+/** The officials directory (DESIGN §6): who each ladder level reaches, per region. */
+@Injectable()
+export class OfficialsRepository {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** Adds an official. When a webhook URL is given, a signing secret is generated; it is returned here only. */
+  async create(input: CreateOfficialInput): Promise<{ official: Official; webhookSecret: string | null }> {
+    if (input.webhookUrl) await assertWebhookAllowed(input.webhookUrl);
+    const secret = input.webhookUrl ? newWebhookSecret() : null;
+    const { rows } = await this.pool.query(
+      `INSERT INTO officials (id, name, position, region_scope, agency_code, email, webhook_url, webhook_secret_sealed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+      [randomUUID(), input.name, input.position, input.regionScope, input.agencyCode ?? null, input.email ?? null, input.webhookUrl ?? null, secret && this.box.seal(secret)],
+    );
+    return { official: toOfficial(rows[0]), webhookSecret: secret };
+  }
+
+  async findById(id: string): Promise<Official | null> {
+    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM officials WHERE id = $1`, [id]);
+    return rows.length ? toOfficial(rows[0]) : null;
+  }
+
+  /**
+   * Officials, active or not, ordered by region scope, position and name. `regionCode` keeps those related to the
+   * region: whose scope covers it (an ancestor or the region itself) or lies within it.
+   */
+  async list(filter: OfficialsFilter = {}): Promise<Official[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (filter.position) {
+      params.push(filter.position);
+      where.push(`position = $${params.length}`);
+    }
+    if (filter.regionCode) {
+      params.push(regionAndAncestors(filter.regionCode), filter.regionCode);
+      where.push(`(region_scope = ANY($${params.length - 1}::text[]) OR region_scope LIKE $${params.length} || '.%')`);
+    }
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM officials ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY region_scope, position, name, id`,
+      params,
+    );
+    return rows.map(toOfficial);
+  }
+
+  /**
+   * Changes name, email, webhook URL or active. A new webhook URL on an official without a secret generates one,
+   * returned here only; removing the URL (null) removes the secret too. Null when the official does not exist.
+   */
+  async update(id: string, patch: UpdateOfficialInput): Promise<{ official: Official; webhookSecret: string | null } | null> {
+    if (patch.webhookUrl) await assertWebhookAllowed(patch.webhookUrl);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query(`SELECT ${COLUMNS} FROM officials WHERE id = $1 FOR UPDATE`, [id]);
+      if (rows.length === 0) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      const current = rows[0];
+      let sealed: string | null = current.webhook_secret_sealed;
+      let secret: string | null = null;
+      if (patch.webhookUrl === null) sealed = null;
+      else if (patch.webhookUrl && !sealed) {
+        secret = newWebhookSecret();
+        sealed = this.box.seal(secret);
+      }
+      const updated = await client.query(
+        `UPDATE officials SET name = $2, email = $3, webhook_url = $4, webhook_secret_sealed = $5, active = $6, updated_at = now()
+          WHERE id = $1 RETURNING ${COLUMNS}`,
+        [
+          id,
+          patch.name ?? current.name,
+          patch.email !== undefined ? patch.email : current.email,
+          patch.webhookUrl !== undefined ? patch.webhookUrl : current.webhook_url,
+          sealed,
+          patch.active ?? current.active,
+        ],
+      );
+      await client.query('COMMIT');
+      return { official: toOfficial(updated.rows[0]), webhookSecret: secret };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Marks the official inactive (kept for the record of past notifications). Null when unknown. */
+  async deactivate(id: string): Promise<Official | null> {
+    const { rows } = await this.pool.query(`UPDATE officials SET active = false, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+    return rows.length ? toOfficial(rows[0]) : null;
+  }
+
+  /**
+   * Who a ladder level reaches in `regionCode`: active officials holding one of `positions` whose region scope
+   * covers the region, keeping per position only the nearest scope (a district's own Sekda before the regency's).
+   * Heads of agency (KEPALA_DINAS) are matched by `agencyCode` too, so none is returned without it. CONTRACTOR is
+   * not in the directory (it is reached through the project's contractor e-mail). Ordered as `positions`, then name.
+   */
+  async recipientsFor(regionCode: string, positions: readonly Position[], agencyCode?: string | null): Promise<Recipient[]> {
+    if (parseRegionCode(regionCode) === null || positions.length === 0) return [];
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM officials
+        WHERE active AND position = ANY($1::text[]) AND region_scope = ANY($2::text[])
+        ORDER BY name, id`,
+      [[...positions], regionAndAncestors(regionCode)],
+    );
+    const out: Recipient[] = [];
+    for (const position of positions) {
+      const candidates = rows.filter(
+        (r) => r.position === position && isWithinScope(regionCode, [r.region_scope]) && (position !== 'KEPALA_DINAS' || (agencyCode != null && r.agency_code === agencyCode)),
+      );
+      const nearest = Math.max(-1, ...candidates.map((r) => r.region_scope.length));
+      for (const r of candidates.filter((c) => c.region_scope.length === nearest)) out.push(this.toRecipient(r));
+    }
+    return out;
+  }
+
+  private toRecipient(row: OfficialRow): Recipient {
+    return {
+      officialId: row.id,
+      name: row.name,
+      position: row.position,
+      regionScope: row.region_scope,
+      agencyCode: row.agency_code,
+      email: row.email,
+      webhook:
+        row.webhook_url && row.webhook_secret_sealed
+          ? { url: row.webhook_url, secret: { keyId: `official:${row.id}`, secret: this.box.open(row.webhook_secret_sealed) } }
+          : null,
+    };
+  }
+}
+
+interface OfficialRow {
+  id: string;
+  name: string;
+  position: Position;
+  region_scope: string;
+  agency_code: string | null;
+  email: string | null;
+  webhook_url: string | null;
+  webhook_secret_sealed: string | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toOfficial(row: OfficialRow): Official {
+  return {
+    id: row.id,
+    name: row.name,
+    position: row.position,
+    regionScope: row.region_scope,
+    agencyCode: row.agency_code,
+    email: row.email,
+    webhookUrl: row.webhook_url,
+    hasWebhookSecret: row.webhook_secret_sealed !== null,
+    active: row.active,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** Refuses URLs Sinergi must not call: non-https, credentials, private, loopback or internal addresses. */
+async function assertWebhookAllowed(url: string): Promise<void> {
+  const check = await checkWebhookUrl(url);
+  if (!check.allowed) {
+    throw invalid('webhook_url_not_allowed', `webhookUrl is not allowed (${check.reason})`, [
+      { path: 'webhookUrl', code: 'webhook_url_not_allowed', message: `webhookUrl is not allowed (${check.reason}): https to a public address only` },
+    ]);
+  }
+}
