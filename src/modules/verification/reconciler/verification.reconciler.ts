@@ -46,6 +46,8 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
   /** One pass; returns what it did (for tests and logs). */
   async reconcile(graceSeconds = GRACE_SECONDS): Promise<{ requeued: number; scheduled: number }> {
     const client = await this.pool.connect();
+    const onClientError = (error: Error) => this.logger.warn({ err: error.message }, 'reconciler connection lost');
+    client.on('error', onClientError);
     try {
       const { rows: lock } = await client.query(`SELECT pg_try_advisory_lock(hashtextextended('verification-reconciler', 0)) AS locked`);
       if (!lock[0].locked) return { requeued: 0, scheduled: 0 };
@@ -72,6 +74,7 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
         await client.query(`SELECT pg_advisory_unlock(hashtextextended('verification-reconciler', 0))`);
       }
     } finally {
+      client.off('error', onClientError);
       client.release();
     }
   }
