@@ -5,3 +5,4 @@ export * from './event-store.types';
 export * from './upcasters';
 export * from './verify-chain';
 export * from './log-consumer';
+export * from './retry-on-conflict';

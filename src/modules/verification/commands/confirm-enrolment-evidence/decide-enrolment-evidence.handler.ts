@@ -6,7 +6,7 @@ import { EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
 import { type ComplianceCommand, decideCompliance } from '../../compliance/compliance.decider';
 import { markEvidenceDecided } from '../../registry/evidence.registry';
-import { appendWithEvidenceRow } from '../submit-enrolment-evidence/evidence-transaction';
+import { decideOnComplianceStream } from '../compliance-decision';
 import { DecideEnrolmentEvidenceCommand } from './decide-enrolment-evidence.command';
 
 export interface EvidenceDecided {
@@ -34,7 +34,7 @@ export class DecideEnrolmentEvidenceHandler {
         ? { type: 'ConfirmEnrolmentEvidence', evidenceId, confirmedBy: official.sub, confirmedAt: at }
         : { type: 'RejectEnrolmentEvidence', evidenceId, rejectedBy: official.sub, reason: decision.reason, rejectedAt: at };
     const status = decision.kind === 'confirm' ? 'CONFIRMED' : 'REJECTED';
-    return appendWithEvidenceRow(this.store, this.pool, projectId, ({ registration, compliance, facts }) => {
+    return decideOnComplianceStream(this.store, this.pool, projectId, ({ registration, compliance, facts }) => {
       assertCanWrite(official, registration.regionCode, 'project');
       return {
         events: decideCompliance(command, compliance, facts),

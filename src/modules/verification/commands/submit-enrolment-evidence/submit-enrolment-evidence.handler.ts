@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import { decideCompliance } from '../../compliance/compliance.decider';
 import { readerCanSee } from '../../queries/get-project/reader-auth.guard';
 import { insertSubmittedEvidence } from '../../registry/evidence.registry';
-import { appendWithEvidenceRow } from './evidence-transaction';
+import { decideOnComplianceStream } from '../compliance-decision';
 import { SubmitEnrolmentEvidenceCommand } from './submit-enrolment-evidence.command';
 
 /**
@@ -28,7 +28,7 @@ export class SubmitEnrolmentEvidenceHandler {
     // Chosen once: a retry after a concurrent append records the same evidence, not a second one.
     const evidenceId = randomUUID();
     const submittedAt = this.clock.now().toISOString();
-    return appendWithEvidenceRow(this.store, this.pool, projectId, ({ registration, compliance, facts }) => {
+    return decideOnComplianceStream(this.store, this.pool, projectId, ({ registration, compliance, facts }) => {
       // Like a read: a submitter learns nothing about projects outside its regions.
       if (!readerCanSee(command.submitter, registration.regionCode)) throw resourceNotFound('project');
       const submittedBy = command.submittedBy;

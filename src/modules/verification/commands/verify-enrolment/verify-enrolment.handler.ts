@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { ConcurrencyError, EventStore, type NewEvent, type RecordedEvent } from '@sinergi/event-store';
+import { EventStore, type NewEvent, type RecordedEvent, retryOnConflict } from '@sinergi/event-store';
 import type { Pool } from 'pg';
 import { calendarDateWita, type ConstructionProjectState, foldProject } from '../../../project-intake/construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId, type WorkersReportedData } from '../../../project-intake/construction-project.events';
@@ -12,8 +12,6 @@ import { ENROLMENT_REGISTRY, type EnrolmentRegistry } from '../../registry/enrol
 import type { VerifyEnrolmentJob } from '../../verification.queue';
 
 export type VerificationOutcome = 'verdict' | 'unchanged' | 'skipped' | 'failed';
-
-const MAX_APPEND_ATTEMPTS = 5;
 
 interface Loaded {
   project: ConstructionProjectState;
@@ -39,7 +37,7 @@ export class VerifyEnrolmentHandler {
   /** Throws the registry's errors (unavailable, rate limited, rejected) for the processor to classify. */
   async verify(job: VerifyEnrolmentJob): Promise<VerificationOutcome> {
     let answer: { enrolment: EnrolmentRecord | null; uncovered: string[] | null } | null = null;
-    for (let attempt = 1; ; attempt += 1) {
+    return retryOnConflict(async () => {
       const loaded = await this.load(job.projectId);
       if (!loaded.project.registration || loaded.project.status === 'CANCELLED') {
         await this.complete(job, 'skipped');
@@ -55,26 +53,17 @@ export class VerifyEnrolmentHandler {
         checkedOn: calendarDateWita(now.toISOString()),
         checkedAt: now.toISOString(),
       };
-      try {
-        return await this.record(job, loaded, command);
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
-      }
-    }
+      return this.record(job, loaded, command);
+    });
   }
 
   /** Records that verification gave up (retries exhausted, or BPJS refused outright) and dead-letters it. */
   async recordFailure(job: VerifyEnrolmentJob, reason: string, attempts: number): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
+    await retryOnConflict(async () => {
       const loaded = await this.load(job.projectId);
       const command: ComplianceCommand = { type: 'RecordVerificationFailure', reason, attempts, failedAt: this.clock.now().toISOString() };
-      try {
-        await this.record(job, loaded, command, { reason, attempts });
-        return;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
-      }
-    }
+      await this.record(job, loaded, command, { reason, attempts });
+    });
   }
 
   private async load(projectId: string): Promise<Loaded> {

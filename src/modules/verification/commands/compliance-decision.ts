@@ -1,0 +1,67 @@
+import { resourceNotFound } from '@sinergi/auth';
+import { type EventMetadata, EventStore, retryOnConflict } from '@sinergi/event-store';
+import type { Pool, PoolClient } from 'pg';
+import { type ConstructionProjectState, foldProject } from '../../project-intake/construction-project.decider';
+import { type ConstructionProjectEvent, type ProjectRegisteredData, projectStreamId } from '../../project-intake/construction-project.events';
+import { type ComplianceState, foldCompliance, type ProjectFacts } from '../compliance/compliance.decider';
+import { type ComplianceEvent, complianceStreamId } from '../compliance/compliance.events';
+import { projectFacts } from './verify-enrolment/verify-enrolment.handler';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A registered project as the commands on its compliance stream see it. */
+export interface ComplianceProject {
+  project: ConstructionProjectState;
+  registration: ProjectRegisteredData;
+  compliance: ComplianceState;
+  facts: ProjectFacts;
+}
+
+export interface ComplianceDecision<T> {
+  events: ComplianceEvent[];
+  metadata: EventMetadata;
+  /** A row the events imply (e.g. `enrolment_evidence`), written in their transaction. */
+  write?: (tx: PoolClient) => Promise<unknown>;
+  result: T;
+}
+
+/**
+ * Load → decide → append on a project's compliance stream (evidence, re-verification requests), with
+ * any row the events imply in the same transaction, so a table never holds a row without its event
+ * nor the reverse. Retried when another writer moved the stream on (`decide` is pure). An unknown
+ * project is 404; `decide` throws the caller's own refusals (scope, state).
+ */
+export async function decideOnComplianceStream<T>(
+  store: EventStore,
+  pool: Pool,
+  projectId: string,
+  decide: (loaded: ComplianceProject) => ComplianceDecision<T>,
+): Promise<T> {
+  if (!UUID.test(projectId)) throw resourceNotFound('project');
+  return retryOnConflict(async () => {
+    const streams = await store.readStreams([projectStreamId(projectId), complianceStreamId(projectId)]);
+    const project = foldProject(streams.get(projectStreamId(projectId))!.events as unknown as ConstructionProjectEvent[]);
+    if (!project.registration) throw resourceNotFound('project');
+    const stream = streams.get(complianceStreamId(projectId))!;
+    const decision = decide({
+      project,
+      registration: project.registration,
+      compliance: foldCompliance(stream.events as unknown as ComplianceEvent[]),
+      facts: projectFacts(projectId, project),
+    });
+    const events = decision.events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: decision.metadata }));
+    const tx = await pool.connect();
+    try {
+      await tx.query('BEGIN');
+      await store.appendMany([{ streamId: complianceStreamId(projectId), expected: stream.head, events }], {}, tx);
+      await decision.write?.(tx);
+      await tx.query('COMMIT');
+      return decision.result;
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      tx.release();
+    }
+  });
+}
