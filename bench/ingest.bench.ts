@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { signedHeaders } from '@sinergi/auth';
 import { SecretBox } from '@sinergi/common';
 import { runMigrations } from '@sinergi/database';
+import { projectRegistered } from '@sinergi/testing/procurement-fixtures';
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
 import { benchDatabase, peakRssMiB, percentiles, round, startProcess, stopProcess } from './bench-support';
@@ -20,32 +21,10 @@ const CLIENT = { id: 'bench-spse', secret: 'bench-secret' };
 const PORT = Number(process.env.BENCH_PORT ?? 3310);
 
 let sequence = 0;
-function registration(): Record<string, unknown> {
+/** A fresh Sinjai road project per call: the same fixture the tests post. */
+function registration() {
   sequence += 1;
-  const ref = `b${process.pid}-${sequence}`;
-  return {
-    eventId: `spse-7307-${ref}`,
-    type: 'ProjectRegistered',
-    occurredAt: '2025-04-23T08:00:00+08:00',
-    projectRef: ref,
-    data: {
-      name: 'Rehabilitasi Jalan Poros Sinjai–Bulupoddo',
-      agency: { code: '1.03.0.00.0.00.01.0000', name: 'Dinas Pekerjaan Umum dan Penataan Ruang' },
-      regionCode: '73.07.06',
-      workType: 'KONSTRUKSI',
-      fundingSource: 'APBD',
-      fiscalYear: 2025,
-      contractNumber: `027/SPK/PUPR-SJ/IV/2025/${ref}`,
-      contractDate: '2025-04-21',
-      contractValue: '2500000000',
-      startDate: '2025-04-28',
-      endDate: '2025-10-24',
-      maintenanceEndDate: '2026-04-22',
-      contractor: { npwp: '0012345674901000', name: 'CV Karya Sinjai Mandiri', email: 'kontak@karyasinjai.example' },
-      ppk: { nip: '198001012005011001', name: 'Andi Baso' },
-      estimatedWorkers: 35,
-    },
-  };
+  return projectRegistered(`b${process.pid}-${sequence}`);
 }
 
 const RAW_EVENT_SQL = `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash)
