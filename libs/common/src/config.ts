@@ -34,6 +34,24 @@ export interface SinergiConfig {
     circuitHalfOpenMs: number;
   };
   workerMetricsPort: number;
+  escalation: {
+    /** `From:` of notification e-mails. */
+    mailFrom: string;
+    /** Hosts a webhook may reach over plain http or at an internal address (a local receiver); empty in production. */
+    webhookAllowHosts: string[];
+    /** Local and test only: every ladder wait is shortened to this many milliseconds when a case opens (`--fast-ladder`). */
+    fastLadderMs: number | null;
+    /** Ladder timers handled at once. */
+    timerConcurrency: number;
+    /** Notification deliveries handled at once. */
+    notificationConcurrency: number;
+    /** Attempts before a delivery is recorded as failed for good. */
+    notificationAttempts: number;
+    /** First retry delay of a delivery; doubles each attempt, with jitter. */
+    notificationBackoffMs: number;
+    /** Limit of one webhook or SMTP exchange. */
+    deliveryTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -111,6 +129,18 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
   }
   const port = int(env, 'PORT', 3000, 0, 65535);
 
+  const fastLadderMs = env.ESCALATION_FAST_LADDER_MS ? int(env, 'ESCALATION_FAST_LADDER_MS', 0, 100, 3_600_000) : null;
+  if (fastLadderMs !== null && mode === 'production') {
+    throw new ConfigError('ESCALATION_FAST_LADDER_MS is for local and test mode only');
+  }
+  const webhookAllowHosts = (env.WEBHOOK_ALLOW_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  if (webhookAllowHosts.some((h) => !/^[A-Za-z0-9.:[\]-]+$/.test(h))) {
+    throw new ConfigError('WEBHOOK_ALLOW_HOSTS must be a comma-separated list of host names or IP addresses');
+  }
+
   return {
     mode,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], defaults.DATABASE_URL),
@@ -138,6 +168,16 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       circuitHalfOpenMs: int(env, 'BPJS_CIRCUIT_HALF_OPEN_MS', 10_000, 10, 600_000),
     },
     workerMetricsPort: int(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+    escalation: {
+      mailFrom: env.MAIL_FROM || 'Sinergi <no-reply@sinergi.local>',
+      webhookAllowHosts,
+      fastLadderMs,
+      timerConcurrency: int(env, 'ESCALATION_CONCURRENCY', 50, 1, 1000),
+      notificationConcurrency: int(env, 'NOTIFICATION_CONCURRENCY', 10, 1, 1000),
+      notificationAttempts: int(env, 'NOTIFICATION_ATTEMPTS', 8, 1, 50),
+      notificationBackoffMs: int(env, 'NOTIFICATION_BACKOFF_MS', 2000, 1, 3_600_000),
+      deliveryTimeoutMs: int(env, 'DELIVERY_TIMEOUT_MS', 10_000, 50, 120_000),
+    },
   };
 }
 

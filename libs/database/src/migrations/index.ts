@@ -5,6 +5,7 @@ import { BpjsBranchFile1764000000003 } from './1764000000003-bpjs-branch-file';
 import { Verification1764000000004 } from './1764000000004-verification';
 import { EnrolmentEvidence1764000000005 } from './1764000000005-enrolment-evidence';
 import { EscalationDirectory1764000000006 } from './1764000000006-escalation-directory';
+import { EscalationRuntime1764000000007 } from './1764000000007-escalation-runtime';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Verification1764000000004,
   EnrolmentEvidence1764000000005,
   EscalationDirectory1764000000006,
+  EscalationRuntime1764000000007,
 ];

@@ -16,7 +16,8 @@ export {
 /**
  * What may happen to a case. `OpenCase`, `EscalationTimerFired`, `UpdateCaseReasons`, `ResolveCase` and `CloseCase`
  * come from consumers (the compliance and project streams, the timer queue): on a case that is no longer open they
- * decide nothing rather than throw, so a redelivery or a late job is harmless. `AcknowledgeCase` and `WaiveCase`
+ * decide nothing rather than throw, so a redelivery or a late job is harmless; so does `RecommendPaymentHold` (a
+ * payment request seen by the escalation relay). `AcknowledgeCase` and `WaiveCase`
  * come from officials and are refused with a DomainError.
  */
 export type EscalationCaseCommand =
@@ -38,6 +39,7 @@ export type EscalationCaseCommand =
     }
   | { type: 'AcknowledgeCase'; by: ActingOfficial; note: string; now: string }
   | { type: 'UpdateCaseReasons'; reasons: ComplianceReason[]; now: string }
+  | { type: 'RecommendPaymentHold'; terminNumber: number; now: string }
   | { type: 'ResolveCase'; now: string }
   | { type: 'CloseCase'; now: string }
   | { type: 'WaiveCase'; by: ActingOfficial; justification: string; now: string };
@@ -68,6 +70,8 @@ export interface EscalationCaseState {
   /** When the current level's wait runs out; null on the last level and once the case has ended. */
   nextEscalationAt: string | null;
   acknowledgements: CaseAcknowledgement[];
+  /** Termins whose payment the client was told to hold and that have not been lifted. */
+  heldTermins: number[];
   /** When the case was resolved, closed or waived. */
   endedAt: string | null;
 }
@@ -93,6 +97,7 @@ export const initialCaseState = (): EscalationCaseState => ({
   reachedLevels: [],
   nextEscalationAt: null,
   acknowledgements: [],
+  heldTermins: [],
   endedAt: null,
 });
 
@@ -131,6 +136,10 @@ export function evolveCase(state: EscalationCaseState, event: EscalationCaseEven
       return { ...state, status: 'CLOSED', nextEscalationAt: null, endedAt: event.data.closedAt };
     case 'CaseWaived':
       return { ...state, status: 'WAIVED', nextEscalationAt: null, endedAt: event.data.waivedAt };
+    case 'PaymentHoldRecommended':
+      return { ...state, heldTermins: [...state.heldTermins, event.data.terminNumber] };
+    case 'PaymentHoldLifted':
+      return { ...state, heldTermins: state.heldTermins.filter((t) => !event.data.terminNumbers.includes(t)) };
     default: {
       const unexpected: never = event;
       throw new Error(`unknown event ${(unexpected as { type: string }).type}`);
@@ -188,9 +197,22 @@ export function decideCase(command: EscalationCaseCommand, state: EscalationCase
       if (sameSet(reasons, state.reasons)) return [];
       return [{ type: 'CaseReasonsChanged', data: { caseId: state.caseId!, reasons, changedAt: command.now } }];
     }
+    case 'RecommendPaymentHold': {
+      if (state.status !== 'OPEN' || state.heldTermins.includes(command.terminNumber)) return [];
+      const { caseId, projectId, reasons } = state;
+      return [
+        {
+          type: 'PaymentHoldRecommended',
+          data: { caseId: caseId!, projectId: projectId!, terminNumber: command.terminNumber, reasons: [...reasons], recommendedAt: command.now },
+        },
+      ];
+    }
     case 'ResolveCase':
       if (state.status !== 'OPEN') return [];
-      return [{ type: 'CaseResolved', data: { caseId: state.caseId!, resolvedAt: command.now, reason: 'COMPLIANT' } }];
+      return [
+        { type: 'CaseResolved', data: { caseId: state.caseId!, resolvedAt: command.now, reason: 'COMPLIANT' } },
+        ...liftHolds(state, 'COMPLIANT', command.now),
+      ];
     case 'CloseCase':
       if (state.status !== 'OPEN') return [];
       return [{ type: 'CaseClosed', data: { caseId: state.caseId!, closedAt: command.now, reason: 'PROJECT_CANCELLED' } }];
@@ -207,7 +229,10 @@ export function decideCase(command: EscalationCaseCommand, state: EscalationCase
           { path: 'justification', code: 'too_short', message: `at least ${MIN_JUSTIFICATION_LENGTH} characters` },
         ]);
       }
-      return [{ type: 'CaseWaived', data: { caseId: open.caseId!, by: { ...command.by }, justification, waivedAt: command.now } }];
+      return [
+        { type: 'CaseWaived', data: { caseId: open.caseId!, by: { ...command.by }, justification, waivedAt: command.now } },
+        ...liftHolds(open, 'WAIVED', command.now),
+      ];
     }
     default: {
       const unexpected: never = command;
@@ -247,6 +272,17 @@ function levelReached(caseId: string, ladder: EscalationLadder, level: number, n
       nextEscalationAt: rung.waitBeforeNext === null ? null : addDuration(now, rung.waitBeforeNext),
     },
   };
+}
+
+/** A case that ends while payments are held lets them go (a cancelled project's payments are moot: no lift). */
+function liftHolds(state: EscalationCaseState, reason: 'COMPLIANT' | 'WAIVED', now: string): EscalationCaseEvent[] {
+  if (state.heldTermins.length === 0) return [];
+  return [
+    {
+      type: 'PaymentHoldLifted',
+      data: { caseId: state.caseId!, projectId: state.projectId!, terminNumbers: [...state.heldTermins], reason, liftedAt: now },
+    },
+  ];
 }
 
 function requireOpen(state: EscalationCaseState, what: string): EscalationCaseState {

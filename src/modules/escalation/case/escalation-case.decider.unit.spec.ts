@@ -407,6 +407,58 @@ describe('escalation case decider', () => {
     });
   });
 
+  describe('payment holds', () => {
+    const REQUESTED_AT = '2025-06-03T10:00:00+08:00';
+    const held = (terminNumber: number): EscalationCaseEvent => ({
+      type: 'PaymentHoldRecommended',
+      data: { caseId: CASE_ID, projectId: PROJECT_ID, terminNumber, reasons: ['ENROLMENT_MISSING'], recommendedAt: REQUESTED_AT },
+    });
+
+    it('recommends holding a termin requested while the case is open, once per termin', () => {
+      spec.given([opened(), L0]).when({ type: 'RecommendPaymentHold', terminNumber: 1, now: REQUESTED_AT }).then(held(1));
+      spec.given([opened(), L0, held(1)]).when({ type: 'RecommendPaymentHold', terminNumber: 1, now: REQUESTED_AT }).thenNothingHappened();
+      spec.given([opened(), L0, held(1)]).when({ type: 'RecommendPaymentHold', terminNumber: 2, now: REQUESTED_AT }).then(held(2));
+    });
+
+    it('recommends nothing on a case that has ended or never opened', () => {
+      spec.given([opened(), L0, resolved(L1_DUE)]).when({ type: 'RecommendPaymentHold', terminNumber: 1, now: REQUESTED_AT }).thenNothingHappened();
+      spec.given([]).when({ type: 'RecommendPaymentHold', terminNumber: 1, now: REQUESTED_AT }).thenNothingHappened();
+    });
+
+    it('lifts every held termin when the project becomes compliant', () => {
+      spec
+        .given([opened(), L0, held(1), held(2)])
+        .when({ type: 'ResolveCase', now: L1_DUE })
+        .then([
+          resolved(L1_DUE),
+          { type: 'PaymentHoldLifted', data: { caseId: CASE_ID, projectId: PROJECT_ID, terminNumbers: [1, 2], reason: 'COMPLIANT', liftedAt: L1_DUE } },
+        ]);
+    });
+
+    it('lifts the hold when the case is waived, and not when the project is cancelled', () => {
+      spec
+        .given([opened(), L0, held(1)])
+        .when({ type: 'WaiveCase', by: KADIS, justification: JUSTIFICATION, now: L1_DUE })
+        .then([
+          { type: 'CaseWaived', data: { caseId: CASE_ID, by: KADIS, justification: JUSTIFICATION, waivedAt: L1_DUE } },
+          { type: 'PaymentHoldLifted', data: { caseId: CASE_ID, projectId: PROJECT_ID, terminNumbers: [1], reason: 'WAIVED', liftedAt: L1_DUE } },
+        ]);
+      spec
+        .given([opened(), L0, held(1)])
+        .when({ type: 'CloseCase', now: L1_DUE })
+        .then({ type: 'CaseClosed', data: { caseId: CASE_ID, closedAt: L1_DUE, reason: 'PROJECT_CANCELLED' } });
+    });
+
+    it('keeps track of what is held', () => {
+      expect(foldCase([opened(), L0, held(1), held(3)]).heldTermins).toEqual([1, 3]);
+      const lifted: EscalationCaseEvent = {
+        type: 'PaymentHoldLifted',
+        data: { caseId: CASE_ID, projectId: PROJECT_ID, terminNumbers: [1, 3], reason: 'COMPLIANT', liftedAt: L1_DUE },
+      };
+      expect(foldCase([opened(), L0, held(1), held(3), lifted]).heldTermins).toEqual([]);
+    });
+  });
+
   describe('timers and streams', () => {
     it('names the case stream case-<caseId>', () => {
       expect(caseStreamId(CASE_ID)).toBe(`case-${CASE_ID}`);

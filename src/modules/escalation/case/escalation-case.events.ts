@@ -66,6 +66,24 @@ export interface CaseWaivedData {
   waivedAt: string;
 }
 
+/** A payment request (SPP-LS termin) arrived while the project was non-compliant: the client is told to hold it. */
+export interface PaymentHoldRecommendedData {
+  caseId: string;
+  projectId: string;
+  terminNumber: number;
+  reasons: ComplianceReason[];
+  recommendedAt: string;
+}
+
+/** The held termins may be paid: the project became compliant, or an authorised official waived the case. */
+export interface PaymentHoldLiftedData {
+  caseId: string;
+  projectId: string;
+  terminNumbers: number[];
+  reason: 'COMPLIANT' | 'WAIVED';
+  liftedAt: string;
+}
+
 export type EscalationCaseEvent =
   | { type: 'CaseOpened'; data: CaseOpenedData }
   | { type: 'EscalationLevelReached'; data: EscalationLevelReachedData }
@@ -73,7 +91,9 @@ export type EscalationCaseEvent =
   | { type: 'CaseReasonsChanged'; data: CaseReasonsChangedData }
   | { type: 'CaseResolved'; data: CaseResolvedData }
   | { type: 'CaseClosed'; data: CaseClosedData }
-  | { type: 'CaseWaived'; data: CaseWaivedData };
+  | { type: 'CaseWaived'; data: CaseWaivedData }
+  | { type: 'PaymentHoldRecommended'; data: PaymentHoldRecommendedData }
+  | { type: 'PaymentHoldLifted'; data: PaymentHoldLiftedData };
 
 export type EscalationCaseEventType = EscalationCaseEvent['type'];
 
@@ -85,6 +105,8 @@ export const ESCALATION_CASE_EVENT_TYPES: readonly EscalationCaseEventType[] = [
   'CaseResolved',
   'CaseClosed',
   'CaseWaived',
+  'PaymentHoldRecommended',
+  'PaymentHoldLifted',
 ];
 
 export const caseStreamId = (caseId: string) => `case-${caseId}`;
