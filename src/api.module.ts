@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { AuthModule } from '@sinergi/auth';
 import { DatabaseModule } from '@sinergi/database';
+import { EscalationCasesApiModule } from './modules/escalation/cases/escalation-cases-api.module';
 import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
 import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';
 import { ProjectIntakeModule } from './modules/project-intake/project-intake.module';
@@ -33,6 +34,7 @@ export class ApiModule {
         MetricsModule.forRoot('api'),
         VerificationApiModule,
         EscalationDirectoryApiModule,
+        EscalationCasesApiModule,
       ],
       providers: [HttpShutdownState],
     };

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { DatabaseModule } from '@sinergi/database';
+import { EscalationWorkerModule } from './modules/escalation/runtime/escalation-worker.module';
 import { VerificationWorkerModule } from './modules/verification/verification-worker.module';
 import { SinergiConfigModule } from './platform/config.module';
 import { MetricsModule } from './platform/metrics.module';
@@ -25,6 +26,7 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         MetricsModule.forRoot('worker'),
         VerificationWorkerModule,
+        EscalationWorkerModule,
       ],
     };
   }

@@ -51,6 +51,27 @@ export class SinergiMetrics {
     registers: [this.registry],
   });
 
+  readonly escalationRelayLag = new Histogram({
+    name: 'sinergi_escalation_relay_lag_seconds',
+    help: 'Time from an event being recorded to the escalation relay handling it',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly escalationTimers = new Counter({
+    name: 'sinergi_escalation_timers_total',
+    help: 'Ladder timers handled, by outcome (escalated: a level was reached; stale: the case had ended or moved on)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly notificationDeliveries = new Counter({
+    name: 'sinergi_notification_deliveries_total',
+    help: 'Notification delivery attempts by channel and outcome (delivered, retried, failed, skipped)',
+    labelNames: ['channel', 'outcome'],
+    registers: [this.registry],
+  });
+
   constructor(process: 'api' | 'worker' | 'local') {
     this.registry.setDefaultLabels({ process });
     collectDefaultMetrics({ register: this.registry, prefix: 'sinergi_' });

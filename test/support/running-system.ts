@@ -13,6 +13,7 @@ export interface RunningSystem {
   db: MigratedTestDatabase;
   sim: BpjsSimulator;
   api: NestFastifyApplication;
+  /** The worker running now; a test that restarts it assigns the new one here. */
   worker: INestApplicationContext;
   config: SinergiConfig;
   baseUrl: string;
@@ -43,7 +44,7 @@ export async function startSystem(label: string, env: Record<string, string> = {
   const api = await createHttpApp(config);
   await api.listen({ port: 0, host: '127.0.0.1' });
   const worker = await startWorker(config);
-  return {
+  const system: RunningSystem = {
     db,
     sim,
     api,
@@ -53,11 +54,13 @@ export async function startSystem(label: string, env: Record<string, string> = {
     token: (claims) => mintLocalToken(config.jwt.secret!, claims),
     client: async (id, regions) => ({ id, secret: (await api.get(ProcurementClientRepository).create({ id, name: id, regionScopes: regions })).secret }),
     stop: async () => {
-      await worker.close();
+      // A test may have restarted the worker: close the one running now.
+      await system.worker.close();
       await api.close();
       await sim.close();
       await db.drop();
       await deleteKeysWithPrefix(testRedisUrl(), prefix);
     },
   };
+  return system;
 }

@@ -48,7 +48,7 @@ export class CreateOfficialRequestDto {
   webhookUrl?: string | null;
 }
 
-/** Changes to an official; omitted fields stay as they are, null removes email or webhook. */
+/** Changes to an official; omitted fields stay as they are, null removes email, webhook or the sign-in link. */
 export class UpdateOfficialRequestDto {
   @ApiPropertyOptional()
   @IsOptional()
@@ -73,4 +73,11 @@ export class UpdateOfficialRequestDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 200, description: "The JWT subject (sub) of the official's sign-in; null unlinks it" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  subject?: string | null;
 }

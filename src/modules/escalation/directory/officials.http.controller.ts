@@ -58,7 +58,11 @@ export class OfficialsHttpController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change name, email, webhookUrl or active; a first webhook URL returns its new secret once' })
+  @ApiOperation({
+    summary: 'Change name, email, webhookUrl, subject or active; a first webhook URL returns its new secret once',
+    description: "subject links the official to a sign-in (the JWT sub), whose inbox then receives the official's items; null unlinks it.",
+  })
+  @ApiResponse({ status: 409, description: 'subject_taken: the subject is linked to another official' })
   async update(@Param('id') id: string, @Body(validatedBody()) body: UpdateOfficialRequestDto, @CurrentPrincipal() principal: Principal) {
     await this.writable(id, principal);
     const result = await this.officials.update(id, {
@@ -66,6 +70,7 @@ export class OfficialsHttpController {
       email: body.email,
       webhookUrl: body.webhookUrl,
       active: body.active,
+      subject: body.subject,
     });
     if (!result) throw resourceNotFound('official');
     return result.webhookSecret ? { ...result.official, webhookSecret: result.webhookSecret } : result.official;

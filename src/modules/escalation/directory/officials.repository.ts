@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Position } from '@sinergi/auth';
-import { invalid, SecretBox } from '@sinergi/common';
+import { conflict, invalid, SecretBox } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { isWithinScope, parseRegionCode } from '@sinergi/domain';
 import type { Pool } from 'pg';
@@ -20,6 +20,8 @@ export interface Official {
   email: string | null;
   webhookUrl: string | null;
   hasWebhookSecret: boolean;
+  /** The JWT subject of the official's sign-in: who reads this official's inbox. */
+  subject: string | null;
   active: boolean;
   createdAt: string;
   updatedAt: string;
@@ -52,6 +54,8 @@ export interface UpdateOfficialInput {
   /** null removes the webhook and its secret. */
   webhookUrl?: string | null;
   active?: boolean;
+  /** null unlinks the sign-in. */
+  subject?: string | null;
 }
 
 export interface OfficialsFilter {
@@ -59,7 +63,7 @@ export interface OfficialsFilter {
   position?: Position;
 }
 
-const COLUMNS = 'id, name, position, region_scope, agency_code, email, webhook_url, webhook_secret_sealed, active, created_at, updated_at';
+const COLUMNS = 'id, name, position, region_scope, agency_code, email, webhook_url, webhook_secret_sealed, subject, active, created_at, updated_at';
 
 /** A fresh webhook signing secret: 32 random bytes, base64url. */
 const newWebhookSecret = () => randomBytes(32).toString('base64url');
@@ -112,8 +116,9 @@ export class OfficialsRepository {
   }
 
   /**
-   * Changes name, email, webhook URL or active. A new webhook URL on an official without a secret generates one,
-   * returned here only; removing the URL (null) removes the secret too. Null when the official does not exist.
+   * Changes name, email, webhook URL, sign-in subject or active. A new webhook URL on an official without a secret
+   * generates one, returned here only; removing the URL (null) removes the secret too. A subject already linked to
+   * another official is a 409 subject_taken. Null when the official does not exist.
    */
   async update(id: string, patch: UpdateOfficialInput): Promise<{ official: Official; webhookSecret: string | null } | null> {
     if (patch.webhookUrl) await assertWebhookAllowed(patch.webhookUrl);
@@ -134,7 +139,7 @@ export class OfficialsRepository {
         sealed = this.box.seal(secret);
       }
       const updated = await client.query(
-        `UPDATE officials SET name = $2, email = $3, webhook_url = $4, webhook_secret_sealed = $5, active = $6, updated_at = now()
+        `UPDATE officials SET name = $2, email = $3, webhook_url = $4, webhook_secret_sealed = $5, active = $6, subject = $7, updated_at = now()
           WHERE id = $1 RETURNING ${COLUMNS}`,
         [
           id,
@@ -143,12 +148,16 @@ export class OfficialsRepository {
           patch.webhookUrl !== undefined ? patch.webhookUrl : current.webhook_url,
           sealed,
           patch.active ?? current.active,
+          patch.subject !== undefined ? patch.subject : current.subject,
         ],
       );
       await client.query('COMMIT');
       return { official: toOfficial(updated.rows[0]), webhookSecret: secret };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'officials_subject_key') {
+        throw conflict('subject_taken', 'this sign-in subject is already linked to another official');
+      }
       throw error;
     } finally {
       client.release();
@@ -211,6 +220,7 @@ interface OfficialRow {
   email: string | null;
   webhook_url: string | null;
   webhook_secret_sealed: string | null;
+  subject: string | null;
   active: boolean;
   created_at: Date;
   updated_at: Date;
@@ -226,6 +236,7 @@ function toOfficial(row: OfficialRow): Official {
     email: row.email,
     webhookUrl: row.webhook_url,
     hasWebhookSecret: row.webhook_secret_sealed !== null,
+    subject: row.subject,
     active: row.active,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),

@@ -1,0 +1,46 @@
+import { canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
+import { EventStore, retryOnConflict } from '@sinergi/event-store';
+import type { Pool } from 'pg';
+import { decideCase, type EscalationCaseCommand, foldCase } from '../../case/escalation-case.decider';
+import { caseStreamId, type EscalationCaseEvent } from '../../case/escalation-case.events';
+import { refreshCaseReadModel } from '../../runtime/case-read-model';
+import { type CaseSummary, findCaseSummary } from '../case-summary';
+import { UUID } from '../list-paging';
+
+/**
+ * An official's load → decide → append on a case stream, retried when another writer moved it on (`decideCase` is
+ * pure). The read model row is refreshed in the append's transaction, so the list shows the write at once. A case
+ * the official cannot see is 404 like an unknown one, for writes too: a refusal must not reveal that it exists.
+ */
+export async function decideOnCase(
+  store: EventStore,
+  pool: Pool,
+  caseId: string,
+  official: Principal,
+  correlationId: string,
+  command: EscalationCaseCommand,
+): Promise<CaseSummary> {
+  if (!UUID.test(caseId)) throw resourceNotFound('case');
+  return retryOnConflict(async () => {
+    const stream = (await store.readStreams([caseStreamId(caseId)])).get(caseStreamId(caseId))!;
+    const state = foldCase(stream.events as unknown as EscalationCaseEvent[]);
+    if (state.status === 'NOT_OPENED' || !canSeeRegion(official, state.regionCode!)) throw resourceNotFound('case');
+    const decided = decideCase(command, state);
+    const metadata = { actor: { kind: 'user' as const, id: official.sub }, correlationId, regionCode: state.regionCode!, projectId: state.projectId!, caseId };
+    const tx = await pool.connect();
+    try {
+      await tx.query('BEGIN');
+      const events = decided.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata }));
+      await store.appendMany([{ streamId: caseStreamId(caseId), expected: stream.head, events }], {}, tx);
+      await refreshCaseReadModel(store, tx, [caseId]);
+      const summary = await findCaseSummary(tx, caseId);
+      await tx.query('COMMIT');
+      return summary!;
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      tx.release();
+    }
+  });
+}

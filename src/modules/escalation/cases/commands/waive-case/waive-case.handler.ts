@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@sinergi/auth';
+import { CLOCK, type Clock } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import { EventStore } from '@sinergi/event-store';
+import type { Pool } from 'pg';
+import type { CaseSummary } from '../../case-summary';
+import { decideOnCase } from '../decide-on-case';
+
+/**
+ * An authorised official (head of agency and above, by the `position` claim) ends the case with a written
+ * justification; held payments are released. The decider refuses other positions (403), a short justification
+ * (400) and a case that already ended (409).
+ */
+@Injectable()
+export class WaiveCaseHandler {
+  constructor(
+    private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute(caseId: string, official: Principal, justification: string, correlationId: string): Promise<CaseSummary> {
+    const now = this.clock.now().toISOString();
+    return decideOnCase(this.store, this.pool, caseId, official, correlationId, {
+      type: 'WaiveCase',
+      by: { sub: official.sub, position: official.position },
+      justification,
+      now,
+    });
+  }
+}

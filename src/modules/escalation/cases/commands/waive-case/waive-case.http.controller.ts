@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
+import type { FastifyRequest } from 'fastify';
+import { validatedBody } from '../../../../verification/commands/submit-enrolment-evidence/validated-body.pipe';
+import { WAIVER_POSITIONS } from '../../../case/escalation-case.decider';
+import { CaseSummaryDto } from '../../case-summary';
+import { WaiveCaseHandler } from './waive-case.handler';
+import { WaiveCaseRequestDto } from './waive-case.request.dto';
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('v1/cases')
+@UseGuards(JwtAuthGuard)
+@Roles('official')
+export class WaiveCaseHttpController {
+  constructor(private readonly handler: WaiveCaseHandler) {}
+
+  @Post(':id/waive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Waive the case with a written justification; held payments are released', description: `Positions allowed: ${WAIVER_POSITIONS.join(', ')}.` })
+  @ApiOkResponse({ type: CaseSummaryDto })
+  @ApiResponse({ status: 400, description: 'justification missing, shorter than 20 characters after trimming, or too long (application/problem+json)' })
+  @ApiResponse({ status: 403, description: 'forbidden_role (officials only), or waiver_not_allowed for the caller\'s position' })
+  @ApiResponse({ status: 404, description: "Unknown, or outside the caller's regions" })
+  @ApiResponse({ status: 409, description: 'case_not_open: the case was resolved, closed or waived' })
+  waive(
+    @Param('id') id: string,
+    @Body(validatedBody()) body: WaiveCaseRequestDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.handler.execute(id, principal, body.justification, String(req.id));
+  }
+}

@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@sinergi/auth';
+import { PG_POOL } from '@sinergi/database';
+import type { Pool } from 'pg';
+import { decodeCursor, invalidQuery, pageSize, singleParam, toPage } from '../../list-paging';
+import { addressedToReaderSql, INBOX_ITEM_COLUMNS, type InboxItemRow, type InboxItemView, toInboxItemView } from '../inbox-item';
+
+/** The reader's inbox, newest first, keyset-paged on (created_at, id); `?unread=true` keeps unread items only. */
+@Injectable()
+export class ListInboxHandler {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async execute(reader: Principal, query: Record<string, unknown>): Promise<{ items: InboxItemView[]; nextCursor: string | null }> {
+    const unread = singleParam(query, 'unread');
+    if (unread !== undefined && unread !== 'true' && unread !== 'false') throw invalidQuery('unread', 'not_boolean', 'unread must be true or false');
+    const after = decodeCursor(singleParam(query, 'cursor'));
+    const limit = pageSize(singleParam(query, 'limit'));
+    const params: unknown[] = [];
+    const where = [addressedToReaderSql(reader, params)];
+    if (unread === 'true') where.push('i.read_at IS NULL');
+    if (after) {
+      params.push(after.at, after.id);
+      where.push(`(i.created_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const { rows } = await this.pool.query<InboxItemRow>(
+      `SELECT ${INBOX_ITEM_COLUMNS} FROM inbox_items i WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return toPage(rows, limit, (r) => ({ at: r.created_key, id: r.id }), toInboxItemView);
+  }
+}

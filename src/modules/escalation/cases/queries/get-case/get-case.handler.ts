@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
+import { PG_POOL } from '@sinergi/database';
+import { EventStore } from '@sinergi/event-store';
+import type { Pool } from 'pg';
+import type { CaseAcknowledgement, CaseStatus } from '../../../case/escalation-case.decider';
+import { caseStreamId } from '../../../case/escalation-case.events';
+import type { EscalationLadder } from '../../../ladder/escalation-ladder';
+import { UUID } from '../../list-paging';
+import { buildTimeline, type NotificationRow, type TimelineEntry } from './case-timeline';
+
+export interface CaseDetail {
+  caseId: string;
+  projectId: string;
+  regionCode: string;
+  agencyCode: string;
+  status: CaseStatus;
+  reasons: string[];
+  ladder: EscalationLadder;
+  currentLevel: number;
+  reachedLevels: number[];
+  nextEscalationAt: string | null;
+  acknowledgements: CaseAcknowledgement[];
+  acknowledgedAtCurrentLevel: boolean;
+  paymentHold: boolean;
+  heldTermins: number[];
+  openedAt: string;
+  endedAt: string | null;
+  version: number;
+  timeline: TimelineEntry[];
+}
+
+/** One case folded from its stream (strongly consistent), with its timeline and the deliveries it caused. */
+@Injectable()
+export class GetCaseHandler {
+  constructor(
+    private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  async execute(caseId: string, reader: Principal): Promise<CaseDetail> {
+    if (!UUID.test(caseId)) throw resourceNotFound('case');
+    const stream = (await this.store.readStreams([caseStreamId(caseId)])).get(caseStreamId(caseId))!;
+    const opened = stream.events[0];
+    const regionCode = opened?.type === 'CaseOpened' ? (opened.data as { regionCode?: string }).regionCode : undefined;
+    // Unknown and out of scope answer alike: no existence leak (DESIGN §10).
+    if (regionCode === undefined || !canSeeRegion(reader, regionCode)) throw resourceNotFound('case');
+    const { rows } = await this.pool.query<NotificationRow>(
+      `SELECT id, kind, channel, recipient_kind, position, status, attempts, last_error_code, level, cause_event_id, created_at, delivered_at, failed_at
+         FROM notifications WHERE case_id = $1 ORDER BY created_at, id`,
+      [caseId],
+    );
+    const { state, timeline } = buildTimeline(stream.events, rows);
+    return {
+      caseId,
+      projectId: state.projectId!,
+      regionCode: state.regionCode!,
+      agencyCode: state.agencyCode!,
+      status: state.status as CaseStatus,
+      reasons: state.reasons,
+      ladder: state.ladder!,
+      currentLevel: state.currentLevel ?? 0,
+      reachedLevels: state.reachedLevels,
+      nextEscalationAt: state.nextEscalationAt,
+      acknowledgements: state.acknowledgements,
+      acknowledgedAtCurrentLevel: state.acknowledgements.some((a) => a.level === state.currentLevel),
+      paymentHold: state.heldTermins.length > 0,
+      heldTermins: state.heldTermins,
+      openedAt: state.openedAt!,
+      endedAt: state.endedAt,
+      version: stream.head.version,
+      timeline,
+    };
+  }
+}

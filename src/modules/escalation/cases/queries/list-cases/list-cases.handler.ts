@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PG_POOL } from '@sinergi/database';
+import type { Pool } from 'pg';
+import { CASE_SUMMARY_COLUMNS, type CaseSummary, type CaseSummaryRow, toCaseSummary } from '../../case-summary';
+import { toPage } from '../../list-paging';
+import { withinRegionsSql } from '../../region-scope.sql';
+import type { ListCasesQuery } from './list-cases.query';
+
+/**
+ * Cases in the reader's regions from the read model, newest first. Pages are keyset on (opened_at, case_id), so a
+ * case opened while someone pages lands before their cursor: no page repeats or skips a case.
+ */
+@Injectable()
+export class ListCasesHandler {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async execute(q: ListCasesQuery): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+    const params: unknown[] = [];
+    const where = [withinRegionsSql('region_code', q.reader.regions, params)];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (q.status) where.push(`status = ${param(q.status)}`);
+    if (q.regionCode) where.push(`(region_code = ${param(q.regionCode)} OR region_code LIKE ${param(`${q.regionCode}.%`)})`);
+    if (q.level !== undefined) where.push(`current_level = ${param(q.level)}`);
+    if (q.projectId) where.push(`project_id = ${param(q.projectId)}`);
+    if (q.after) where.push(`(opened_at, case_id) < (${param(q.after.at)}::timestamptz, ${param(q.after.id)}::uuid)`);
+    const { rows } = await this.pool.query<CaseSummaryRow>(
+      `SELECT ${CASE_SUMMARY_COLUMNS} FROM escalation_cases WHERE ${where.join(' AND ')}
+        ORDER BY opened_at DESC, case_id DESC LIMIT ${param(q.limit + 1)}`,
+      params,
+    );
+    return toPage(rows, q.limit, (r) => ({ at: r.opened_key, id: r.case_id }), toCaseSummary);
+  }
+}

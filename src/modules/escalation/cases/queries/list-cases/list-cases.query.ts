@@ -1,0 +1,44 @@
+import type { Principal } from '@sinergi/auth';
+import { parseRegionCode } from '@sinergi/domain';
+import type { CaseStatus } from '../../../case/escalation-case.decider';
+import { decodeCursor, invalidQuery, type Keyset, pageSize, singleParam, UUID } from '../../list-paging';
+
+export const CASE_STATUSES: readonly CaseStatus[] = ['OPEN', 'RESOLVED', 'CLOSED', 'WAIVED'];
+
+/** The officials' case list: filters as validated from the query string, within the reader's regions. */
+export interface ListCasesQuery {
+  reader: Principal;
+  status?: CaseStatus;
+  regionCode?: string;
+  level?: number;
+  projectId?: string;
+  after: Keyset | null;
+  limit: number;
+}
+
+/** Reads `?status=&regionCode=&level=&projectId=&cursor=&limit=`; a bad value is a 400 naming its parameter. */
+export function parseListCasesQuery(reader: Principal, query: Record<string, unknown>): ListCasesQuery {
+  const status = singleParam(query, 'status');
+  if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status)) {
+    throw invalidQuery('status', 'not_allowed', `status must be one of ${CASE_STATUSES.join(', ')}`);
+  }
+  const regionCode = singleParam(query, 'regionCode');
+  if (regionCode !== undefined && parseRegionCode(regionCode) === null) {
+    throw invalidQuery('regionCode', 'invalid_region_code', 'regionCode must be a region code such as 73.07');
+  }
+  const levelRaw = singleParam(query, 'level');
+  if (levelRaw !== undefined && !/^\d{1,3}$/.test(levelRaw)) {
+    throw invalidQuery('level', 'invalid_level', 'level must be a ladder level: a whole number from 0');
+  }
+  const projectId = singleParam(query, 'projectId');
+  if (projectId !== undefined && !UUID.test(projectId)) throw invalidQuery('projectId', 'invalid_uuid', 'projectId must be a UUID');
+  return {
+    reader,
+    status: status as CaseStatus | undefined,
+    regionCode,
+    level: levelRaw === undefined ? undefined : Number(levelRaw),
+    projectId,
+    after: decodeCursor(singleParam(query, 'cursor')),
+    limit: pageSize(singleParam(query, 'limit')),
+  };
+}

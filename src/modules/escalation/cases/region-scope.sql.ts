@@ -1,0 +1,14 @@
+import { ALL_REGIONS } from '@sinergi/auth';
+import { parseRegionCode } from '@sinergi/domain';
+
+/**
+ * A SQL condition that `column` lies within `regions` by whole segments, as `canSeeRegion` decides it ('73.07'
+ * covers '73.07' and '73.07.05', not '73.070'). Pushes its parameters onto `params`. No valid scope sees nothing.
+ */
+export function withinRegionsSql(column: string, regions: readonly string[], params: unknown[]): string {
+  if (regions.includes(ALL_REGIONS)) return 'TRUE';
+  const prefixes = regions.filter((r) => parseRegionCode(r) !== null);
+  if (prefixes.length === 0) return 'FALSE';
+  params.push(prefixes, prefixes.map((p) => `${p}.%`));
+  return `(${column} = ANY($${params.length - 1}::text[]) OR ${column} LIKE ANY($${params.length}::text[]))`;
+}

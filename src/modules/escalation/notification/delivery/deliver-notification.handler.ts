@@ -1,0 +1,356 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import { EventStore, type EventMetadata, type NewEvent, retryOnConflict } from '@sinergi/event-store';
+import type { Pool, PoolClient } from 'pg';
+import { SinergiMetrics } from '../../../../platform/metrics';
+import { foldProject } from '../../../project-intake/construction-project.decider';
+import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
+import { foldCompliance } from '../../../verification/compliance/compliance.decider';
+import { type ComplianceEvent, complianceStreamId } from '../../../verification/compliance/compliance.events';
+import { caseStreamId, foldCase } from '../../case/escalation-case.decider';
+import type { EscalationCaseEvent } from '../../case/escalation-case.events';
+import { regionAndAncestors } from '../../directory/ladder.repository';
+import {
+  type DeliveryFailureCode,
+  type NotificationDeliveredData,
+  type NotificationDeliveryFailedData,
+  type NotificationDeliveryResult,
+  type NotificationRecipientRef,
+  notificationStreamId,
+} from '../notification.events';
+import { DeliveryError, type NotificationMessage } from '../notification.types';
+import type { WebhookSecret } from '../webhook.channel';
+import { NotificationChannels } from './notification-channels';
+import { composeNotificationMessage, type MessageSources, type NotificationRow, regionLabel, type RegionRow } from './notification-message';
+import { NotificationUndeliverableError } from './notification-undeliverable.error';
+
+/** What one attempt came to; a temporary failure with attempts left is thrown instead, for BullMQ to retry. */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'skipped';
+
+interface Failure {
+  code: DeliveryFailureCode;
+  retryable: boolean;
+  replyCode: number | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ACTOR = { kind: 'system', id: 'notification-worker' } as const;
+
+const ROW_COLUMNS = `id, kind, channel, project_id, case_id, level, region_code, agency_code, recipient_kind, recipient_id, position,
+  cause_event_id, status, attempts`;
+
+/**
+ * Delivers one notification row: builds its message from the project, compliance and case streams, looks the
+ * recipient's address up at that moment (it never travels in a job or a log), sends it, and records the outcome on
+ * the notification's own stream together with the row's status, in one transaction. A row that is no longer
+ * PENDING is left alone, so a repeated job sends nothing.
+ */
+@Injectable()
+export class DeliverNotificationHandler {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly store: EventStore,
+    private readonly box: SecretBox,
+    private readonly channels: NotificationChannels,
+    private readonly metrics: SinergiMetrics,
+    @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * One attempt (`attempt` counts from 1). Throws the channel's DeliveryTemporaryError, after recording it, when
+   * BullMQ should try again; permanent failures and the last attempt's failure are recorded and returned.
+   * Errors that are not about delivery (the database is away) are thrown unrecorded.
+   */
+  async deliver(notificationId: string, attempt: number, lastAttempt: boolean): Promise<DeliveryOutcome> {
+    const row = UUID.test(notificationId) ? await this.findRow(notificationId) : null;
+    if (row === null || row.status !== 'PENDING') {
+      this.metrics.notificationDeliveries.inc({ channel: row?.channel ?? 'unknown', outcome: 'skipped' });
+      return 'skipped';
+    }
+
+    let correlationId = row.id;
+    let message: NotificationMessage;
+    let result: NotificationDeliveryResult;
+    try {
+      const sources = await this.loadSources(row);
+      correlationId = sources.caseEvents.find((e) => e.eventId === row.causeEventId)?.metadata.correlationId ?? row.id;
+      message = composeNotificationMessage(row, sources);
+      result = await this.send(row, message, sources);
+    } catch (error) {
+      const failure = asFailure(error);
+      if (failure === null) throw error;
+      const final = !failure.retryable || lastAttempt;
+      const recorded = await this.recordFailure(row, attempt, failure, final, correlationId);
+      this.metrics.notificationDeliveries.inc({ channel: row.channel, outcome: !recorded ? 'skipped' : final ? 'failed' : 'retried' });
+      if (!recorded) return 'skipped';
+      if (!final) throw error;
+      return 'failed';
+    }
+
+    const recorded = await this.recordDelivered(row, attempt, message, result, correlationId);
+    this.metrics.notificationDeliveries.inc({ channel: row.channel, outcome: recorded ? 'delivered' : 'skipped' });
+    return recorded ? 'delivered' : 'skipped';
+  }
+
+  /** For the processor: an error nobody classified was still there on the last attempt. Recorded as final. */
+  async recordUnexpectedFailure(notificationId: string, attempt: number): Promise<void> {
+    const row = UUID.test(notificationId) ? await this.findRow(notificationId) : null;
+    if (row === null || row.status !== 'PENDING') return;
+    const recorded = await this.recordFailure(row, attempt, { code: 'internal_error', retryable: true, replyCode: null }, true, row.id);
+    if (recorded) this.metrics.notificationDeliveries.inc({ channel: row.channel, outcome: 'failed' });
+  }
+
+  private async findRow(id: string, db: Pool | PoolClient = this.pool, lock = false): Promise<NotificationRow | null> {
+    const { rows } = await db.query(`SELECT ${ROW_COLUMNS} FROM notifications WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    return {
+      id: r.id,
+      kind: r.kind,
+      channel: r.channel,
+      projectId: r.project_id,
+      caseId: r.case_id,
+      level: r.level,
+      regionCode: r.region_code,
+      agencyCode: r.agency_code,
+      recipientKind: r.recipient_kind,
+      recipientId: r.recipient_id,
+      position: r.position,
+      causeEventId: r.cause_event_id,
+      status: r.status,
+      attempts: r.attempts,
+    };
+  }
+
+  private async loadSources(row: NotificationRow): Promise<MessageSources> {
+    const ids = [projectStreamId(row.projectId), complianceStreamId(row.projectId), caseStreamId(row.caseId)];
+    const [streams, regions] = await Promise.all([
+      this.store.readStreams(ids),
+      this.pool.query<RegionRow>('SELECT code, name, level FROM regions WHERE code = ANY($1::text[])', [regionAndAncestors(row.regionCode)]),
+    ]);
+    const [project, compliance, escalationCase] = ids.map((id) => streams.get(id)!.events);
+    return {
+      project: foldProject(project as unknown as ConstructionProjectEvent[]),
+      compliance: foldCompliance(compliance as unknown as ComplianceEvent[]),
+      escalationCase: foldCase(escalationCase as unknown as EscalationCaseEvent[]),
+      caseEvents: escalationCase,
+      regionName: regionLabel(row.regionCode, regions.rows),
+      publicBaseUrl: this.config.publicBaseUrl,
+    };
+  }
+
+  private async send(row: NotificationRow, message: NotificationMessage, sources: MessageSources): Promise<NotificationDeliveryResult> {
+    switch (row.channel) {
+      case 'EMAIL': {
+        const email = this.channels.email;
+        if (email === null) throw new NotificationUndeliverableError('smtp_not_configured', 'no SMTP server is configured (SMTP_URL)');
+        const to = await this.emailAddress(row, sources);
+        return email.send(to, message, { messageId: `notification-${row.id}` });
+      }
+      case 'WEBHOOK': {
+        const target = await this.webhookTarget(row);
+        return this.channels.webhook.send(target.url, target.secret, message, { deliveryId: row.id, now: this.clock.now() });
+      }
+      case 'INBOX':
+        // The item is written in the same transaction that records the delivery.
+        return { channel: 'INBOX', inboxItemId: row.id };
+      default: {
+        const unexpected: never = row.channel;
+        throw new NotificationUndeliverableError('no_address', `unknown channel ${String(unexpected)}`);
+      }
+    }
+  }
+
+  /** The recipient's e-mail address as it stands now. */
+  private async emailAddress(row: NotificationRow, sources: MessageSources): Promise<string> {
+    let address: string | null = null;
+    switch (row.recipientKind) {
+      case 'OFFICIAL':
+        if (UUID.test(row.recipientId)) {
+          const { rows } = await this.pool.query(`SELECT email FROM officials WHERE id = $1 AND active`, [row.recipientId]);
+          address = rows[0]?.email ?? null;
+        }
+        break;
+      case 'CONTRACTOR':
+        address = sources.project.registration?.contractor.email ?? null;
+        break;
+      case 'PPK': {
+        const { rows } = await this.pool.query(
+          `SELECT data->>'email' AS email FROM personal_data WHERE ref = $1 AND kind = 'ppk' AND erased_at IS NULL`,
+          [row.recipientId],
+        );
+        address = rows[0]?.email ?? null;
+        break;
+      }
+      case 'CLIENT':
+        break;
+    }
+    if (!address) throw new NotificationUndeliverableError('no_address', `the ${row.recipientKind.toLowerCase()} has no e-mail address`);
+    return address;
+  }
+
+  /** Where and with which secret to sign: a client's newest secret, or an official's own webhook secret. */
+  private async webhookTarget(row: NotificationRow): Promise<{ url: string; secret: WebhookSecret }> {
+    if (row.recipientKind === 'CLIENT') {
+      const { rows } = await this.pool.query(
+        `SELECT webhook_url, secrets FROM procurement_clients WHERE id = $1 AND disabled_at IS NULL`,
+        [row.recipientId],
+      );
+      const newest = rows[0] ? newestSecret(rows[0].secrets) : null;
+      if (rows[0]?.webhook_url && newest) {
+        return { url: rows[0].webhook_url, secret: { keyId: `client:${row.recipientId}`, secret: this.box.open(newest) } };
+      }
+    } else if (row.recipientKind === 'OFFICIAL' && UUID.test(row.recipientId)) {
+      const { rows } = await this.pool.query(
+        `SELECT webhook_url, webhook_secret_sealed FROM officials WHERE id = $1 AND active`,
+        [row.recipientId],
+      );
+      if (rows[0]?.webhook_url && rows[0].webhook_secret_sealed) {
+        return { url: rows[0].webhook_url, secret: { keyId: `official:${row.recipientId}`, secret: this.box.open(rows[0].webhook_secret_sealed) } };
+      }
+    }
+    throw new NotificationUndeliverableError('no_address', `the ${row.recipientKind.toLowerCase()} has no webhook`);
+  }
+
+  private async recordDelivered(
+    row: NotificationRow,
+    attempt: number,
+    message: NotificationMessage,
+    result: NotificationDeliveryResult,
+    correlationId: string,
+  ): Promise<boolean> {
+    const deliveredAt = this.clock.now();
+    const data: NotificationDeliveredData = {
+      notificationId: row.id,
+      caseId: row.caseId,
+      projectId: row.projectId,
+      kind: row.kind,
+      channel: row.channel,
+      level: row.level,
+      recipient: recipientOf(row),
+      result,
+      deliveredAt: deliveredAt.toISOString(),
+      attempt,
+    };
+    return this.record(row, { type: 'NotificationDelivered', data }, correlationId, async (client) => {
+      await client.query(
+        `UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`,
+        [row.id, deliveredAt],
+      );
+      if (row.channel === 'INBOX') {
+        await client.query(
+          `INSERT INTO inbox_items (id, recipient_official_id, position, region_code, agency_code, case_id, project_id, subject, body, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+          [
+            row.id,
+            row.recipientKind === 'OFFICIAL' && UUID.test(row.recipientId) ? row.recipientId : null,
+            row.position ?? row.recipientKind,
+            row.regionCode,
+            row.agencyCode,
+            row.caseId,
+            row.projectId,
+            message.subject,
+            message.text,
+            deliveredAt,
+          ],
+        );
+      }
+    });
+  }
+
+  private async recordFailure(row: NotificationRow, attempt: number, failure: Failure, final: boolean, correlationId: string): Promise<boolean> {
+    const failedAt = this.clock.now();
+    const data: NotificationDeliveryFailedData = {
+      notificationId: row.id,
+      caseId: row.caseId,
+      projectId: row.projectId,
+      kind: row.kind,
+      channel: row.channel,
+      level: row.level,
+      recipient: recipientOf(row),
+      attempt,
+      code: failure.code,
+      retryable: failure.retryable,
+      final,
+      replyCode: failure.replyCode,
+      failedAt: failedAt.toISOString(),
+    };
+    return this.record(row, { type: 'NotificationDeliveryFailed', data }, correlationId, async (client) => {
+      await client.query(
+        `UPDATE notifications
+            SET attempts = attempts + 1, last_error_code = $2,
+                status = CASE WHEN $3 THEN 'FAILED' ELSE status END,
+                failed_at = CASE WHEN $3 THEN $4 ELSE failed_at END
+          WHERE id = $1`,
+        [row.id, failure.code, final, failedAt],
+      );
+    });
+  }
+
+  /**
+   * Appends `event` to the notification's stream and applies `effect` in one transaction, under a lock on the row:
+   * false (and nothing written) when the row is no longer PENDING, because another attempt settled it meanwhile.
+   */
+  private record(
+    row: NotificationRow,
+    event: { type: string; data: NotificationDeliveredData | NotificationDeliveryFailedData },
+    correlationId: string,
+    effect: (client: PoolClient) => Promise<void>,
+  ): Promise<boolean> {
+    const metadata: EventMetadata = {
+      actor: { ...ACTOR },
+      correlationId,
+      causationId: row.causeEventId,
+      regionCode: row.regionCode,
+      projectId: row.projectId,
+      caseId: row.caseId,
+    };
+    const streamId = notificationStreamId(row.id);
+    return retryOnConflict(async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const current = await this.findRow(row.id, client, true);
+        if (current?.status !== 'PENDING') {
+          await client.query('ROLLBACK');
+          return false;
+        }
+        const head = (await this.store.readStreams([streamId], client)).get(streamId)!.head;
+        const newEvent: NewEvent = { type: event.type, data: event.data as unknown as Record<string, unknown>, metadata };
+        await this.store.appendMany([{ streamId, expected: head, events: [newEvent] }], {}, client);
+        await effect(client);
+        await client.query('COMMIT');
+        this.metrics.eventsAppended.inc({ type: event.type });
+        return true;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
+  }
+}
+
+function recipientOf(row: NotificationRow): NotificationRecipientRef {
+  return { kind: row.recipientKind, id: row.recipientId, position: row.position };
+}
+
+/** A channel's classified error or a missing address; anything else is not a delivery outcome. */
+function asFailure(error: unknown): Failure | null {
+  if (error instanceof NotificationUndeliverableError) return { code: error.code, retryable: false, replyCode: null };
+  if (error instanceof DeliveryError) {
+    const details = (error as DeliveryError & { details?: { responseCode?: number; status?: number } }).details ?? {};
+    return { code: error.code, retryable: error.retryable, replyCode: details.responseCode ?? details.status ?? null };
+  }
+  return null;
+}
+
+/** Rotation appends, so the last entry is the newest; `createdAt` decides when present. */
+function newestSecret(secrets: unknown): string | null {
+  if (!Array.isArray(secrets) || secrets.length === 0) return null;
+  const sorted = [...(secrets as { sealed: string; createdAt?: string }[])].sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+  return sorted[sorted.length - 1].sealed ?? null;
+}

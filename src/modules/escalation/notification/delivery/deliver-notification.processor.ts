@@ -1,0 +1,76 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { DelayedError, type Job, Worker } from 'bullmq';
+import { bullConnection } from '../../../verification/verification.queue';
+import { type DeliverNotificationJob, NOTIFICATION_QUEUE } from '../../escalation.queues';
+import { redactAddresses } from '../email.channel';
+import { DeliveryTemporaryError } from '../notification.types';
+import { type DeliveryOutcome, DeliverNotificationHandler } from './deliver-notification.handler';
+import { NotificationChannels } from './notification-channels';
+
+/** The longest a receiver's Retry-After may hold a delivery back before the next try. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * The BullMQ worker of the `notification` queue: one job per notification row. Retries with exponential back-off
+ * and jitter come from the job options; a webhook's 429 Retry-After moves just that job back instead (still counted
+ * as an attempt, so a receiver that always answers 429 ends in a recorded failure like any other).
+ */
+@Injectable()
+export class DeliverNotificationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('DeliverNotification');
+  private worker: Worker<DeliverNotificationJob> | null = null;
+
+  constructor(
+    private readonly handler: DeliverNotificationHandler,
+    private readonly channels: NotificationChannels,
+    @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const worker = new Worker<DeliverNotificationJob>(NOTIFICATION_QUEUE, (job, token) => this.process(job, token), {
+      connection: bullConnection(this.config, 'worker'),
+      prefix: this.config.queuePrefix,
+      concurrency: this.config.escalation.notificationConcurrency,
+      maxStalledCount: 3,
+    });
+    worker.on('error', (error) => this.logger.error({ err: error.message }, 'notification worker error'));
+    worker.on('failed', (job, error) =>
+      this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: redactAddresses(error.message) }, 'notification delivery attempt failed'),
+    );
+    this.worker = worker;
+  }
+
+  /** Stops taking jobs, waits for the deliveries in hand, then closes the SMTP pool; all before the database pool. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.channels.close();
+  }
+
+  private async process(job: Job<DeliverNotificationJob>, token?: string): Promise<DeliveryOutcome> {
+    // A job moved back for Retry-After does not count in attemptsMade; attemptsStarted does.
+    const attempt = Math.max(job.attemptsMade + 1, job.attemptsStarted ?? 0);
+    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+    try {
+      return await this.handler.deliver(job.data.notificationId, attempt, lastAttempt);
+    } catch (error) {
+      if (error instanceof DeliveryTemporaryError) {
+        const retryAfterMs = error.details.retryAfterMs;
+        if (retryAfterMs !== undefined && token !== undefined) {
+          const delay = Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfterMs, this.config.escalation.notificationBackoffMs));
+          await job.moveToDelayed(Date.now() + delay, token);
+          throw new DelayedError();
+        }
+        throw error;
+      }
+      const reason = redactAddresses(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      if (lastAttempt) {
+        this.logger.error({ jobId: job.id, attempt, err: reason }, 'notification delivery failed unexpectedly on its last attempt');
+        await this.handler.recordUnexpectedFailure(job.data.notificationId, attempt);
+        return 'failed';
+      }
+      this.logger.error({ jobId: job.id, attempt, err: reason }, 'unexpected notification delivery error');
+      throw error;
+    }
+  }
+}

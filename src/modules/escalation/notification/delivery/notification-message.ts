@@ -1,0 +1,137 @@
+import type { RecordedEvent } from '@sinergi/event-store';
+import type { ConstructionProjectState } from '../../../project-intake/construction-project.decider';
+import type { ComplianceState } from '../../../verification/compliance/compliance.decider';
+import type { EscalationCaseState } from '../../case/escalation-case.decider';
+import type { EscalationLevelReachedData, PaymentHoldLiftedData, PaymentHoldRecommendedData } from '../../case/escalation-case.events';
+import { caseEscalatedMessage, paymentHoldLiftedMessage, paymentHoldRecommendedMessage } from '../message-templates';
+import type { NotificationChannelKind, NotificationRecipientKind } from '../notification.events';
+import type { NotificationKind, NotificationMessage } from '../notification.types';
+import { NotificationUndeliverableError } from './notification-undeliverable.error';
+
+/** One row of `notifications`, as the delivery reads it. */
+export interface NotificationRow {
+  id: string;
+  kind: NotificationKind;
+  channel: NotificationChannelKind;
+  projectId: string;
+  caseId: string;
+  level: number | null;
+  regionCode: string;
+  agencyCode: string;
+  recipientKind: NotificationRecipientKind;
+  recipientId: string;
+  position: string | null;
+  causeEventId: string;
+  status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  attempts: number;
+}
+
+/** What a message is built from, all read from PostgreSQL when the delivery runs. */
+export interface MessageSources {
+  project: ConstructionProjectState;
+  compliance: ComplianceState;
+  escalationCase: EscalationCaseState;
+  /** The case stream as stored: the notification's cause and its level's own event are found here. */
+  caseEvents: readonly RecordedEvent[];
+  /** e.g. "Kecamatan Bulupoddo, Kabupaten Sinjai". */
+  regionName: string;
+  publicBaseUrl: string;
+}
+
+export interface RegionRow {
+  code: string;
+  name: string;
+  level: string;
+}
+
+/** Where an official opens the case in the API. */
+export const caseUrlFor = (publicBaseUrl: string, caseId: string) => `${publicBaseUrl.replace(/\/+$/, '')}/v1/cases/${encodeURIComponent(caseId)}`;
+
+/**
+ * The region as people name it, from the region itself up to the regency ("Kecamatan Bulupoddo, Kabupaten Sinjai");
+ * the province adds nothing for a regional government's own officials. Falls back to the code.
+ */
+export function regionLabel(regionCode: string, regionAndAncestors: readonly RegionRow[]): string {
+  const byCode = new Map(regionAndAncestors.map((r) => [r.code, r]));
+  const parts: string[] = [];
+  for (let code = regionCode; code !== ''; code = code.includes('.') ? code.slice(0, code.lastIndexOf('.')) : '') {
+    const region = byCode.get(code);
+    if (!region || region.level === 'province') continue;
+    parts.push(region.level === 'district' ? `Kecamatan ${region.name}` : region.name);
+  }
+  return parts.length ? parts.join(', ') : regionCode;
+}
+
+/**
+ * The Bahasa Indonesia message for one notification row: a ladder level reached (CASE_ESCALATED) or a payment hold
+ * recommended or lifted. Figures are today's (the premium after any addendum, what BPJS last said was paid); the
+ * level's own wait and the termin come from the case event that caused the notification.
+ */
+export function composeNotificationMessage(row: NotificationRow, sources: MessageSources): NotificationMessage {
+  const registration = sources.project.registration;
+  if (registration === null) throw new NotificationUndeliverableError('message_unavailable', 'the project has no registration on record');
+  if (sources.escalationCase.status === 'NOT_OPENED') throw new NotificationUndeliverableError('message_unavailable', 'the case is not on record');
+  const caseUrl = caseUrlFor(sources.publicBaseUrl, row.caseId);
+  const cause = sources.caseEvents.find((e) => e.eventId === row.causeEventId);
+
+  switch (row.kind) {
+    case 'CASE_ESCALATED': {
+      const state = sources.escalationCase;
+      const level = row.level ?? state.currentLevel ?? 0;
+      const reached = sources.caseEvents.find(
+        (e) => e.type === 'EscalationLevelReached' && (e.data as unknown as EscalationLevelReachedData).level === level,
+      );
+      const nextEscalationAt = reached ? (reached.data as unknown as EscalationLevelReachedData).nextEscalationAt : null;
+      const next = state.ladder?.levels[level + 1];
+      return caseEscalatedMessage({
+        caseId: row.caseId,
+        projectId: row.projectId,
+        projectName: registration.name,
+        projectRef: registration.projectRef,
+        regionName: sources.regionName,
+        contractorName: registration.contractor.name,
+        contractorNpwp: registration.contractor.npwp,
+        agencyName: registration.agency.name,
+        level,
+        reasons: state.reasons,
+        premiumDue: sources.project.premium?.total ?? registration.premium.total,
+        premiumPaid: sources.compliance.enrolment?.premiumPaid ?? '0',
+        registrationDeadline: registration.registrationDeadline,
+        nextEscalationAt,
+        ...(next ? { nextRecipientPositions: next.recipients } : {}),
+        caseUrl,
+      });
+    }
+    case 'PAYMENT_HOLD_RECOMMENDED': {
+      const hold = cause?.type === 'PaymentHoldRecommended' ? (cause.data as unknown as PaymentHoldRecommendedData) : null;
+      return paymentHoldRecommendedMessage({
+        projectId: row.projectId,
+        projectRef: registration.projectRef,
+        projectName: registration.name,
+        terminNumber: hold?.terminNumber ?? null,
+        complianceStatus: sources.compliance.status,
+        reasons: hold?.reasons ?? sources.escalationCase.reasons,
+        caseId: row.caseId,
+        caseUrl,
+      });
+    }
+    case 'PAYMENT_HOLD_LIFTED': {
+      const lift = cause?.type === 'PaymentHoldLifted' ? (cause.data as unknown as PaymentHoldLiftedData) : null;
+      return paymentHoldLiftedMessage({
+        projectId: row.projectId,
+        projectRef: registration.projectRef,
+        projectName: registration.name,
+        // Several termins lifted at once read as "pembayaran" (the payments) rather than naming one.
+        terminNumber: lift?.terminNumbers.length === 1 ? lift.terminNumbers[0] : null,
+        complianceStatus: sources.compliance.status,
+        reasons: [],
+        caseId: row.caseId,
+        caseUrl,
+      });
+    }
+    default: {
+      const unexpected: never = row.kind;
+      throw new NotificationUndeliverableError('message_unavailable', `unknown notification kind ${String(unexpected)}`);
+    }
+  }
+}

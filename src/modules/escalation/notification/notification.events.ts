@@ -1,0 +1,78 @@
+/**
+ * The delivery stream of one notification row (`notification-<notificationId>`): every attempt that failed and the
+ * one that succeeded, past tense. Recipients appear as their kind, id and position, never as an address.
+ */
+import type { DeliveryResult, NotificationKind, PermanentDeliveryCode, TemporaryDeliveryCode } from './notification.types';
+
+export type NotificationChannelKind = 'EMAIL' | 'WEBHOOK' | 'INBOX';
+
+export type NotificationRecipientKind = 'OFFICIAL' | 'CONTRACTOR' | 'PPK' | 'CLIENT';
+
+/**
+ * Whom a notification was for. `id` is an officials id or `position:<POSITION>`, the contractor's NPWP, the PPK's
+ * personal-data reference, or a procurement client id.
+ */
+export interface NotificationRecipientRef {
+  kind: NotificationRecipientKind;
+  id: string;
+  position: string | null;
+}
+
+/** Why a notification could not be handed over at all, before any channel was tried. */
+export type UndeliverableCode =
+  /** An e-mail notification, but the process has no SMTP_URL. */
+  | 'smtp_not_configured'
+  /** The recipient has no address on this channel (no e-mail, no webhook URL, a disabled client, an inactive official). */
+  | 'no_address'
+  /** The project, case or cause the message is built from is not on record. */
+  | 'message_unavailable'
+  /** A failure the worker could not classify, recorded when it was still there on the last attempt. */
+  | 'internal_error';
+
+export type DeliveryFailureCode = TemporaryDeliveryCode | PermanentDeliveryCode | UndeliverableCode;
+
+/** What the recipient's side acknowledged: the channel's result, or the inbox item that now holds the message. */
+export type NotificationDeliveryResult = DeliveryResult | { readonly channel: 'INBOX'; readonly inboxItemId: string };
+
+export interface NotificationDeliveredData {
+  notificationId: string;
+  caseId: string;
+  projectId: string;
+  kind: NotificationKind;
+  channel: NotificationChannelKind;
+  level: number | null;
+  recipient: NotificationRecipientRef;
+  result: NotificationDeliveryResult;
+  deliveredAt: string;
+  /** 1 for the first try. */
+  attempt: number;
+}
+
+export interface NotificationDeliveryFailedData {
+  notificationId: string;
+  caseId: string;
+  projectId: string;
+  kind: NotificationKind;
+  channel: NotificationChannelKind;
+  level: number | null;
+  recipient: NotificationRecipientRef;
+  attempt: number;
+  code: DeliveryFailureCode;
+  /** Whether the same delivery could succeed later (an SMTP 4xx, a webhook 5xx). */
+  retryable: boolean;
+  /** No further attempt follows: the notification is FAILED for good. */
+  final: boolean;
+  /** The SMTP reply code or HTTP status, when the remote side answered. */
+  replyCode: number | null;
+  failedAt: string;
+}
+
+export type NotificationEvent =
+  | { type: 'NotificationDelivered'; data: NotificationDeliveredData }
+  | { type: 'NotificationDeliveryFailed'; data: NotificationDeliveryFailedData };
+
+export type NotificationEventType = NotificationEvent['type'];
+
+export const NOTIFICATION_EVENT_TYPES: readonly NotificationEventType[] = ['NotificationDelivered', 'NotificationDeliveryFailed'];
+
+export const notificationStreamId = (notificationId: string) => `notification-${notificationId}`;

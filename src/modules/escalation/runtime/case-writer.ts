@@ -1,0 +1,63 @@
+import type { EventStore, NewEvent, StreamHead } from '@sinergi/event-store';
+import type { PoolClient } from 'pg';
+import { decideCase, type EscalationCaseCommand, type EscalationCaseState, evolveCase, foldCase } from '../case/escalation-case.decider';
+import { caseStreamId, type EscalationCaseEvent } from '../case/escalation-case.events';
+
+interface Pending {
+  state: EscalationCaseState;
+  head: StreamHead;
+  events: NewEvent[];
+}
+
+/** Why the relay acts on a case: the fact it reacts to, for the events' metadata. */
+export interface CaseCause {
+  correlationId: string;
+  causationId: string;
+  regionCode: string;
+}
+
+/**
+ * Decides several commands on several case streams inside one transaction (the relay's batch), keeping each
+ * stream's folded state in memory so later commands see earlier decisions, then appends everything in one
+ * statement at the expected heads. A stream someone else moved on meanwhile fails the whole batch (retried).
+ */
+export class CaseWriter {
+  private readonly cases = new Map<string, Pending>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly tx: PoolClient,
+  ) {}
+
+  async decide(caseId: string, command: EscalationCaseCommand, cause: CaseCause): Promise<EscalationCaseEvent[]> {
+    const pending = await this.load(caseId);
+    const events = decideCase(command, pending.state);
+    for (const event of events) {
+      pending.state = evolveCase(pending.state, event);
+      pending.events.push({
+        type: event.type,
+        data: event.data as unknown as Record<string, unknown>,
+        metadata: { actor: { kind: 'system', id: 'escalation-relay' }, ...cause },
+      });
+    }
+    return events;
+  }
+
+  async flush(): Promise<void> {
+    const appends = [...this.cases.entries()]
+      .filter(([, p]) => p.events.length > 0)
+      .map(([caseId, p]) => ({ streamId: caseStreamId(caseId), expected: p.head, events: p.events }));
+    if (appends.length) await this.store.appendMany(appends, {}, this.tx);
+    this.cases.clear();
+  }
+
+  private async load(caseId: string): Promise<Pending> {
+    let pending = this.cases.get(caseId);
+    if (!pending) {
+      const snapshot = (await this.store.readStreams([caseStreamId(caseId)], this.tx)).get(caseStreamId(caseId))!;
+      pending = { state: foldCase(snapshot.events as unknown as EscalationCaseEvent[]), head: snapshot.head, events: [] };
+      this.cases.set(caseId, pending);
+    }
+    return pending;
+  }
+}
