@@ -6,7 +6,7 @@ import { signPayload } from '@sinergi/auth';
 import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import { loadConfig } from '@sinergi/common';
 import { runMigrations } from '@sinergi/database';
-import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
+import { ensurePostgres, ensureRedis, type RunningService, startMailCatcher } from '@sinergi/local-services';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 import { createHttpApp } from './platform/http-app';
 import { clearLocalRuntime, LOCAL_STATE_DIR, writeLocalRuntime } from './platform/local-state';
@@ -27,6 +27,18 @@ function localSecrets(): { SECRETS_KEY: string; AUDIT_SIGNING_KEY: string } {
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   say(`generated SECRETS_KEY and AUDIT_SIGNING_KEY in ${file}`);
   return secrets;
+}
+
+/** Default wait between ladder levels under `--fast-ladder`: a case climbs L0 → L3 within a minute. */
+const FAST_LADDER_SECONDS = 15;
+
+/** `--fast-ladder` or `--fast-ladder=SECONDS`: every ladder wait shortened, for demos. Null when not asked for. */
+function fastLadderMs(argv: string[]): number | null {
+  const flag = argv.find((a) => a === '--fast-ladder' || a.startsWith('--fast-ladder='));
+  if (!flag) return null;
+  const seconds = flag.includes('=') ? Number(flag.split('=')[1]) : FAST_LADDER_SECONDS;
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) throw new Error('--fast-ladder takes a number of seconds from 1 to 3600');
+  return Math.round(seconds * 1000);
 }
 
 /**
@@ -74,9 +86,27 @@ async function main(): Promise<void> {
     say(`BPJS simulator on ${simulator.url}`);
   }
 
+  // Notification e-mails go to a local catcher (saved under .local/mail) unless SMTP_URL names a real server.
+  let smtpUrl = process.env.SMTP_URL;
+  if (!smtpUrl) {
+    const mailDir = join(STATE_DIR, 'mail');
+    const catcher = await startMailCatcher({
+      dir: mailDir,
+      onMessage: (m) => say(`e-mail #${m.count} caught: "${m.subject ?? '(no subject)'}" to ${m.to} recipient(s) → ${m.file}`),
+    });
+    stops.push(() => catcher.close());
+    smtpUrl = catcher.url;
+    say(`mail catcher on ${catcher.url}; notification e-mails are saved in ${mailDir}`);
+  }
+  const fast = fastLadderMs(process.argv.slice(2));
+  if (fast !== null) say(`--fast-ladder: every escalation wait is ${fast / 1000} s for cases opened from now on`);
+
   const config = loadConfig({
     ...process.env,
     ...localSecrets(),
+    SMTP_URL: smtpUrl,
+    WEBHOOK_ALLOW_HOSTS: process.env.WEBHOOK_ALLOW_HOSTS ?? '127.0.0.1,localhost',
+    ...(fast !== null ? { ESCALATION_FAST_LADDER_MS: String(fast) } : {}),
     SINERGI_MODE: 'local',
     DATABASE_URL: postgres.url,
     REDIS_URL: redis.url,
@@ -133,6 +163,8 @@ function printWelcome(base: string, demo: { id: string; secret: string }): void 
     '',
     'Post a realistic batch of Sinjai projects:   npm run demo:post',
     'An official\'s token for the API:           npm run cli -- token --roles official --regions 73.07 --position KEPALA_DINAS',
+    `Escalation cases (with that token):          curl -H "authorization: Bearer $TOKEN" ${base}/v1/cases`,
+    'Watch a case climb the ladder in a minute:   restart with  npm run start:local -- --fast-ladder',
     'Or one signed event by hand (this signature is valid for 5 minutes):',
     '',
     `curl -i ${base}/v1/procurement/events \\`,

@@ -58,6 +58,14 @@ export class SinergiMetrics {
     registers: [this.registry],
   });
 
+  readonly projectionLag = new Histogram({
+    name: 'sinergi_projection_lag_seconds',
+    help: 'Time from an event being recorded to a projection committing it, by projection',
+    labelNames: ['projection'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   readonly escalationTimers = new Counter({
     name: 'sinergi_escalation_timers_total',
     help: 'Ladder timers handled, by outcome (escalated: a level was reached; stale: the case had ended or moved on)',

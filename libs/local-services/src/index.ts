@@ -2,3 +2,4 @@ export { ensurePostgres, type EnsurePostgresOptions } from './postgres';
 export { ensureRedis, type EnsureRedisOptions } from './redis';
 export { freePort, isPostgresReachable, isRedisReachable } from './probes';
 export type { RunningService } from './running-service';
+export { type CaughtMessage, type MailCatcher, type MailCatcherOptions, startMailCatcher } from './mail-catcher';

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { PG_POOL } from '@sinergi/database';
-import { conflict, invalid, notFound, SecretBox } from '@sinergi/common';
+import { conflict, invalid, notFound, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { isWithinScope, parseRegionCode } from '@sinergi/domain';
 import type { Pool } from 'pg';
+import { assertWebhookAllowed } from '../escalation/directory/officials.repository';
 
 /** What the ingest path needs to know about an authenticated client. */
 export interface ProcurementClient {
@@ -50,6 +51,7 @@ export class ProcurementClientRepository {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly box: SecretBox,
+    @Optional() @Inject(SINERGI_CONFIG) private readonly config?: SinergiConfig,
   ) {}
 
   /** The client and its decrypted active secrets, or null when unknown or disabled. */
@@ -91,6 +93,8 @@ export class ProcurementClientRepository {
       if (!parseRegionCode(scope)) throw invalid('invalid_region_scope', `region scope ${scope} is not a Kemendagri region code`);
     }
     if (input.regionScopes.length === 0) throw invalid('invalid_region_scope', 'a client needs at least one region scope');
+    // Payment-hold webhooks go to this URL: the same address checks as officials' webhooks (no internal addresses).
+    if (input.webhookUrl) await assertWebhookAllowed(input.webhookUrl, this.config?.escalation.webhookAllowHosts ?? []);
     const secret = input.secret ?? randomBytes(32).toString('base64url');
     const secrets: StoredSecret[] = [{ id: 's1', sealed: this.box.seal(secret), createdAt: new Date().toISOString() }];
     const { rowCount } = await this.pool.query(

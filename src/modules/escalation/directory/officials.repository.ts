@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Position } from '@sinergi/auth';
-import { conflict, invalid, SecretBox } from '@sinergi/common';
+import { conflict, invalid, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { isWithinScope, parseRegionCode } from '@sinergi/domain';
 import type { Pool } from 'pg';
@@ -74,11 +74,12 @@ export class OfficialsRepository {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly box: SecretBox,
+    @Optional() @Inject(SINERGI_CONFIG) private readonly config?: SinergiConfig,
   ) {}
 
   /** Adds an official. When a webhook URL is given, a signing secret is generated; it is returned here only. */
   async create(input: CreateOfficialInput): Promise<{ official: Official; webhookSecret: string | null }> {
-    if (input.webhookUrl) await assertWebhookAllowed(input.webhookUrl);
+    if (input.webhookUrl) await assertWebhookAllowed(input.webhookUrl, this.config?.escalation.webhookAllowHosts ?? []);
     const secret = input.webhookUrl ? newWebhookSecret() : null;
     const { rows } = await this.pool.query(
       `INSERT INTO officials (id, name, position, region_scope, agency_code, email, webhook_url, webhook_secret_sealed)
@@ -121,7 +122,7 @@ export class OfficialsRepository {
    * another official is a 409 subject_taken. Null when the official does not exist.
    */
   async update(id: string, patch: UpdateOfficialInput): Promise<{ official: Official; webhookSecret: string | null } | null> {
-    if (patch.webhookUrl) await assertWebhookAllowed(patch.webhookUrl);
+    if (patch.webhookUrl) await assertWebhookAllowed(patch.webhookUrl, this.config?.escalation.webhookAllowHosts ?? []);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -244,8 +245,8 @@ function toOfficial(row: OfficialRow): Official {
 }
 
 /** Refuses URLs Sinergi must not call: non-https, credentials, private, loopback or internal addresses. */
-async function assertWebhookAllowed(url: string): Promise<void> {
-  const check = await checkWebhookUrl(url);
+export async function assertWebhookAllowed(url: string, allowHosts: readonly string[] = []): Promise<void> {
+  const check = await checkWebhookUrl(url, allowHosts);
   if (!check.allowed) {
     throw invalid('webhook_url_not_allowed', `webhookUrl is not allowed (${check.reason})`, [
       { path: 'webhookUrl', code: 'webhook_url_not_allowed', message: `webhookUrl is not allowed (${check.reason}): https to a public address only` },

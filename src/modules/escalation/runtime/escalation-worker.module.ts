@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EscalationDirectoryModule } from '../directory/escalation-directory.module';
+import { NOTIFICATION_DELIVERY_PROVIDERS } from '../notification/delivery';
 import { EscalationQueues } from './escalation-queues.provider';
 import { EscalationReconciler } from './escalation.reconciler';
 import { EscalationRelay } from './escalation.relay';
@@ -8,7 +9,7 @@ import { EscalationTimerHandler, EscalationTimerProcessor } from './escalation-t
 /** The worker side of escalation (DESIGN §6): relay, ladder timers, notification delivery and their reconciler. */
 @Module({
   imports: [EscalationDirectoryModule],
-  providers: [EscalationQueues, EscalationRelay, EscalationTimerHandler, EscalationTimerProcessor, EscalationReconciler],
+  providers: [EscalationQueues, EscalationRelay, EscalationTimerHandler, EscalationTimerProcessor, EscalationReconciler, ...NOTIFICATION_DELIVERY_PROVIDERS],
   exports: [EscalationQueues, EscalationRelay, EscalationReconciler, EscalationTimerHandler],
 })
 export class EscalationWorkerModule {}
