@@ -6,6 +6,7 @@ import { Verification1764000000004 } from './1764000000004-verification';
 import { EnrolmentEvidence1764000000005 } from './1764000000005-enrolment-evidence';
 import { EscalationDirectory1764000000006 } from './1764000000006-escalation-directory';
 import { EscalationRuntime1764000000007 } from './1764000000007-escalation-runtime';
+import { RegionHierarchy1764000000008 } from './1764000000008-region-hierarchy';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   EnrolmentEvidence1764000000005,
   EscalationDirectory1764000000006,
   EscalationRuntime1764000000007,
+  RegionHierarchy1764000000008,
 ];
