@@ -6,11 +6,14 @@
 import { parseArgs } from 'node:util';
 import { signedHeaders } from '@sinergi/auth';
 import { computeJakonPremium } from '@sinergi/domain';
+import { localEnvironment } from '../src/platform/local-state';
 
+// Beside a running start:local, post to that system (its ports are in .local/runtime.json).
+const running = localEnvironment();
 const { values } = parseArgs({
   options: {
-    api: { type: 'string', default: process.env.SINERGI_API_URL ?? 'http://127.0.0.1:3000' },
-    bpjs: { type: 'string', default: process.env.BPJS_API_URL ?? 'http://127.0.0.1:3999' },
+    api: { type: 'string', default: process.env.SINERGI_API_URL ?? `http://127.0.0.1:${running?.PORT ?? 3000}` },
+    bpjs: { type: 'string', default: process.env.BPJS_API_URL ?? running?.BPJS_API_URL ?? 'http://127.0.0.1:3999' },
     count: { type: 'string', default: '30' },
   },
 });
