@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { AuthModule } from '@sinergi/auth';
 import { DatabaseModule } from '@sinergi/database';
+import { CoverageApiModule } from './modules/coverage/api/coverage-api.module';
 import { EscalationCasesApiModule } from './modules/escalation/cases/escalation-cases-api.module';
 import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
 import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';
@@ -35,6 +36,7 @@ export class ApiModule {
         VerificationApiModule,
         EscalationDirectoryApiModule,
         EscalationCasesApiModule,
+        CoverageApiModule,
       ],
       providers: [HttpShutdownState],
     };

@@ -7,6 +7,8 @@ import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import { loadConfig } from '@sinergi/common';
 import { runMigrations } from '@sinergi/database';
 import { ensurePostgres, ensureRedis, type RunningService, startMailCatcher } from '@sinergi/local-services';
+import { SetCoverageTargetHandler } from './modules/coverage/targets/set-coverage-target/set-coverage-target.handler';
+import { seedSinjaiTarget } from './modules/coverage/targets/sinjai-target.seed';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 import { createHttpApp } from './platform/http-app';
 import { clearLocalRuntime, LOCAL_STATE_DIR, writeLocalRuntime } from './platform/local-state';
@@ -125,6 +127,8 @@ async function main(): Promise<void> {
     await clients.create({ id: demo.id, name: 'SPSE Kabupaten Sinjai (demo)', sourceSystem: 'spse-7307', regionScopes: ['73.07'], secret: demo.secret, rateLimitPerMinute: 100_000 });
     say(`created demo procurement client ${demo.id} for region 73.07 (Kabupaten Sinjai)`);
   }
+  const target = await seedSinjaiTarget(app.get(SetCoverageTargetHandler), new Date());
+  if (target) say(`set Kabupaten Sinjai's coverage target: ${target.targetPercent} % (${target.metric}) by ${target.deadline} (admins change it with PUT /v1/coverage/targets/73.07)`);
   ownSignals();
   writeLocalRuntime({ DATABASE_URL: postgres.url, REDIS_URL: redis.url, BPJS_API_URL: config.bpjsApiUrl, PORT: String(config.port) });
   printWelcome(`http://127.0.0.1:${config.port}`, demo);
@@ -164,6 +168,7 @@ function printWelcome(base: string, demo: { id: string; secret: string }): void 
     'Post a realistic batch of Sinjai projects:   npm run demo:post',
     'An official\'s token for the API:           npm run cli -- token --roles official --regions 73.07 --position KEPALA_DINAS',
     `Escalation cases (with that token):          curl -H "authorization: Bearer $TOKEN" ${base}/v1/cases`,
+    `Sinjai's coverage and its 60 % target:       curl -H "authorization: Bearer $TOKEN" ${base}/v1/coverage/regions/73.07`,
     'Watch a case climb the ladder in a minute:   restart with  npm run start:local -- --fast-ladder',
     'Or one signed event by hand (this signature is valid for 5 minutes):',
     '',

@@ -6,3 +6,5 @@ export * from './upcasters';
 export * from './verify-chain';
 export * from './log-consumer';
 export * from './retry-on-conflict';
+export * from './projection';
+export * from './projection-rebuild';

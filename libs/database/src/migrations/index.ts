@@ -7,6 +7,8 @@ import { EnrolmentEvidence1764000000005 } from './1764000000005-enrolment-eviden
 import { EscalationDirectory1764000000006 } from './1764000000006-escalation-directory';
 import { EscalationRuntime1764000000007 } from './1764000000007-escalation-runtime';
 import { RegionHierarchy1764000000008 } from './1764000000008-region-hierarchy';
+import { CoverageProjections1764000000009 } from './1764000000009-coverage-projections';
+import { CoverageTargets1764000000010 } from './1764000000010-coverage-targets';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   EscalationDirectory1764000000006,
   EscalationRuntime1764000000007,
   RegionHierarchy1764000000008,
+  CoverageProjections1764000000009,
+  CoverageTargets1764000000010,
 ];

@@ -1,0 +1,123 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
+import { CLOCK, type Clock } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import { parseRegionCode, type RegionLevel } from '@sinergi/domain';
+import type { Pool } from 'pg';
+import { type CoverageSummary, subtractFigures, sumFigures } from '../../projection/coverage-figures';
+import { overallCoverage, type OverallCoverage, type SegmentCoverage, segmentCoverage, type SegmentReport } from '../../segments/segment-coverage';
+import { todayWita } from '../../targets/target-pace';
+import {
+  belowPattern,
+  CELL_SUM_COLUMNS,
+  figuresFromDatabase,
+  inRegionSql,
+  storedTargetFromRow,
+  summaryOf,
+  sumColumns,
+  sumsAsText,
+  type TargetView,
+  targetView,
+} from '../coverage-view';
+
+/** One region's coverage (DESIGN §7): construction figures, its target, the other segments and overall coverage. */
+export interface RegionCoverage extends CoverageSummary {
+  regionCode: string;
+  name: string;
+  level: RegionLevel;
+  target: TargetView | null;
+  otherSegments: SegmentCoverage[];
+  overall: OverallCoverage;
+}
+
+/** `GET /v1/coverage/regions/{code}`: the region, as of today (WITA), with every child region, zeros included. */
+export interface RegionCoverageReport extends RegionCoverage {
+  asOf: string;
+  /**
+   * Projects in the region's totals but in no child: registered at the region itself (a regency-wide contract) or
+   * under a code the hierarchy does not hold. Zero when the children add up to the region.
+   */
+  unassigned: CoverageSummary;
+  children: RegionCoverage[];
+}
+
+/** Length of a child's code: province 73 → 73.07 (5), regency → district (8), district → village (13); a village has none. */
+const CHILD_CODE_LENGTH: Record<RegionLevel, number> = { province: 5, regency: 8, district: 13, village: 99 };
+
+/**
+ * The region, its children (from `regions`), each one's sums of `coverage_cells` by code prefix, their targets and
+ * the latest segment reports, in ONE statement: the cells under the region are summed once, grouped by the child
+ * they roll up through (`left(region_code, <child code length>)` on the "C"-collated key), and joined to the
+ * children, so an empty child still has its row.
+ */
+const REGION_COVERAGE_SQL = `
+WITH sums AS (
+  SELECT CASE WHEN length(region_code) >= $3 THEN left(region_code, $3) END AS child, ${sumColumns()}
+    FROM coverage_cells WHERE ${inRegionSql('region_code', '$1', '$2')}
+   GROUP BY 1
+), total AS (
+  SELECT ${sumColumns()} FROM sums
+), nodes AS (
+  SELECT code, name, level, 0 AS ord FROM regions WHERE code = $1
+  UNION ALL
+  SELECT code, name, level, 1 AS ord FROM regions WHERE parent_code = $1
+), segments AS (
+  SELECT coalesce(json_agg(json_build_object('regionCode', region_code, 'segment', segment, 'period', period,
+                                             'enrolled', enrolled, 'eligible', eligible, 'source', source)), '[]'::json) AS reports
+    FROM (SELECT DISTINCT ON (region_code, segment) region_code, segment, period, enrolled, eligible, source
+            FROM coverage_segments WHERE ${inRegionSql('region_code', '$1', '$2')}
+           ORDER BY region_code, segment, period DESC) latest
+)
+SELECT n.code, n.name, n.level, n.ord,
+       t.metric AS target_metric, t.target_percent::text AS target_percent, t.deadline::text AS target_deadline,
+       t.set_by AS target_set_by, t.set_at AS target_set_at,
+       ${sumsAsText('s')},
+       CASE WHEN n.ord = 0 THEN (SELECT reports FROM segments) END AS segment_reports
+  FROM nodes n
+  LEFT JOIN LATERAL (
+    SELECT ${CELL_SUM_COLUMNS.join(', ')} FROM total WHERE n.ord = 0
+    UNION ALL
+    SELECT ${CELL_SUM_COLUMNS.join(', ')} FROM sums WHERE n.ord = 1 AND sums.child = n.code
+  ) s ON true
+  LEFT JOIN coverage_targets t ON t.region_code = n.code
+ ORDER BY n.ord, n.code`;
+
+@Injectable()
+export class GetRegionCoverageHandler {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** 404 for a region unknown or outside the reader's scope (the two cannot be told apart). */
+  async execute(regionCode: string, reader: Principal): Promise<RegionCoverageReport> {
+    const parsed = parseRegionCode(regionCode);
+    if (parsed === null) throw resourceNotFound('region');
+    assertCanRead(reader, regionCode, 'region');
+    const { rows } = await this.pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), CHILD_CODE_LENGTH[parsed.level]]);
+    if (rows.length === 0 || rows[0].ord !== 0) throw resourceNotFound('region');
+    const today = todayWita(this.clock.now());
+    const reports = (rows[0].segment_reports ?? []) as SegmentReport[];
+    const view = (r: Record<string, any>): RegionCoverage => {
+      const summary = summaryOf(figuresFromDatabase(r));
+      const otherSegments = segmentCoverage(reports, r.code);
+      return {
+        regionCode: r.code,
+        name: r.name,
+        level: r.level,
+        ...summary,
+        target: targetView(storedTargetFromRow(r), summary, today),
+        otherSegments,
+        overall: overallCoverage(summary.workers, otherSegments),
+      };
+    };
+    const [self, ...children] = rows;
+    const childFigures = sumFigures(children.map(figuresFromDatabase));
+    return {
+      ...view(self),
+      asOf: today,
+      unassigned: summaryOf(subtractFigures(figuresFromDatabase(self), childFigures)),
+      children: children.map(view),
+    };
+  }
+}

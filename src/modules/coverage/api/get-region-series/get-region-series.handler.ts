@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
+import { CLOCK, type Clock } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import { parseRegionCode, type RegionLevel } from '@sinergi/domain';
+import type { Pool } from 'pg';
+import type { CoverageSummary } from '../../projection/coverage-figures';
+import { todayWita } from '../../targets/target-pace';
+import { belowPattern, figuresFromDatabase, inRegionSql, summaryOf, sumColumns, sumsAsText } from '../coverage-view';
+import { invalidParam } from '../region-params';
+
+export interface CoverageMonth extends CoverageSummary {
+  /** YYYY-MM: projects whose contract date (WITA) falls in this month, as they stand today. */
+  month: string;
+}
+
+export interface RegionSeries {
+  regionCode: string;
+  name: string;
+  level: RegionLevel;
+  from: string;
+  to: string;
+  /** Every month from `from` to `to`, zeros included. */
+  months: CoverageMonth[];
+}
+
+/** The longest series one request may ask for: ten years. */
+export const MAX_SERIES_MONTHS = 120;
+/** Without `from`, a series covers the twelve months up to `to`. */
+export const DEFAULT_SERIES_MONTHS = 12;
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+const monthOf = (index: number) => `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+
+/** Reads `?from=YYYY-MM&to=YYYY-MM`: `to` defaults to this month (WITA), `from` to eleven months before `to`. */
+export function seriesRange(fromRaw: string | undefined, toRaw: string | undefined, today: string): { from: string; to: string } {
+  for (const [name, value] of [['from', fromRaw], ['to', toRaw]] as const) {
+    if (value !== undefined && !MONTH.test(value)) throw invalidParam(name, 'invalid_month', `${name} must be a month YYYY-MM`);
+  }
+  const to = toRaw ?? today.slice(0, 7);
+  const from = fromRaw ?? monthOf(monthIndex(to) - (DEFAULT_SERIES_MONTHS - 1));
+  if (from > to) throw invalidParam('from', 'after_to', 'from must not be after to');
+  if (monthIndex(to) - monthIndex(from) + 1 > MAX_SERIES_MONTHS) throw invalidParam('from', 'range_too_long', `a series covers at most ${MAX_SERIES_MONTHS} months`);
+  return { from, to };
+}
+
+/**
+ * Every month in range, joined to the sums of the region's cells by contract month: one statement. No row for an
+ * unknown region (→ 404).
+ */
+const SERIES_SQL = `
+WITH sums AS (
+  SELECT contract_month, ${sumColumns()}
+    FROM coverage_cells
+   WHERE ${inRegionSql('region_code', '$1', '$2')} AND contract_month >= $3::date AND contract_month <= $4::date
+   GROUP BY 1
+)
+SELECT r.code, r.name, r.level, to_char(m.month, 'YYYY-MM') AS month, ${sumsAsText('s')}
+  FROM regions r
+ CROSS JOIN generate_series($3::date, $4::date, interval '1 month') AS m(month)
+  LEFT JOIN sums s ON s.contract_month = m.month::date
+ WHERE r.code = $1
+ ORDER BY m.month`;
+
+@Injectable()
+export class GetRegionSeriesHandler {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(regionCode: string, range: { from?: string; to?: string }, reader: Principal): Promise<RegionSeries> {
+    if (parseRegionCode(regionCode) === null) throw resourceNotFound('region');
+    assertCanRead(reader, regionCode, 'region');
+    const { from, to } = seriesRange(range.from, range.to, todayWita(this.clock.now()));
+    const { rows } = await this.pool.query(SERIES_SQL, [regionCode, belowPattern(regionCode), `${from}-01`, `${to}-01`]);
+    if (rows.length === 0) throw resourceNotFound('region');
+    return {
+      regionCode,
+      name: rows[0].name,
+      level: rows[0].level,
+      from,
+      to,
+      months: rows.map((r) => ({ month: r.month, ...summaryOf(figuresFromDatabase(r)) })),
+    };
+  }
+}

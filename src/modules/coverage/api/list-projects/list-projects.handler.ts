@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PG_POOL } from '@sinergi/database';
+import type { Pool } from 'pg';
+import type { ComplianceReason, ComplianceStatus } from '../../../verification/compliance/compliance.events';
+import type { CoverageProjectRow, ProjectLifecycle } from '../../projection/coverage-project';
+import { listCoverageProjects } from '../../projection/coverage.queries';
+import type { ListProjectsQuery } from './list-projects.query';
+
+/** A project as the officials' list shows it (`coverage_projects`); money as integer-rupiah strings. */
+export interface ProjectListItem {
+  projectId: string;
+  projectRef: string;
+  name: string;
+  contractNumber: string;
+  regionCode: string;
+  agency: { code: string; name: string | null };
+  fundingSource: string;
+  fiscalYear: number;
+  contractDate: string;
+  contractor: { npwp: string; name: string };
+  registrationDeadline: string | null;
+  lifecycle: ProjectLifecycle | null;
+  status: ComplianceStatus;
+  reasons: ComplianceReason[];
+  /** BPJS has confirmed the enrolment (whatever else is wrong): what coverage by projects counts. */
+  registered: boolean;
+  workers: { estimated: number | null; reported: number; covered: number };
+  contractValue: string;
+  premium: { due: string; paid: string };
+}
+
+export interface ProjectList {
+  items: ProjectListItem[];
+  nextCursor: string | null;
+}
+
+export function toProjectListItem(r: CoverageProjectRow): ProjectListItem {
+  return {
+    projectId: r.projectId,
+    projectRef: r.projectRef!,
+    name: r.name!,
+    contractNumber: r.contractNumber!,
+    regionCode: r.regionCode!,
+    agency: { code: r.agencyCode!, name: r.agencyName },
+    fundingSource: r.fundingSource!,
+    fiscalYear: r.fiscalYear!,
+    contractDate: r.contractDate!,
+    contractor: { npwp: r.contractorNpwp!, name: r.contractorName! },
+    registrationDeadline: r.registrationDeadline,
+    lifecycle: r.lifecycle,
+    status: r.status,
+    reasons: r.reasons,
+    registered: r.registered,
+    workers: { estimated: r.workersEstimated, reported: r.workersReported, covered: r.workersCovered },
+    contractValue: r.contractValue.toString(),
+    premium: { due: r.premiumDue.toString(), paid: r.premiumPaid.toString() },
+  };
+}
+
+/** The officials' project list: newest contract first, keyset pages (one statement), within the caller's scope. */
+@Injectable()
+export class ListProjectsHandler {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async execute(q: ListProjectsQuery): Promise<ProjectList> {
+    const page = await listCoverageProjects(this.pool, q.filter, { limit: q.limit, cursor: q.cursor });
+    return { items: page.items.map(toProjectListItem), nextCursor: page.nextCursor };
+  }
+}

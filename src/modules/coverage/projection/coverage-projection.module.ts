@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { CoverageProjectionWorker } from './coverage-projection.worker';
+
+/** The worker side of coverage (DESIGN §7): the live coverage projection. */
+@Module({
+  providers: [CoverageProjectionWorker],
+  exports: [CoverageProjectionWorker],
+})
+export class CoverageProjectionModule {}

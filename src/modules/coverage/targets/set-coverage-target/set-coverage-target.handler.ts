@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock, invalid } from '@sinergi/common';
+import { PG_POOL } from '@sinergi/database';
+import { type EventActor, EventStore, retryOnConflict } from '@sinergi/event-store';
+import type { Pool } from 'pg';
+import { inTransaction } from '../../in-transaction';
+import { RegionsRepository } from '../../regions/regions.repository';
+import { decideCoverageTarget, foldCoverageTarget, parseTargetBody } from '../coverage-target.decider';
+import { type CoverageTargetEvent, coverageTargetStreamId, type TargetMetric } from '../coverage-target.events';
+import { todayWita } from '../target-pace';
+
+/** The target in force, as the PUT answers it. */
+export interface CoverageTargetView {
+  regionCode: string;
+  metric: TargetMetric;
+  targetPercent: number;
+  deadline: string;
+  setBy: string;
+  setAt: string;
+  /** Version of the region's target stream: how many times the target was set. */
+  version: number;
+}
+
+export interface SetCoverageTargetInput {
+  regionCode: string;
+  /** The PUT body, validated here: `{ metric, targetPercent, deadline }`. */
+  body: unknown;
+  actor: EventActor;
+  correlationId: string;
+}
+
+/**
+ * Sets a region's coverage target (DESIGN §7): load the region's target stream → decide → append, and write the
+ * `coverage_targets` row in the same transaction. Scope and role are the controller's; the region must be known.
+ */
+@Injectable()
+export class SetCoverageTargetHandler {
+  constructor(
+    private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly regions: RegionsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ regionCode, body, actor, correlationId }: SetCoverageTargetInput): Promise<CoverageTargetView> {
+    const now = this.clock.now();
+    const today = todayWita(now);
+    if (!(await this.regions.isKnown(regionCode))) {
+      throw invalid('unknown_region', `${regionCode} is not a known region`, [{ path: 'regionCode', code: 'unknown_region', message: `${regionCode} is not in the region hierarchy` }]);
+    }
+    const fields = parseTargetBody(body, regionCode, today);
+    const streamId = coverageTargetStreamId(regionCode);
+    return retryOnConflict(async () => {
+      const stream = await this.store.readStream(streamId);
+      const state = foldCoverageTarget(stream.events as unknown as CoverageTargetEvent[]);
+      const decided = decideCoverageTarget({ type: 'SetCoverageTarget', regionCode, ...fields, setBy: actor.id, now: now.toISOString(), today }, state);
+      if (decided.length === 0) return { ...state!, version: stream.head.version };
+      const metadata = { actor, correlationId, regionCode };
+      const events = decided.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata }));
+      const target = decided[decided.length - 1].data;
+      return inTransaction(this.pool, async (tx) => {
+        const appended = await this.store.appendMany([{ streamId, expected: stream.head, events }], {}, tx);
+        const version = appended[appended.length - 1].streamVersion;
+        await tx.query(
+          `INSERT INTO coverage_targets (region_code, metric, target_percent, deadline, set_by, set_at, stream_version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (region_code) DO UPDATE SET metric = EXCLUDED.metric, target_percent = EXCLUDED.target_percent,
+             deadline = EXCLUDED.deadline, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at, stream_version = EXCLUDED.stream_version`,
+          [regionCode, target.metric, target.targetPercent, target.deadline, target.setBy, target.setAt, version],
+        );
+        return { ...target, version };
+      });
+    });
+  }
+
+  /** Whether the region's target was ever set (its stream has events). */
+  async hasTarget(regionCode: string): Promise<boolean> {
+    return (await this.store.readStream(coverageTargetStreamId(regionCode))).head.version > 0;
+  }
+}
