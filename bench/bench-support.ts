@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
 
@@ -64,6 +65,24 @@ export async function startProcess(entry: string, env: Record<string, string>, r
   }
   child.kill('SIGKILL');
   throw new Error(`${entry} did not become ready`);
+}
+
+/** Deletes every Redis key under a BullMQ prefix (`<prefix>:*`) with SCAN + UNLINK; returns how many went. */
+export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  await redis.connect();
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+  return deleted;
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {

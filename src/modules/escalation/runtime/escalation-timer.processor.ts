@@ -14,8 +14,8 @@ export type TimerOutcome = 'escalated' | 'stale';
 
 /**
  * Fires ladder timers: the case decides what an elapsed wait means (the next level, once; or nothing when the case
- * ended, moved on or already reached it), and the timer row is marked fired in the same transaction. A timer that
- * fell due while the worker was down fires once when it comes back; the next level's wait starts then.
+ * ended, moved on or already reached it), then the timer row is marked fired. A timer that fell due while the worker
+ * was down fires once when it comes back; the next level's wait starts then.
  */
 @Injectable()
 export class EscalationTimerHandler {
@@ -32,40 +32,28 @@ export class EscalationTimerHandler {
       const events = decideCase({ type: 'EscalationTimerFired', level: job.level, now: this.clock.now().toISOString() }, state);
       const opened = snapshot.events[0];
       const last = snapshot.events[snapshot.events.length - 1];
-      const tx = await this.pool.connect();
-      try {
-        await tx.query('BEGIN');
-        if (events.length) {
-          await this.store.appendMany(
-            [
-              {
-                streamId: caseStreamId(job.caseId),
-                expected: snapshot.head,
-                events: events.map((e) => ({
-                  type: e.type,
-                  data: e.data as unknown as Record<string, unknown>,
-                  metadata: {
-                    actor: { kind: 'system' as const, id: 'escalation-timer' },
-                    correlationId: opened.metadata.correlationId,
-                    causationId: last.eventId,
-                    regionCode: state.regionCode ?? undefined,
-                    timerJobId: caseTimerJobId(job.caseId, job.level),
-                  },
-                })),
+      // Two statements, no transaction: the append is the effect; marking the row fired only stops the reconciler
+      // from queueing the timer again. Should the mark be lost, the timer fires once more and decides nothing.
+      if (events.length) {
+        await this.store.appendMany([
+          {
+            streamId: caseStreamId(job.caseId),
+            expected: snapshot.head,
+            events: events.map((e) => ({
+              type: e.type,
+              data: e.data as unknown as Record<string, unknown>,
+              metadata: {
+                actor: { kind: 'system' as const, id: 'escalation-timer' },
+                correlationId: opened.metadata.correlationId,
+                causationId: last.eventId,
+                regionCode: state.regionCode ?? undefined,
+                timerJobId: caseTimerJobId(job.caseId, job.level),
               },
-            ],
-            {},
-            tx,
-          );
-        }
-        await tx.query(`UPDATE escalation_timers SET fired_at = now() WHERE job_id = $1 AND fired_at IS NULL`, [caseTimerJobId(job.caseId, job.level)]);
-        await tx.query('COMMIT');
-      } catch (error) {
-        await tx.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        tx.release();
+            })),
+          },
+        ]);
       }
+      await this.pool.query(`UPDATE escalation_timers SET fired_at = now() WHERE job_id = $1 AND fired_at IS NULL`, [caseTimerJobId(job.caseId, job.level)]);
       return events.length ? 'escalated' : 'stale';
     });
   }

@@ -117,13 +117,13 @@ export class EscalationReconciler implements OnApplicationBootstrap, BeforeAppli
     const lost: string[] = [];
     for (let i = 0; i < jobIds.length; i += 200) {
       const chunk = jobIds.slice(i, i + 200);
-      const jobs = await Promise.all(chunk.map((id) => queue.getJob(id)));
+      // One script call per job (no job data read): 'unknown' when Redis lost it.
+      const states = await Promise.all(chunk.map((id) => queue.getJobState(id)));
       await Promise.all(
         chunk.map(async (id, k) => {
-          const job = jobs[k];
-          if (!job) return lost.push(id);
-          if (await job.isFailed()) {
-            await job.remove().catch(() => undefined);
+          if (states[k] === 'unknown') return lost.push(id);
+          if (states[k] === 'failed') {
+            await queue.remove(id).catch(() => 0);
             lost.push(id);
           }
         }),
