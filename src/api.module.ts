@@ -3,6 +3,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { AuthModule } from '@sinergi/auth';
 import { DatabaseModule } from '@sinergi/database';
+import { AuditApiModule } from './modules/audit/audit-api.module';
+import { AuditVerificationApiModule } from './modules/audit/verification/audit-verification-api.module';
 import { CoverageApiModule } from './modules/coverage/api/coverage-api.module';
 import { EscalationCasesApiModule } from './modules/escalation/cases/escalation-cases-api.module';
 import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
@@ -37,6 +39,8 @@ export class ApiModule {
         EscalationDirectoryApiModule,
         EscalationCasesApiModule,
         CoverageApiModule,
+        AuditApiModule,
+        AuditVerificationApiModule,
       ],
       providers: [HttpShutdownState],
     };

@@ -1,15 +1,22 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintLocalToken, type Position, type Role } from '@sinergi/auth';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig, type SinergiConfig } from '@sinergi/common';
+import { ConfigError, loadConfig, type SinergiConfig, systemClock } from '@sinergi/common';
 import { runMigrations } from '@sinergi/database';
 import { CliModule, PoolHolder } from './cli.module';
 import { localEnvironment } from './platform/local-state';
 import { importBranchFile } from './modules/verification/registry/branch-file.registry';
+import { importSegmentsFile } from './modules/coverage/segments/import-segments-file';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
+import { EventStore } from '@sinergi/event-store';
+import { formatRebuildReport, rebuildProjectionByName } from './projections';
+import { loadCheckpointSigner } from './modules/audit/verification/checkpoint/checkpoint-key';
+import { toCheckpointDocument } from './modules/audit/verification/checkpoint/checkpoint.repository';
+import { checkCheckpointOffline, formatOfflineReport } from './modules/audit/verification/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
+import { WriteCheckpointHandler } from './modules/audit/verification/checkpoint/write-checkpoint/write-checkpoint.handler';
 
 type Handler = (args: string[], config: SinergiConfig) => Promise<void>;
 
@@ -24,7 +31,8 @@ async function withApp<T>(config: SinergiConfig, run: (get: <S>(token: new (...a
   }
 }
 
-const COMMANDS: Record<string, { usage: string; run: Handler }> = {
+/** `standalone` commands take no configuration: an auditor runs them on their own machine, with no Sinergi secrets. */
+const COMMANDS: Record<string, { usage: string; run?: Handler; standalone?: (args: string[]) => Promise<void> }> = {
   migrate: {
     usage: 'migrate                                   apply pending database migrations',
     run: async (_args, config) => {
@@ -68,6 +76,25 @@ const COMMANDS: Record<string, { usage: string; run: Handler }> = {
       const text = readFileSync(file, 'utf8');
       const result = await withApp(config, (get) => importBranchFile(get(PoolHolder).pool, text, basename(file)));
       print(`imported ${result.imported} project(s) from ${basename(file)}`);
+      for (const r of result.rejected) print(`  line ${r.line}: ${r.reason}`);
+      if (result.rejected.length) process.exitCode = 2;
+    },
+  },
+  'segments:import': {
+    usage: 'segments:import FILE [--source BPJS_FILE|ADMIN]  import enrolment of other worker segments (region_code,segment,period,enrolled,eligible)',
+    run: async (args, config) => {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { source: { type: 'string', default: 'BPJS_FILE' } } });
+      const [file] = positionals;
+      if (!file) throw new UsageError('segments:import needs the CSV file');
+      if (values.source !== 'BPJS_FILE' && values.source !== 'ADMIN') throw new UsageError('--source must be BPJS_FILE or ADMIN');
+      const text = readFileSync(file, 'utf8');
+      const result = await withApp(config, (get) =>
+        importSegmentsFile({ store: get(EventStore), pool: get(PoolHolder).pool, clock: systemClock }, text, {
+          sourceFile: basename(file),
+          source: values.source as 'BPJS_FILE' | 'ADMIN',
+        }),
+      );
+      print(`recorded ${result.recorded} report(s) from ${basename(file)}${result.unchanged ? `; ${result.unchanged} unchanged` : ''}`);
       for (const r of result.rejected) print(`  line ${r.line}: ${r.reason}`);
       if (result.rejected.length) process.exitCode = 2;
     },
@@ -116,6 +143,62 @@ const COMMANDS: Record<string, { usage: string; run: Handler }> = {
       print(`new secret for ${id} (shown once): ${secret}`);
     },
   },
+  'projections:rebuild': {
+    usage: 'projections:rebuild NAME                  rebuild a projection from position 0 beside the live one, compare, swap in',
+    run: async ([name], config) => {
+      if (!name) throw new UsageError('projections:rebuild needs the projection name (e.g. coverage)');
+      const report = await withApp(config, (get) => rebuildProjectionByName(get(PoolHolder).pool, get(EventStore), name, true, print));
+      for (const line of formatRebuildReport(report)) print(line);
+    },
+  },
+  'projections:check': {
+    usage: 'projections:check NAME                    rebuild into a shadow and report every row where live ≠ rebuilt (exit 2 if any)',
+    run: async ([name], config) => {
+      if (!name) throw new UsageError('projections:check needs the projection name (e.g. coverage)');
+      const report = await withApp(config, (get) => rebuildProjectionByName(get(PoolHolder).pool, get(EventStore), name, false, print));
+      for (const line of formatRebuildReport(report)) print(line);
+      if (report.differences > 0) process.exitCode = 2;
+    },
+  },
+  'audit:verify': {
+    usage: 'audit:verify [--checkpoint FILE] [--public-key PEM_FILE] [--database URL | --offline]  check a checkpoint\'s signature offline; with a database, every hash chain and the Merkle root too (exit 2 on any failure)',
+    standalone: async (args) => {
+      const { values } = parseArgs({
+        args,
+        options: { checkpoint: { type: 'string' }, 'public-key': { type: 'string' }, database: { type: 'string' }, offline: { type: 'boolean', default: false } },
+      });
+      if (values.offline && values.database) throw new UsageError('give --database or --offline, not both');
+      // The database is the one named, else DATABASE_URL, else the running start:local's; --offline checks the signature alone.
+      const databaseUrl = values.offline ? undefined : (values.database ?? process.env.DATABASE_URL ?? localEnvironment()?.DATABASE_URL);
+      if (!values.checkpoint && !databaseUrl) throw new UsageError('audit:verify needs --checkpoint FILE, a database (--database URL or DATABASE_URL), or both');
+      const report = await checkCheckpointOffline({
+        document: values.checkpoint ? JSON.parse(readFileSync(values.checkpoint, 'utf8')) : undefined,
+        publicKeyPem: values['public-key'] ? readFileSync(values['public-key'], 'utf8') : undefined,
+        databaseUrl,
+        databaseRequired: values.database !== undefined || !values.checkpoint,
+        onProgress: (n) => process.stderr.write(`  … ${n} events read\n`),
+      });
+      for (const line of formatOfflineReport(report)) print(line);
+      if (!report.ok) process.exitCode = 2;
+    },
+  },
+  'audit:checkpoint': {
+    usage: 'audit:checkpoint [--out FILE]                sign a checkpoint of the log head now (AUDIT_SIGNING_KEY); --out saves its document',
+    run: async (args, config) => {
+      const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+      const signer = loadCheckpointSigner(config.auditSigningKey);
+      if (!signer) throw new Error('AUDIT_SIGNING_KEY is not set: no checkpoint can be signed');
+      const outcome = await withApp(config, (get) => new WriteCheckpointHandler(get(PoolHolder).pool, signer, systemClock).execute({ force: true }));
+      if (!outcome.written) throw new Error(`no checkpoint written (${outcome.reason})`);
+      const c = outcome.checkpoint;
+      print(`checkpoint ${c.id}: log head position ${c.logHeadPosition} (snapshot ${c.logSnapshot}), ${c.streamCount} streams, ${c.eventCount} events`);
+      print(`  merkle root ${c.merkleRoot}, key id ${c.keyId}`);
+      if (values.out) {
+        writeFileSync(values.out, `${JSON.stringify(toCheckpointDocument(c), null, 2)}\n`);
+        print(`  document saved to ${values.out} (check it with: npm run cli -- audit:verify --checkpoint ${values.out})`);
+      }
+    },
+  },
   'clients:retire-old-secrets': {
     usage: 'clients:retire-old-secrets ID             keep only the newest secret',
     run: async ([id], config) => {
@@ -142,8 +225,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     const local = localEnvironment();
     if (local) process.stderr.write('(using the local system that npm run start:local is running)\n');
-    await command.run(args, loadConfig({ ...process.env, ...local }));
-    return 0;
+    if (command.standalone) await command.standalone(args);
+    else await command.run!(args, loadConfig({ ...process.env, ...local }));
+    // A command may report a finding through process.exitCode (e.g. 2: rows rejected, differences found).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof ConfigError) process.stderr.write(`sinergi: invalid configuration: ${error.message}\n`);
     else if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${usage()}\n`);

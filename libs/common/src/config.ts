@@ -11,6 +11,8 @@ export interface SinergiConfig {
   bpjsApiUrl: string;
   jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   auditSigningKey?: string;
+  /** How often the worker signs a checkpoint of the log's head (DESIGN §8). */
+  auditCheckpointIntervalSeconds: number;
   smtpUrl?: string;
   queuePrefix: string;
   secretsKey: Buffer;
@@ -151,6 +153,7 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
     bpjsApiUrl: url(env, 'BPJS_API_URL', ['http:', 'https:'], defaults.BPJS_API_URL),
     jwt,
     auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
+    auditCheckpointIntervalSeconds: int(env, 'AUDIT_CHECKPOINT_INTERVAL_SECONDS', 3600, 1, 7 * 24 * 3600),
     smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', ['smtp:', 'smtps:']) : undefined,
     queuePrefix,
     secretsKey,

@@ -8,3 +8,4 @@ export * from './log-consumer';
 export * from './retry-on-conflict';
 export * from './projection';
 export * from './projection-rebuild';
+export * from './merkle';

@@ -9,6 +9,8 @@ import { EscalationRuntime1764000000007 } from './1764000000007-escalation-runti
 import { RegionHierarchy1764000000008 } from './1764000000008-region-hierarchy';
 import { CoverageProjections1764000000009 } from './1764000000009-coverage-projections';
 import { CoverageTargets1764000000010 } from './1764000000010-coverage-targets';
+import { Audit1764000000011 } from './1764000000011-audit';
+import { AuditCheckpoints1764000000012 } from './1764000000012-audit-checkpoints';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   RegionHierarchy1764000000008,
   CoverageProjections1764000000009,
   CoverageTargets1764000000010,
+  Audit1764000000011,
+  AuditCheckpoints1764000000012,
 ];

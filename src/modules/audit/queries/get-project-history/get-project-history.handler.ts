@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { canSeeRegion, hasPermission, type Principal, resourceNotFound } from '@sinergi/auth';
+import { PG_POOL } from '@sinergi/database';
+import type { Pool } from 'pg';
+import { AuditAccessLog } from '../../access-log/audit-access-log';
+import { auditEventColumns, RELATED_STREAMS_SQL } from '../../audit-events.sql';
+import { type AuditEventRow, type AuditEventView, revealedRefs, toAuditEventView } from '../../audit-event.view';
+import { PII_READ, UUID } from '../../audit-query';
+
+const historySql = (piiRead: boolean) => `SELECT ${auditEventColumns(piiRead)} FROM events WHERE events.stream_id IN (${RELATED_STREAMS_SQL('$1')})
+  ORDER BY events.transaction_id, events.global_position`;
+const HISTORY_SQL = { masked: historySql(false), piiRead: historySql(true) };
+
+export interface StreamHeadView {
+  streamId: string;
+  version: number;
+  hash: string;
+}
+
+export interface ProjectHistory {
+  projectId: string;
+  regionCode: string;
+  /** Every stream the history draws on, with the head it was read at. */
+  streams: StreamHeadView[];
+  count: number;
+  /** In commit order, as the relay and every projection read the log. */
+  events: AuditEventView[];
+}
+
+/**
+ * Everything that happened to one project (issue 6 item 1): its procurement and compliance streams, its cases and
+ * their notifications, in commit order, in one statement over the stream index. Unknown and out of scope are the
+ * same 404; the look is recorded either way.
+ */
+@Injectable()
+export class GetProjectHistoryHandler {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly accessLog: AuditAccessLog,
+  ) {}
+
+  async execute(projectId: string, reader: Principal, correlationId: string | null): Promise<ProjectHistory> {
+    const access = { accessId: randomUUID(), reader, action: 'history' as const, filters: { projectId }, correlationId };
+    const piiRead = hasPermission(reader, PII_READ);
+    const rows = UUID.test(projectId)
+      ? (
+          await this.pool.query<AuditEventRow>({
+            // Prepared once per connection: the plan is the same for every project.
+            name: piiRead ? 'audit-project-history-pii' : 'audit-project-history',
+            text: piiRead ? HISTORY_SQL.piiRead : HISTORY_SQL.masked,
+            values: [[projectId]],
+          })
+        ).rows
+      : [];
+    const registration = rows.find((r) => r.stream_id === `project-${projectId}` && r.stream_version === 1);
+    const regionCode = registration?.type === 'ProjectRegistered' ? registration.data.regionCode : undefined;
+    if (typeof regionCode !== 'string' || !canSeeRegion(reader, regionCode)) {
+      await this.accessLog.record({ ...access, outcome: 'not_found', resultCount: 0 });
+      throw resourceNotFound('project');
+    }
+    const events = rows.map(toAuditEventView);
+    const heads = new Map<string, StreamHeadView>();
+    for (const e of events) {
+      const head = heads.get(e.streamId);
+      if (!head || head.version < e.version) heads.set(e.streamId, { streamId: e.streamId, version: e.version, hash: e.hash });
+    }
+    await this.accessLog.record({ ...access, outcome: 'ok', resultCount: events.length }, revealedRefs(events));
+    return { projectId, regionCode, streams: [...heads.values()], count: events.length, events };
+  }
+}

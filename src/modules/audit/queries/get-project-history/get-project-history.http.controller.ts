@@ -1,0 +1,28 @@
+import { Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
+import type { FastifyRequest } from 'fastify';
+import { GetProjectHistoryHandler } from './get-project-history.handler';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit/projects')
+@UseGuards(JwtAuthGuard)
+@Roles('auditor')
+export class GetProjectHistoryHttpController {
+  constructor(private readonly handler: GetProjectHistoryHandler) {}
+
+  @Get(':id/history')
+  @ApiOperation({
+    summary: "Everything that happened to a project: its procurement and compliance streams, its cases and their notifications, in commit order",
+    description:
+      'Each event with position, stream and version, type, time, actor, correlation, causation and source event ids, data, prev hash and hash. ' +
+      'Contact details are masked (masked: true) and people appear as personal-data references, unless the token carries the pii:read ' +
+      'permission: then the references are resolved in personalData (never for erased people) and the reveal is recorded. Every call is recorded.',
+  })
+  @ApiResponse({ status: 200, description: '{ projectId, regionCode, streams: [{ streamId, version, hash }], count, events: [...] }' })
+  @ApiResponse({ status: 404, description: "Unknown, malformed id, or outside the caller's regions" })
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
+    return this.handler.execute(id, principal, String(req.id));
+  }
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { hasPermission, type Principal } from '@sinergi/auth';
+import { PG_POOL } from '@sinergi/database';
+import type { Pool } from 'pg';
+import { AuditAccessLog } from '../../access-log/audit-access-log';
+import { afterSql, auditEventColumns, eventFilterSql, streamsOfProjectRef } from '../../audit-events.sql';
+import { type AuditEventRow, type AuditEventView, revealedRefs, toAuditEventView } from '../../audit-event.view';
+import { encodeCursor, PII_READ } from '../../audit-query';
+import { parseSearchEventsQuery, type SearchEventsQuery } from './search-events.query';
+
+export interface EventPage {
+  items: AuditEventView[];
+  /** The next page, with the same filters; null when no further event has committed yet. */
+  nextCursor: string | null;
+  /** Where this page ended (or the cursor it was asked from): ask again later to see events committed since. */
+  lastCursor: string | null;
+}
+
+/**
+ * Events in the reader's regions, in commit order, keyset-paged on (transaction_id, global_position). Only
+ * transactions older than every one still running are read (pg_snapshot_xmin, DESIGN §1), so an append that commits
+ * while someone pages lands after their cursor: pages never repeat or skip an event.
+ */
+@Injectable()
+export class SearchEventsHandler {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly accessLog: AuditAccessLog,
+  ) {}
+
+  async execute(reader: Principal, query: Record<string, unknown>, correlationId: string | null): Promise<EventPage> {
+    const accessId = randomUUID();
+    const q = await this.accessLog.parseOrRecord(() => parseSearchEventsQuery(reader, query), { accessId, reader, action: 'search', query, correlationId });
+    return this.search(q, accessId, correlationId);
+  }
+
+  private async search(q: SearchEventsQuery, accessId: string, correlationId: string | null): Promise<EventPage> {
+    const streams = q.projectRef === undefined ? undefined : await streamsOfProjectRef(this.pool, q.projectRef);
+    const params: unknown[] = [];
+    const where = eventFilterSql({ ...q.filter, streams }, params);
+    if (q.after) where.push(afterSql(q.after, params));
+    where.push('events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())');
+    params.push(q.limit + 1);
+    const piiRead = hasPermission(q.reader, PII_READ);
+    const { rows } = await this.pool.query<AuditEventRow>(
+      `SELECT ${auditEventColumns(piiRead)} FROM events WHERE ${where.join(' AND ')}
+        ORDER BY events.transaction_id, events.global_position LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, q.limit);
+    const items = page.map(toAuditEventView);
+    const last = page[page.length - 1];
+    const lastKey = last ? { transactionId: last.transaction_id, position: last.global_position } : q.after;
+    await this.accessLog.record(
+      { accessId, reader: q.reader, action: 'search', outcome: 'ok', filters: q.echo, resultCount: items.length, correlationId },
+      revealedRefs(items),
+    );
+    return {
+      items,
+      nextCursor: rows.length > q.limit && lastKey ? encodeCursor(lastKey) : null,
+      lastCursor: lastKey ? encodeCursor(lastKey) : null,
+    };
+  }
+}

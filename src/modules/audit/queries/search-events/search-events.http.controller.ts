@@ -1,0 +1,37 @@
+import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
+import type { FastifyRequest } from 'fastify';
+import { MAX_SEARCH_LIMIT } from '../../audit-query';
+import { SearchEventsHandler } from './search-events.handler';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit/events')
+@UseGuards(JwtAuthGuard)
+@Roles('auditor')
+export class SearchEventsHttpController {
+  constructor(private readonly handler: SearchEventsHandler) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "Events in the caller's regions, in commit order",
+    description:
+      'Cursor pagination that is stable while events are appended: pass nextCursor as ?cursor= with the same filters until it is null; ' +
+      'lastCursor resumes later from where the last page ended. Unknown parameters are refused. Masking as in the project history. Every call is recorded.',
+  })
+  @ApiQuery({ name: 'regionCode', required: false, description: 'The region and everything below it; outside the caller\'s regions is 404', example: '73.07' })
+  @ApiQuery({ name: 'type', required: false, description: 'Event type names, comma-separated', example: 'CaseOpened,EscalationLevelReached' })
+  @ApiQuery({ name: 'from', required: false, description: 'Recorded at or after (ISO-8601 instant with offset)', example: '2025-07-01T00:00:00+08:00' })
+  @ApiQuery({ name: 'to', required: false, description: 'Recorded before (ISO-8601 instant with offset)' })
+  @ApiQuery({ name: 'actor', required: false, description: 'kind:id (client:…, user:…, system:…) or a bare id', example: 'client:spse-sinjai' })
+  @ApiQuery({ name: 'projectRef', required: false, description: "The source's project reference: that project's streams, cases and notifications" })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: `1 to ${MAX_SEARCH_LIMIT}; default 100` })
+  @ApiResponse({ status: 200, description: '{ items: [...], nextCursor, lastCursor }' })
+  @ApiResponse({ status: 400, description: 'invalid_query: errors[].path names the parameter at fault' })
+  @ApiResponse({ status: 404, description: "regionCode outside the caller's regions" })
+  search(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
+    return this.handler.execute(principal, query, String(req.id));
+  }
+}

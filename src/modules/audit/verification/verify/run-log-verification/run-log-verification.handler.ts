@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ALL_REGIONS } from '@sinergi/auth';
+import { PG_POOL } from '@sinergi/database';
+import type { Pool } from 'pg';
+import { eventFilterSql } from '../../../audit-events.sql';
+import { verifyCheckpointSignature } from '../../checkpoint/checkpoint-document';
+import { type CheckpointComparison, compareCheckpointWithLog } from '../../checkpoint/compare-checkpoint';
+import { CHECKPOINT_COLUMNS, toCheckpointDocument, toCheckpointRow } from '../../checkpoint/checkpoint.repository';
+import { type VerificationReport, verifyEventLog } from '../../log-verifier';
+
+export type LogVerificationResult = Omit<VerificationReport, 'streams' | 'checkpointHeads'> & {
+  ok: boolean;
+  /** Whole log only; null when no checkpoint was written yet. */
+  checkpoint?: CheckpointComparison | null;
+};
+
+/**
+ * Runs a queued verification: the whole log in keyset pages (with the latest checkpoint recomputed in the same
+ * pass), or a region's streams — those with any event whose regionCode lies in the region. Progress goes to the
+ * row about once a second; a verification already finished is left alone (a job delivered twice).
+ */
+@Injectable()
+export class RunLogVerificationHandler {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async execute(verificationId: string, signal?: AbortSignal): Promise<LogVerificationResult | null> {
+    const { rows } = await this.pool.query<{ regions: string[]; status: string }>(
+      `UPDATE audit_verifications SET status = 'RUNNING', started_at = now(), updated_at = now(), attempts = attempts + 1
+        WHERE id = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING regions, status`,
+      [verificationId],
+    );
+    if (!rows[0]) return null;
+    const regions = rows[0].regions;
+    const estimatedEvents = await this.estimatedEvents();
+    const onProgress = async (p: { scannedEvents: number; checkedStreams: number; brokenStreams: number; lastStreamId: string | null }) => {
+      await this.pool.query(`UPDATE audit_verifications SET progress = $2, updated_at = now() WHERE id = $1`, [verificationId, { ...p, estimatedEvents }]);
+    };
+
+    let result: LogVerificationResult;
+    if (regions.includes(ALL_REGIONS)) {
+      const latest = await this.latestCheckpoint();
+      const report = await verifyEventLog(this.pool, { kind: 'log' }, { onProgress, signal, checkpointSnapshot: latest?.logSnapshot });
+      const document = latest ? toCheckpointDocument(latest) : null;
+      const checkpoint = document ? compareCheckpointWithLog(document, verifyCheckpointSignature(document), report.checkpointHeads!) : null;
+      const { checkpointHeads: _heads, streams: _streams, ...rest } = report;
+      result = { ...rest, ok: report.ok && (checkpoint?.matches ?? true), checkpoint };
+    } else {
+      const streamIds = await this.streamsOfRegions(regions);
+      const { streams: _streams, checkpointHeads: _heads, ...rest } = await verifyEventLog(this.pool, { kind: 'streams', streamIds }, { onProgress, signal, streamsPerBatch: 500 });
+      result = rest;
+    }
+    await this.pool.query(
+      `UPDATE audit_verifications SET status = 'COMPLETED', result = $2, progress = $3, finished_at = now(), updated_at = now(), error = NULL WHERE id = $1`,
+      [verificationId, result, { scannedEvents: result.scannedEvents, checkedStreams: result.checkedStreams, brokenStreams: result.brokenStreams, estimatedEvents }],
+    );
+    return result;
+  }
+
+  /** A job that failed for good (every attempt): the reason is kept on the row. */
+  async fail(verificationId: string, reason: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE audit_verifications SET status = 'FAILED', error = $2, finished_at = now(), updated_at = now() WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+      [verificationId, reason.slice(0, 1000)],
+    );
+  }
+
+  private async streamsOfRegions(regions: string[]): Promise<string[]> {
+    const params: unknown[] = [];
+    const where = eventFilterSql({ regions }, params);
+    const { rows } = await this.pool.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE ${where.join(' AND ')}`, params);
+    return rows.map((r) => r.stream_id);
+  }
+
+  private async estimatedEvents(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(`SELECT GREATEST(reltuples, 0)::bigint::text AS n FROM pg_class WHERE oid = 'events'::regclass`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async latestCheckpoint() {
+    const { rows } = await this.pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY id DESC LIMIT 1`);
+    return rows[0] ? toCheckpointRow(rows[0]) : null;
+  }
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { invalidParam, onlyParams, regionPrefixes, singleParam } from '../../audit-query';
+import { StartLogVerificationHandler } from './start-log-verification/start-log-verification.handler';
+import { VerifyProjectHandler } from './verify-project/verify-project.handler';
+
+/** Tamper evidence (DESIGN §8): recompute hash chains and report the first broken link. Read-only, in scope. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+@UseGuards(JwtAuthGuard)
+@Roles('auditor', 'admin')
+export class VerifyHttpController {
+  constructor(
+    private readonly project: VerifyProjectHandler,
+    private readonly start: StartLogVerificationHandler,
+  ) {}
+
+  @Get('verify')
+  @ApiOperation({
+    summary: "Recompute hash chains: a project's now, a region or the whole log as a job",
+    description:
+      "?projectId=: every stream about the project (procurement, compliance, its cases and their notifications) is recomputed in the request; " +
+      'each stream reports ok or its first broken link {streamId, version, position, reason, expected, found}. ' +
+      "?regionCode= (or nothing: the caller's whole scope; the whole log for the scope '*') starts a verification job: 202 with Location: /v1/audit/verifications/{id}. " +
+      'An identical job already queued or running is returned instead of a new one. Every call is recorded in the audit access log.',
+  })
+  @ApiQuery({ name: 'projectId', required: false, format: 'uuid' })
+  @ApiQuery({ name: 'regionCode', required: false, description: 'Region-code prefix, e.g. 73.07' })
+  @ApiResponse({ status: 200, description: 'Project verified: ok, or the first broken link per stream' })
+  @ApiResponse({ status: 202, description: 'Verification job started (or already running): see Location' })
+  @ApiResponse({ status: 404, description: "Unknown project or region, or outside the caller's regions" })
+  async verify(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, unknown>,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    onlyParams(query, ['projectId', 'regionCode']);
+    const projectId = singleParam(query, 'projectId');
+    const regionCode = singleParam(query, 'regionCode');
+    if (projectId !== undefined && regionCode !== undefined) throw invalidParam('regionCode', 'conflicting_parameters', 'give projectId or regionCode, not both');
+    if (projectId !== undefined) return this.project.execute(projectId, principal, req.id);
+    const filters = regionCode === undefined ? {} : { regionCode };
+    const started = await this.start.execute(regionPrefixes(principal, regionCode), principal, filters, req.id);
+    const location = `/v1/audit/verifications/${started.verificationId}`;
+    reply.status(202).header('location', location);
+    return { ...started, status: 'ACCEPTED', location };
+  }
+}
