@@ -542,6 +542,8 @@ describe('officials’ case API and inbox (API + worker over HTTP)', () => {
         expect(res.body.errors[0].path).toBe(path);
       }
       expect((await get('/v1/inbox', admin)).status).toBe(403);
+      // Auditors read; they never write, not even an inbox item's read mark.
+      expect((await post(`/v1/inbox/${toOfficial}/read`, auditor)).status).toBe(403);
     });
   });
 

@@ -8,7 +8,7 @@ import { MarkInboxItemReadHandler } from './mark-inbox-item-read.handler';
 @ApiBearerAuth()
 @Controller('v1/inbox')
 @UseGuards(JwtAuthGuard)
-@Roles('official', 'auditor')
+@Roles('official')
 export class MarkInboxItemReadHttpController {
   constructor(private readonly handler: MarkInboxItemReadHandler) {}
 
