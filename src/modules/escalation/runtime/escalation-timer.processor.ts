@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { EventStore, retryOnConflict } from '@sinergi/event-store';
+import { EventStore, retryOnConflict, type StreamAppend } from '@sinergi/event-store';
 import { type Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import { SinergiMetrics } from '../../../platform/metrics';
@@ -26,36 +26,84 @@ export class EscalationTimerHandler {
   ) {}
 
   async fire(job: EscalationTimerJob): Promise<TimerOutcome> {
-    return retryOnConflict(async () => {
-      const snapshot = await this.store.readStream(caseStreamId(job.caseId));
+    return retryOnConflict(async () => (await this.fireMany([job]))[0]);
+  }
+
+  /**
+   * Fires several timers with three statements in all: one read of their case streams, one append, one mark. Throws
+   * ConcurrencyError when any of those streams moved meanwhile (nothing is appended then); `fire` retries one alone.
+   */
+  async fireMany(jobs: readonly EscalationTimerJob[]): Promise<TimerOutcome[]> {
+    const now = this.clock.now().toISOString();
+    const streams = await this.store.readStreams([...new Set(jobs.map((j) => caseStreamId(j.caseId)))]);
+    const appends = new Map<string, StreamAppend>();
+    const outcomes = jobs.map((job): TimerOutcome => {
+      const snapshot = streams.get(caseStreamId(job.caseId))!;
+      if (appends.has(caseStreamId(job.caseId)) || snapshot.events.length === 0) return 'stale';
       const state = foldCase(snapshot.events as unknown as EscalationCaseEvent[]);
-      const events = decideCase({ type: 'EscalationTimerFired', level: job.level, now: this.clock.now().toISOString() }, state);
+      const events = decideCase({ type: 'EscalationTimerFired', level: job.level, now }, state);
+      if (events.length === 0) return 'stale';
       const opened = snapshot.events[0];
       const last = snapshot.events[snapshot.events.length - 1];
-      // Two statements, no transaction: the append is the effect; marking the row fired only stops the reconciler
-      // from queueing the timer again. Should the mark be lost, the timer fires once more and decides nothing.
-      if (events.length) {
-        await this.store.appendMany([
-          {
-            streamId: caseStreamId(job.caseId),
-            expected: snapshot.head,
-            events: events.map((e) => ({
-              type: e.type,
-              data: e.data as unknown as Record<string, unknown>,
-              metadata: {
-                actor: { kind: 'system' as const, id: 'escalation-timer' },
-                correlationId: opened.metadata.correlationId,
-                causationId: last.eventId,
-                regionCode: state.regionCode ?? undefined,
-                timerJobId: caseTimerJobId(job.caseId, job.level),
-              },
-            })),
+      appends.set(caseStreamId(job.caseId), {
+        streamId: caseStreamId(job.caseId),
+        expected: snapshot.head,
+        events: events.map((e) => ({
+          type: e.type,
+          data: e.data as unknown as Record<string, unknown>,
+          metadata: {
+            actor: { kind: 'system' as const, id: 'escalation-timer' },
+            correlationId: opened.metadata.correlationId,
+            causationId: last.eventId,
+            regionCode: state.regionCode ?? undefined,
+            timerJobId: caseTimerJobId(job.caseId, job.level),
           },
-        ]);
-      }
-      await this.pool.query(`UPDATE escalation_timers SET fired_at = now() WHERE job_id = $1 AND fired_at IS NULL`, [caseTimerJobId(job.caseId, job.level)]);
-      return events.length ? 'escalated' : 'stale';
+        })),
+      });
+      return 'escalated';
     });
+    // No transaction: the append is the effect; marking the rows fired only stops the reconciler from queueing the
+    // timers again. Should a mark be lost, that timer fires once more and its case decides nothing.
+    if (appends.size) await this.store.appendMany([...appends.values()]);
+    await this.pool.query(`UPDATE escalation_timers SET fired_at = now() WHERE job_id = ANY($1::text[]) AND fired_at IS NULL`, [
+      jobs.map((j) => caseTimerJobId(j.caseId, j.level)),
+    ]);
+    return outcomes;
+  }
+}
+
+/**
+ * Gathers the timers the worker is processing at once (up to `max`, or what arrives within `waitMs`) into one
+ * `fireMany`; a batch that meets a concurrent writer falls back to firing its timers one at a time.
+ */
+class TimerBatcher {
+  private pending: { job: EscalationTimerJob; resolve: (o: TimerOutcome) => void; reject: (e: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly handler: EscalationTimerHandler,
+    private readonly max: number,
+    private readonly waitMs = 5,
+  ) {}
+
+  fire(job: EscalationTimerJob): Promise<TimerOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ job, resolve, reject });
+      if (this.pending.length >= this.max) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.waitMs);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    void this.handler
+      .fireMany(batch.map((b) => b.job))
+      .then((outcomes) => batch.forEach((b, i) => b.resolve(outcomes[i])))
+      .catch(() => batch.forEach((b) => this.handler.fire(b.job).then(b.resolve, b.reject)));
   }
 }
 
@@ -64,12 +112,15 @@ export class EscalationTimerHandler {
 export class EscalationTimerProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EscalationTimers');
   private worker: Worker<EscalationTimerJob> | null = null;
+  private readonly batcher: TimerBatcher;
 
   constructor(
     private readonly handler: EscalationTimerHandler,
     private readonly metrics: SinergiMetrics,
     @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
-  ) {}
+  ) {
+    this.batcher = new TimerBatcher(handler, config.escalation.timerConcurrency);
+  }
 
   onApplicationBootstrap(): void {
     const worker = new Worker<EscalationTimerJob>(ESCALATION_QUEUE, (job) => this.process(job), {
@@ -88,7 +139,7 @@ export class EscalationTimerProcessor implements OnApplicationBootstrap, BeforeA
   }
 
   private async process(job: Job<EscalationTimerJob>): Promise<TimerOutcome> {
-    const outcome = await this.handler.fire(job.data);
+    const outcome = await this.batcher.fire(job.data);
     this.metrics.escalationTimers.inc({ outcome });
     return outcome;
   }
