@@ -15,8 +15,8 @@ import { runMigrations } from '@sinergi/database';
 import { computeJakonPremium } from '@sinergi/domain';
 import { EventStore, type NewEvent, NO_STREAM, ProjectionRunner, rebuildProjection, type StreamAppend, type StreamHead } from '@sinergi/event-store';
 import { Pool, type PoolClient } from 'pg';
-import { coverageProjection } from '../src/modules/coverage/projection/coverage.projection';
-import { listCoverageProjects, sumCoverage } from '../src/modules/coverage/projection/coverage.queries';
+import { coverageProjection } from '../src/modules/regional-coverage/projection/coverage.projection';
+import { listCoverageProjects, sumCoverage } from '../src/modules/regional-coverage/projection/coverage.queries';
 import { benchDatabase, percentiles, round } from './bench-support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);

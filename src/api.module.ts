@@ -5,7 +5,7 @@ import { AuthModule } from '@sinergi/auth';
 import { DatabaseModule } from '@sinergi/database';
 import { AuditApiModule } from './modules/audit/audit-api.module';
 import { AuditVerificationApiModule } from './modules/audit/verification/audit-verification-api.module';
-import { CoverageApiModule } from './modules/coverage/api/coverage-api.module';
+import { CoverageApiModule } from './modules/regional-coverage/api/coverage-api.module';
 import { EscalationCasesApiModule } from './modules/escalation/cases/escalation-cases-api.module';
 import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
 import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';

@@ -9,7 +9,7 @@ import { runMigrations } from '@sinergi/database';
 import { CliModule, PoolHolder } from './cli.module';
 import { localEnvironment } from './platform/local-state';
 import { importBranchFile } from './modules/verification/registry/branch-file.registry';
-import { importSegmentsFile } from './modules/coverage/segments/import-segments-file';
+import { importSegmentsFile } from './modules/regional-coverage/segments/import-segments-file';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 import { EventStore } from '@sinergi/event-store';
 import { formatRebuildReport, rebuildProjectionByName } from './projections';

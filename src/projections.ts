@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { type EventStore, type Projection, type RebuildReport, rebuildProjection } from '@sinergi/event-store';
-import { coverageProjection } from './modules/coverage/projection/coverage.projection';
+import { coverageProjection } from './modules/regional-coverage/projection/coverage.projection';
 
 /** Every projection by name, for `cli projections:rebuild <name>` and `projections:check <name>`. */
 export const PROJECTIONS: Readonly<Record<string, Projection>> = {

@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { DatabaseModule } from '@sinergi/database';
 import { AuditVerificationWorkerModule } from './modules/audit/verification/audit-verification-worker.module';
-import { CoverageProjectionModule } from './modules/coverage/projection/coverage-projection.module';
+import { CoverageProjectionModule } from './modules/regional-coverage/projection/coverage-projection.module';
 import { EscalationWorkerModule } from './modules/escalation/runtime/escalation-worker.module';
 import { VerificationWorkerModule } from './modules/verification/verification-worker.module';
 import { SinergiConfigModule } from './platform/config.module';

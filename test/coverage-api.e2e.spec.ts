@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore } from '@sinergi/event-store';
 import { projectRegistered, signedPost, waitFor } from '@sinergi/testing';
-import { importSegmentsFile } from '../src/modules/coverage/segments/import-segments-file';
-import { targetPace, todayWita } from '../src/modules/coverage/targets/target-pace';
+import { importSegmentsFile } from '../src/modules/regional-coverage/segments/import-segments-file';
+import { targetPace, todayWita } from '../src/modules/regional-coverage/targets/target-pace';
 import { readCsvRows } from '../src/modules/verification/registry/csv-rows';
 import { type RunningSystem, startSystem } from './support/running-system';
 
