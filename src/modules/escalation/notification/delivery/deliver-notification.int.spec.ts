@@ -291,8 +291,11 @@ async function eventsOf(id: string): Promise<RecordedEvent[]> {
 async function jobDone(jobId: string) {
   return waitFor(
     async () => {
+      // State first, then the job as it stands after that state: read the other way round, a job that completes
+      // in between shows as completed with the return value it did not have yet.
+      const state = await queue.getJobState(jobId);
       const job = await queue.getJob(jobId);
-      return { state: job ? await job.getState() : 'missing', returnvalue: job?.returnvalue as unknown, attemptsMade: job?.attemptsMade };
+      return { state, returnvalue: job?.returnvalue as unknown, attemptsMade: job?.attemptsMade };
     },
     (j) => j.state === 'completed' || j.state === 'failed',
     20_000,
