@@ -13,7 +13,7 @@ import { runMigrations } from '@sinergi/database';
 import { projectRegistered } from '@sinergi/testing/procurement-fixtures';
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
-import { benchDatabase, peakRssMiB, percentiles, round, startProcess, stopProcess } from './bench-support';
+import { benchDatabase, dropRedisPrefix, peakRssMiB, percentiles, round, startProcess, stopProcess } from './bench-support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const SECRETS_KEY = 'a'.repeat(64);
@@ -179,6 +179,8 @@ async function main(): Promise<void> {
   } finally {
     await pool.end();
     await db.drop();
+    // The API's rate limiter keeps its counters under the queue prefix.
+    await dropRedisPrefix(db.services[1].url, `bench${process.pid}`);
   }
 }
 

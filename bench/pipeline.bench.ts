@@ -12,7 +12,7 @@ import { runMigrations } from '@sinergi/database';
 import { computeJakonPremium } from '@sinergi/domain';
 import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
-import { benchDatabase, peakRssMiB, round, startProcess, stopProcess } from './bench-support';
+import { benchDatabase, dropRedisPrefix, peakRssMiB, round, startProcess, stopProcess } from './bench-support';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -164,6 +164,7 @@ async function main(): Promise<void> {
     await sim.close();
     await pool.end();
     await db.drop();
+    await dropRedisPrefix(redisUrl, env.QUEUE_PREFIX);
   }
 }
 
