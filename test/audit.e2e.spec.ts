@@ -2,6 +2,7 @@ import { projectRegistered, signedPost, waitFor, workersReported } from '@sinerg
 import type { AuditEventView } from '../src/modules/audit/audit-event.view';
 import { caseIdFor } from '../src/modules/escalation/escalation.queues';
 import { type RunningSystem, startSystem } from './support/running-system';
+import { csvRecords } from './support/audit-api';
 
 jest.setTimeout(120_000);
 
@@ -23,34 +24,6 @@ const LEVELS = [
   { level: 2, recipients: ['INSPEKTORAT', 'SEKDA'], waitBeforeNext: 'PT10M' },
   { level: 3, recipients: ['BUPATI', 'WAKIL_BUPATI'], waitBeforeNext: null },
 ];
-
-/** Splits CSV text into records of raw cells (quotes kept), honouring quoted line breaks. */
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      cell += c;
-      if (c === '"' && text[i + 1] === '"') cell += text[++i];
-      else if (c === '"') quoted = false;
-    } else if (c === '"') {
-      quoted = true;
-      cell += c;
-    } else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      records.push([...cells, cell]);
-      cells = [];
-      cell = '';
-      i += 1;
-    } else cell += c;
-  }
-  return records;
-}
 
 const commitOrder = (a: AuditEventView, b: AuditEventView) =>
   BigInt(a.transactionId) < BigInt(b.transactionId) || (a.transactionId === b.transactionId && BigInt(a.position) < BigInt(b.position));

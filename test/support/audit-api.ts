@@ -80,3 +80,33 @@ export async function appendSampleEvents(store: EventStore, regionCode: string, 
     await store.appendMany(appends);
   }
 }
+
+/** Splits CSV text into records of raw cells (quotes kept), honouring quoted line breaks. */
+export function csvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      cell += c;
+      if (c === '"' && text[i + 1] === '"') cell += text[++i];
+      else if (c === '"') quoted = false;
+    } else if (c === '"') {
+      quoted = true;
+      cell += c;
+    } else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      cells.push(cell);
+      records.push(cells);
+      cells = [];
+      cell = '';
+      i += 1;
+    } else cell += c;
+  }
+  if (cell !== '') throw new Error('CSV text does not end with a line break');
+  return records;
+}

@@ -2,41 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type NewEvent, NO_STREAM } from '@sinergi/event-store';
 import { waitFor } from '@sinergi/testing';
 import { csvCell } from '../../platform/csv';
-import { type AuditApi, startAuditApi } from '../../../test/support/audit-api';
+import { type AuditApi, csvRecords, startAuditApi } from '../../../test/support/audit-api';
 import type { AuditEventView } from './audit-event.view';
 import { CSV_COLUMNS } from './queries/export-events/export-format';
 
 jest.setTimeout(60_000);
 
-/** Splits CSV text into records of raw cells (quotes kept), honouring quoted line breaks. */
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      cell += c;
-      if (c === '"' && text[i + 1] === '"') cell += text[++i];
-      else if (c === '"') quoted = false;
-    } else if (c === '"') {
-      quoted = true;
-      cell += c;
-    } else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      cells.push(cell);
-      records.push(cells);
-      cells = [];
-      cell = '';
-      i += 1;
-    } else cell += c;
-  }
-  expect(cell).toBe('');
-  return records;
-}
 const unquote = (raw: string) => (raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw);
 
 const PROJECT = randomUUID();

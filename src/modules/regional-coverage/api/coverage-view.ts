@@ -1,5 +1,5 @@
 import type { CsvValue } from '../../../platform/csv';
-import { type CoverageFigures, type CoverageSummary, toCoverageSummary } from '../projection/coverage-figures';
+import type { CoverageSummary } from '../projection/coverage-figures';
 import { figuresFromDatabase } from '../projection/coverage.queries';
 import type { TargetMetric } from '../targets/coverage-target.events';
 import { type TargetPace, targetPace } from '../targets/target-pace';
@@ -82,22 +82,9 @@ export function targetView(target: StoredTarget | null, summary: CoverageSummary
   };
 }
 
-export const summaryOf = (figures: CoverageFigures): CoverageSummary => toCoverageSummary(figures);
-
 /** The CSV columns of a coverage summary, in the order `summaryCsvCells` writes them. */
 export const SUMMARY_CSV_HEADER = [
-  'projects_total',
-  'projects_registered',
-  'projects_compliant',
-  'projects_non_compliant',
-  'projects_pending',
-  'projects_unverifiable',
-  'workers_reported',
-  'workers_covered',
-  'contract_value_total',
-  'contract_value_covered',
-  'premium_due',
-  'premium_paid',
+  ...CELL_SUM_COLUMNS,
   'coverage_projects_percent',
   'coverage_workers_percent',
   'coverage_value_percent',

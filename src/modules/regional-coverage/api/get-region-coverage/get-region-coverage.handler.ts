@@ -13,12 +13,12 @@ import {
   figuresFromDatabase,
   inRegionSql,
   storedTargetFromRow,
-  summaryOf,
   sumColumns,
   sumsAsText,
   type TargetView,
   targetView,
 } from '../coverage-view';
+import { toCoverageSummary } from '../../projection/coverage-figures';
 
 /** One region's coverage (DESIGN §7): construction figures, its target, the other segments and overall coverage. */
 export interface RegionCoverage extends CoverageSummary {
@@ -99,7 +99,7 @@ export class GetRegionCoverageHandler {
     const today = todayWita(this.clock.now());
     const reports = (rows[0].segment_reports ?? []) as SegmentReport[];
     const view = (r: Record<string, any>): RegionCoverage => {
-      const summary = summaryOf(figuresFromDatabase(r));
+      const summary = toCoverageSummary(figuresFromDatabase(r));
       const otherSegments = segmentCoverage(reports, r.code);
       return {
         regionCode: r.code,
@@ -116,7 +116,7 @@ export class GetRegionCoverageHandler {
     return {
       ...view(self),
       asOf: today,
-      unassigned: summaryOf(subtractFigures(figuresFromDatabase(self), childFigures)),
+      unassigned: toCoverageSummary(subtractFigures(figuresFromDatabase(self), childFigures)),
       children: children.map(view),
     };
   }

@@ -6,7 +6,8 @@ import { parseRegionCode, type RegionLevel } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import type { CoverageSummary } from '../../projection/coverage-figures';
 import { todayWita } from '../../targets/target-pace';
-import { belowPattern, figuresFromDatabase, inRegionSql, summaryOf, sumColumns, sumsAsText } from '../coverage-view';
+import { belowPattern, figuresFromDatabase, inRegionSql, sumColumns, sumsAsText } from '../coverage-view';
+import { toCoverageSummary } from '../../projection/coverage-figures';
 import { invalidParam } from '../region-params';
 
 export interface CoverageMonth extends CoverageSummary {
@@ -82,7 +83,7 @@ export class GetRegionSeriesHandler {
       level: rows[0].level,
       from,
       to,
-      months: rows.map((r) => ({ month: r.month, ...summaryOf(figuresFromDatabase(r)) })),
+      months: rows.map((r) => ({ month: r.month, ...toCoverageSummary(figuresFromDatabase(r)) })),
     };
   }
 }

@@ -5,7 +5,8 @@ import { parseRegionCode } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import type { CoverageSummary } from '../../projection/coverage-figures';
 import { RegionsRepository } from '../../regions/regions.repository';
-import { belowPattern, figuresFromDatabase, inRegionSql, summaryOf, sumColumns, sumsAsText } from '../coverage-view';
+import { belowPattern, figuresFromDatabase, inRegionSql, sumColumns, sumsAsText } from '../coverage-view';
+import { toCoverageSummary } from '../../projection/coverage-figures';
 import { invalidParam, scopeOf, withinScopeSql } from '../region-params';
 
 /** One agency (satker) of a regional government with its projects' coverage in the region asked about. */
@@ -59,7 +60,7 @@ export class ListAgencyCoverageHandler {
     );
     return {
       regionCode: regionCode ?? null,
-      items: rows.map((r) => ({ regencyCode: r.regency_code, agencyCode: r.agency_code, agencyName: r.agency_name ?? null, ...summaryOf(figuresFromDatabase(r)) })),
+      items: rows.map((r) => ({ regencyCode: r.regency_code, agencyCode: r.agency_code, agencyName: r.agency_name ?? null, ...toCoverageSummary(figuresFromDatabase(r)) })),
     };
   }
 }
