@@ -1,6 +1,6 @@
 import { type EventActor, type EventStore, retryOnConflict, type StreamAppend } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { inTransaction } from '../in-transaction';
+import { inTransaction } from '@sinergi/database';
 import {
   decideSegmentEnrolment,
   evolveSegmentEnrolment,

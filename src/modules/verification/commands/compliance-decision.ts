@@ -1,4 +1,5 @@
 import { resourceNotFound } from '@sinergi/auth';
+import { inTransaction } from '@sinergi/database';
 import { type EventMetadata, EventStore, retryOnConflict } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { type ConstructionProjectState, foldProject } from '../../project-intake/construction-project.decider';
@@ -50,18 +51,10 @@ export async function decideOnComplianceStream<T>(
       facts: projectFacts(projectId, project),
     });
     const events = decision.events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: decision.metadata }));
-    const tx = await pool.connect();
-    try {
-      await tx.query('BEGIN');
+    return inTransaction(pool, async (tx) => {
       await store.appendMany([{ streamId: complianceStreamId(projectId), expected: stream.head, events }], {}, tx);
       await decision.write?.(tx);
-      await tx.query('COMMIT');
       return decision.result;
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      tx.release();
-    }
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
+import { inTransaction } from '@sinergi/database';
 import { EventStore, retryOnConflict } from '@sinergi/event-store';
 import type { Pool } from 'pg';
 import { decideCase, type EscalationCaseCommand, foldCase } from '../../case/escalation-case.decider';
@@ -27,20 +28,11 @@ export async function decideOnCase(
     if (state.status === 'NOT_OPENED' || !canSeeRegion(official, state.regionCode!)) throw resourceNotFound('case');
     const decided = decideCase(command, state);
     const metadata = { actor: { kind: 'user' as const, id: official.sub }, correlationId, regionCode: state.regionCode!, projectId: state.projectId!, caseId };
-    const tx = await pool.connect();
-    try {
-      await tx.query('BEGIN');
+    return inTransaction(pool, async (tx) => {
       const events = decided.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata }));
       await store.appendMany([{ streamId: caseStreamId(caseId), expected: stream.head, events }], {}, tx);
       await refreshCaseReadModel(store, tx, [caseId]);
-      const summary = await findCaseSummary(tx, caseId);
-      await tx.query('COMMIT');
-      return summary!;
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      tx.release();
-    }
+      return (await findCaseSummary(tx, caseId))!;
+    });
   });
 }

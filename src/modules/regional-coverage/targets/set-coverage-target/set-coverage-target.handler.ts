@@ -3,7 +3,7 @@ import { CLOCK, type Clock, invalid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { type EventActor, EventStore, retryOnConflict } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { inTransaction } from '../../in-transaction';
+import { inTransaction } from '@sinergi/database';
 import { RegionsRepository } from '../../regions/regions.repository';
 import { decideCoverageTarget, foldCoverageTarget, parseTargetBody } from '../coverage-target.decider';
 import { type CoverageTargetEvent, coverageTargetStreamId, type TargetMetric } from '../coverage-target.events';

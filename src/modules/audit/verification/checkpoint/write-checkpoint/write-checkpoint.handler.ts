@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLOCK, type Clock, systemClock } from '@sinergi/common';
-import { PG_POOL } from '@sinergi/database';
+import { inTransaction, PG_POOL } from '@sinergi/database';
 import { MerkleAccumulator, merkleLeafHash, compareStreamIds } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { type CheckpointBody, canonicalCheckpoint } from '../checkpoint-document';
@@ -38,20 +38,7 @@ export class WriteCheckpointHandler {
   }
 
   async execute(options: WriteCheckpointOptions = {}): Promise<WriteCheckpointOutcome> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-      try {
-        const outcome = await this.write(client, options);
-        await client.query('COMMIT');
-        return outcome;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
+    return inTransaction(this.pool, (client) => this.write(client, options), 'BEGIN ISOLATION LEVEL REPEATABLE READ');
   }
 
   private async write(client: PoolClient, options: WriteCheckpointOptions): Promise<WriteCheckpointOutcome> {
