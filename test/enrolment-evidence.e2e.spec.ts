@@ -141,10 +141,11 @@ describe('enrolment evidence (API + worker + BPJS simulator over HTTP)', () => {
       expect(unknown.status).toBe(404);
     });
 
-    it('refuses the confirmation of an official of 73.08 (403) and of an auditor (403)', async () => {
+    it('refuses the confirmation of an official of 73.08 as for an unknown project (404), and of an auditor (403)', async () => {
       const outside = await post(`/v1/projects/${projectId}/evidence/${evidenceId}/confirm`, otherRegionOfficial);
-      expect(outside.status).toBe(403);
-      expect(outside.body.code).toBe('region_out_of_scope');
+      const unknown = await post(`/v1/projects/00000000-0000-4000-8000-000000000000/evidence/${evidenceId}/confirm`, otherRegionOfficial);
+      expect(outside).toMatchObject({ status: 404, body: { code: 'not_found' } });
+      expect({ ...outside.body, instance: undefined }).toEqual({ ...unknown.body, instance: undefined });
       const asAuditor = await post(`/v1/projects/${projectId}/evidence/${evidenceId}/confirm`, auditor);
       expect(asAuditor.status).toBe(403);
       expect(asAuditor.body.code).toBe('forbidden_role');

@@ -118,7 +118,7 @@ describe('verification pipeline (API + worker + BPJS simulator over HTTP)', () =
 
     const list = await fetch(`${baseUrl}/v1/ops/dead-letters`, { headers: { authorization: `Bearer ${admin}` } });
     const letter = ((await list.json()) as any).items.find((d: { projectId: string }) => d.projectId === id);
-    expect(letter).toMatchObject({ queue: 'verification', attempts: 8, reason: expect.stringContaining('BPJS unavailable') });
+    expect(letter).toMatchObject({ queue: 'verification', attempts: 8, regionCode: '73.07.06', reason: expect.stringContaining('BPJS unavailable') });
     expect((await fetch(`${baseUrl}/v1/ops/dead-letters`, { headers: { authorization: `Bearer ${official}` } })).status).toBe(403);
 
     enrol('900005', '3252703');

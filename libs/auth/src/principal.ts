@@ -64,7 +64,12 @@ export function assertCanRead(principal: Pick<Principal, 'regions'>, regionCode:
   if (!canSeeRegion(principal, regionCode)) throw resourceNotFound(what);
 }
 
-/** Writes out of scope answer 403 region_out_of_scope (DESIGN §10). */
+/**
+ * Writes addressed by a region code (a ladder, a target, a new official's scope) out of scope answer 403
+ * region_out_of_scope: region codes are public, so the refusal reveals nothing. A write on a resource named by its
+ * id (case, project, evidence, official, dead letter) must not use this: out of scope it throws `resourceNotFound`,
+ * the answer of an unknown id, or the 403 would tell that the resource exists.
+ */
 export function assertCanWrite(principal: Pick<Principal, 'regions'>, regionCode: string, what: string): void {
   if (!canSeeRegion(principal, regionCode)) {
     throw new DomainError('forbidden', 'region_out_of_scope', `${what} is outside the regions you may act on`);

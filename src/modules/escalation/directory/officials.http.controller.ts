@@ -62,9 +62,10 @@ export class OfficialsHttpController {
     summary: 'Change name, email, webhookUrl, subject or active; a first webhook URL returns its new secret once',
     description: "subject links the official to a sign-in (the JWT sub), whose inbox then receives the official's items; null unlinks it.",
   })
+  @ApiResponse({ status: 404, description: "Unknown, or outside the admin's regions (the same answer)" })
   @ApiResponse({ status: 409, description: 'subject_taken: the subject is linked to another official' })
   async update(@Param('id') id: string, @Body(validatedBody()) body: UpdateOfficialRequestDto, @CurrentPrincipal() principal: Principal) {
-    await this.writable(id, principal);
+    await this.visible(id, principal);
     const result = await this.officials.update(id, {
       name: body.name?.trim(),
       email: body.email,
@@ -79,25 +80,21 @@ export class OfficialsHttpController {
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deactivate the official (kept for the record; no longer notified)' })
+  @ApiResponse({ status: 404, description: "Unknown, or outside the admin's regions (the same answer)" })
   async deactivate(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    await this.writable(id, principal);
+    await this.visible(id, principal);
     const official = await this.officials.deactivate(id);
     if (!official) throw resourceNotFound('official');
     return official;
   }
 
-  /** Reads out of scope are 404, as if the official did not exist (DESIGN §10). */
+  /**
+   * Out of scope is 404, as if the official did not exist, for reads and writes alike: a 403 on a write would
+   * reveal that the id is a real official of another region.
+   */
   private async visible(id: string, principal: Principal): Promise<Official> {
     const official = UUID.test(id) ? await this.officials.findById(id) : null;
     if (!official || !canSeeRegion(principal, official.regionScope)) throw resourceNotFound('official');
-    return official;
-  }
-
-  /** Unknown is 404; known but out of scope is 403 region_out_of_scope (writes, DESIGN §10). */
-  private async writable(id: string, principal: Principal): Promise<Official> {
-    const official = UUID.test(id) ? await this.officials.findById(id) : null;
-    if (!official) throw resourceNotFound('official');
-    assertCanWrite(principal, official.regionScope, 'this official');
     return official;
   }
 }

@@ -1,4 +1,4 @@
-import { resourceNotFound } from '@sinergi/auth';
+import { canSeeRegion, resourceNotFound } from '@sinergi/auth';
 import { inTransaction } from '@sinergi/database';
 import { type EventMetadata, EventStore, retryOnConflict } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
@@ -29,20 +29,22 @@ export interface ComplianceDecision<T> {
 /**
  * Load → decide → append on a project's compliance stream (evidence, re-verification requests), with
  * any row the events imply in the same transaction, so a table never holds a row without its event
- * nor the reverse. Retried when another writer moved the stream on (`decide` is pure). An unknown
- * project is 404; `decide` throws the caller's own refusals (scope, state).
+ * nor the reverse. Retried when another writer moved the stream on (`decide` is pure). A project
+ * outside `caller`'s regions is refused here, before `decide`, with the very error of an unknown one:
+ * a write must not reveal that a project exists, nor its state. `decide` throws the remaining refusals.
  */
 export async function decideOnComplianceStream<T>(
   store: EventStore,
   pool: Pool,
   projectId: string,
+  caller: { regions: string[] },
   decide: (loaded: ComplianceProject) => ComplianceDecision<T>,
 ): Promise<T> {
   if (!UUID.test(projectId)) throw resourceNotFound('project');
   return retryOnConflict(async () => {
     const streams = await store.readStreams([projectStreamId(projectId), complianceStreamId(projectId)]);
     const project = foldProject(streams.get(projectStreamId(projectId))!.events as unknown as ConstructionProjectEvent[]);
-    if (!project.registration) throw resourceNotFound('project');
+    if (!project.registration || !canSeeRegion(caller, project.registration.regionCode)) throw resourceNotFound('project');
     const stream = streams.get(complianceStreamId(projectId))!;
     const decision = decide({
       project,

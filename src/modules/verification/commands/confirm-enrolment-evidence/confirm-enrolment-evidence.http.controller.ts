@@ -8,8 +8,8 @@ import { DecideEnrolmentEvidenceHandler } from './decide-enrolment-evidence.hand
 import { EvidenceDecidedResponseDto, RejectEnrolmentEvidenceRequestDto } from './reject-enrolment-evidence.request.dto';
 
 const REFUSALS = [
-  ApiResponse({ status: 403, description: "forbidden_role, or region_out_of_scope: the project is outside the official's regions" }),
-  ApiResponse({ status: 404, description: 'Unknown project, or evidence_not_found' }),
+  ApiResponse({ status: 403, description: 'forbidden_role: officials only' }),
+  ApiResponse({ status: 404, description: "not_found: unknown project, or outside the official's regions (the same answer); evidence_not_found: no such evidence on a project in scope" }),
   ApiResponse({ status: 409, description: 'evidence_already_decided: the evidence was already confirmed or rejected' }),
 ];
 const apply = (...decorators: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assertCanWrite } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore } from '@sinergi/event-store';
@@ -34,8 +33,8 @@ export class DecideEnrolmentEvidenceHandler {
         ? { type: 'ConfirmEnrolmentEvidence', evidenceId, confirmedBy: official.sub, confirmedAt: at }
         : { type: 'RejectEnrolmentEvidence', evidenceId, rejectedBy: official.sub, reason: decision.reason, rejectedAt: at };
     const status = decision.kind === 'confirm' ? 'CONFIRMED' : 'REJECTED';
-    return decideOnComplianceStream(this.store, this.pool, projectId, ({ registration, compliance, facts }) => {
-      assertCanWrite(official, registration.regionCode, 'project');
+    // Out of scope is 404 like an unknown project (decideOnComplianceStream), before the evidence is looked up.
+    return decideOnComplianceStream(this.store, this.pool, projectId, official, ({ registration, compliance, facts }) => {
       return {
         events: decideCompliance(command, compliance, facts),
         metadata: { actor: { kind: 'user', id: official.sub }, correlationId, regionCode: registration.regionCode, projectId },

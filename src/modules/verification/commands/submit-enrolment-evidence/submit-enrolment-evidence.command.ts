@@ -21,6 +21,11 @@ export class SubmitEnrolmentEvidenceCommand {
     readonly correlationId: string,
   ) {}
 
+  /** The regions the submitter may act on: a user's token scope, or a procurement client's. */
+  get regions(): string[] {
+    return this.submitter.kind === 'user' ? this.submitter.principal.regions : this.submitter.regions;
+  }
+
   get submittedBy(): EvidenceSubmitter {
     return this.submitter.kind === 'user' ? { kind: 'user', id: this.submitter.principal.sub } : { kind: 'client', id: this.submitter.clientId };
   }

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
 import { decideCompliance } from '../../compliance/compliance.decider';
-import { readerCanSee } from '../../queries/get-project/reader-auth.guard';
 import { insertSubmittedEvidence } from '../../registry/evidence.registry';
 import { decideOnComplianceStream } from '../compliance-decision';
 import { SubmitEnrolmentEvidenceCommand } from './submit-enrolment-evidence.command';
@@ -28,9 +26,7 @@ export class SubmitEnrolmentEvidenceHandler {
     // Chosen once: a retry after a concurrent append records the same evidence, not a second one.
     const evidenceId = randomUUID();
     const submittedAt = this.clock.now().toISOString();
-    return decideOnComplianceStream(this.store, this.pool, projectId, ({ registration, compliance, facts }) => {
-      // Like a read: a submitter learns nothing about projects outside its regions.
-      if (!readerCanSee(command.submitter, registration.regionCode)) throw resourceNotFound('project');
+    return decideOnComplianceStream(this.store, this.pool, projectId, { regions: command.regions }, ({ registration, compliance, facts }) => {
       const submittedBy = command.submittedBy;
       const events = decideCompliance(
         { type: 'SubmitEnrolmentEvidence', evidenceId, ...documents, submittedBy, submittedAt },

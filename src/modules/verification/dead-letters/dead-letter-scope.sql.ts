@@ -1,0 +1,18 @@
+import { withinRegionsSql } from '../../escalation/cases/region-scope.sql';
+
+/**
+ * `dead_letters d` with `region_code`, the region the project was registered in (its stream's first event, the
+ * ProjectRegistered), kept to the rows within `regions`. The event log rather than a projection: a dead letter
+ * must not vanish from its own region's view while a projection lags or rebuilds. Pushes parameters onto `params`.
+ */
+export function deadLettersInScopeSql(regions: readonly string[], params: unknown[]): { from: string; where: string } {
+  return {
+    from: `dead_letters d
+      JOIN LATERAL (
+        SELECT COALESCE(e.data->>'regionCode', e.metadata->>'regionCode') AS region_code
+          FROM events e
+         WHERE e.stream_id = 'project-' || d.project_id::text AND e.stream_version = 1
+      ) p ON TRUE`,
+    where: withinRegionsSql('p.region_code', regions, params),
+  };
+}
