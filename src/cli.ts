@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { mintLocalToken, type Position, type Role } from '@sinergi/auth';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig, type SinergiConfig, systemClock } from '@sinergi/common';
-import { runMigrations } from '@sinergi/database';
+import { ensureAppLogin, runMigrations } from '@sinergi/database';
 import { CliModule, PoolHolder } from './cli.module';
 import { localEnvironment } from './platform/local-state';
 import { importBranchFile } from './modules/verification/registry/branch-file.registry';
@@ -34,10 +34,17 @@ async function withApp<T>(config: SinergiConfig, run: (get: <S>(token: new (...a
 /** `standalone` commands take no configuration: an auditor runs them on their own machine, with no Sinergi secrets. */
 const COMMANDS: Record<string, { usage: string; run?: Handler; standalone?: (args: string[]) => Promise<void> }> = {
   migrate: {
-    usage: 'migrate                                   apply pending database migrations',
+    usage: 'migrate                                   apply pending database migrations (as the owner); with DATABASE_APP_USER and _PASSWORD, also create that login for the API and worker',
     run: async (_args, config) => {
       const applied = await runMigrations(config.databaseUrl);
       print(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      // The API and the worker connect as a least-privilege login, which the owner creates here (docker-compose.yml).
+      const user = process.env.DATABASE_APP_USER;
+      if (!user) return;
+      const password = process.env.DATABASE_APP_PASSWORD;
+      if (!password) throw new ConfigError('DATABASE_APP_PASSWORD: required with DATABASE_APP_USER');
+      await ensureAppLogin(config.databaseUrl, { user, password });
+      print(`login ${user} is a member of sinergi_app (it cannot rewrite the event log): the API and the worker connect as it`);
     },
   },
   'clients:create': {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { signPayload } from '@sinergi/auth';
 import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import { loadConfig } from '@sinergi/common';
-import { runMigrations } from '@sinergi/database';
+import { ensureAppLogin, runMigrations } from '@sinergi/database';
 import { ensurePostgres, ensureRedis, type RunningService, startMailCatcher } from '@sinergi/local-services';
 import { SetCoverageTargetHandler } from './modules/regional-coverage/targets/set-coverage-target/set-coverage-target.handler';
 import { seedSinjaiTarget } from './modules/regional-coverage/targets/sinjai-target.seed';
@@ -17,18 +17,35 @@ import { startWorker } from './worker';
 const say = (line: string) => process.stdout.write(`[start:local] ${line}\n`);
 const STATE_DIR = LOCAL_STATE_DIR;
 
+interface LocalSecrets {
+  SECRETS_KEY: string;
+  AUDIT_SIGNING_KEY: string;
+  /** The password of the API's and worker's database login. */
+  DATABASE_APP_PASSWORD: string;
+}
+
 /** Keys generated on the first local start and kept in .local/, so restarts keep reading old secrets. */
-function localSecrets(): { SECRETS_KEY: string; AUDIT_SIGNING_KEY: string } {
+function localSecrets(): LocalSecrets {
   const file = join(STATE_DIR, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const secrets = {
-    SECRETS_KEY: randomBytes(32).toString('hex'),
-    AUDIT_SIGNING_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  const kept: Partial<LocalSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const generate: { [K in keyof LocalSecrets]: () => string } = {
+    SECRETS_KEY: () => randomBytes(32).toString('hex'),
+    AUDIT_SIGNING_KEY: () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    DATABASE_APP_PASSWORD: () => randomBytes(18).toString('base64url'),
   };
+  // A .local/ from before a secret existed gets that one added; the others stay as they are.
+  const missing = (Object.keys(generate) as (keyof LocalSecrets)[]).filter((k) => !kept[k]);
+  if (missing.length === 0) return kept as LocalSecrets;
+  const secrets = { ...kept } as LocalSecrets;
+  for (const k of missing) secrets[k] = generate[k]();
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  say(`generated SECRETS_KEY and AUDIT_SIGNING_KEY in ${file}`);
+  say(`generated ${missing.join(', ')} in ${file}`);
   return secrets;
+}
+
+/** The API's and worker's login for `database`: one per database, so systems sharing a server keep theirs apart. */
+function appLoginName(database: string): string {
+  return `${database.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z_]/, '_').slice(0, 59)}_api`;
 }
 
 /** Default wait between ladder levels under `--fast-ladder`: a case climbs L0 → L3 within a minute. */
@@ -77,8 +94,15 @@ async function main(): Promise<void> {
   services.push(postgres);
   const redis = await ensureRedis({ url: process.env.REDIS_URL, log: say });
   services.push(redis);
+  const database = decodeURIComponent(new URL(postgres.url).pathname.slice(1));
   const applied = await runMigrations(postgres.url);
-  say(applied.length ? `migrations applied: ${applied.length}` : 'database schema is up to date');
+  say(applied.length ? `migrations applied to database ${database}: ${applied.length}` : `database ${database}: schema is up to date`);
+  // Migrations (and the CLI beside this system) run as the owner; the API and the worker as a login that cannot
+  // rewrite the event log or disable its triggers, as in production.
+  const secrets = localSecrets();
+  const appLogin = appLoginName(database);
+  const appDatabaseUrl = await ensureAppLogin(postgres.url, { user: appLogin, password: secrets.DATABASE_APP_PASSWORD });
+  say(`the API and the worker connect to database ${database} as ${appLogin} (a member of sinergi_app); migrations ran as ${decodeURIComponent(new URL(postgres.url).username)}`);
 
   const simulatorPort = Number(process.env.BPJS_SIMULATOR_PORT ?? 3999);
   const bpjsApiUrl = process.env.BPJS_API_URL;
@@ -105,12 +129,12 @@ async function main(): Promise<void> {
 
   const config = loadConfig({
     ...process.env,
-    ...localSecrets(),
+    ...secrets,
     SMTP_URL: smtpUrl,
     WEBHOOK_ALLOW_HOSTS: process.env.WEBHOOK_ALLOW_HOSTS ?? '127.0.0.1,localhost',
     ...(fast !== null ? { ESCALATION_FAST_LADDER_MS: String(fast) } : {}),
     SINERGI_MODE: 'local',
-    DATABASE_URL: postgres.url,
+    DATABASE_URL: appDatabaseUrl,
     REDIS_URL: redis.url,
     BPJS_API_URL: bpjsApiUrl ?? `http://127.0.0.1:${simulatorPort}`,
   });

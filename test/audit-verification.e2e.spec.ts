@@ -4,8 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EventStore, type NewEvent, NO_STREAM } from '@sinergi/event-store';
+import { PG_POOL } from '@sinergi/database';
+import { computeEventHash, EventStore, type NewEvent, NO_STREAM } from '@sinergi/event-store';
 import { waitFor } from '@sinergi/testing';
+import type { Pool } from 'pg';
 import type { CheckpointDocument } from '../src/modules/audit/verification/checkpoint/checkpoint-document';
 import { describePublicKey } from '../src/modules/audit/verification/checkpoint/checkpoint-key';
 import { checkCheckpointOffline } from '../src/modules/audit/verification/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
@@ -205,6 +207,81 @@ describe('tamper evidence: verify, verification jobs and signed checkpoints (API
       const tampered = await cli(['audit:verify', '--checkpoint', join(dir, 'checkpoint.json'), '--database', system.db.url]);
       expect(tampered.stdout).toContain(`${sinjai.streams[1]} version 2`);
       expect(tampered.code).toBe(2);
+    }
+  });
+
+  it('names the streams whose head no longer matches the latest checkpoint: a chain recomputed after an edit, a deleted last event', async () => {
+    const document = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as CheckpointDocument;
+    const [procurement, , caseStream] = bone.streams;
+    const signedHead = async (streamId: string, version: number) => ({ version, hash: (await system.db.pool.query(`SELECT hash FROM events WHERE stream_id = $1 AND stream_version = $2`, [streamId, version])).rows[0].hash as string });
+    const signed = { procurement: await signedHead(procurement, 4), caseStream: await signedHead(caseStream, 2) };
+    // A careful forger edits version 2 and rehashes the rest of the stream (every link holds again), and deletes a case's last event.
+    const superuser = await system.db.pool.connect();
+    let rehashed = '';
+    try {
+      await superuser.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
+      await superuser.query(`UPDATE events SET data = jsonb_set(data, '{nilaiKontrak}', '"1.00"') WHERE stream_id = $1 AND stream_version = 2`, [procurement]);
+      const rows = await store.readStoredStream(procurement);
+      let prev = rows[0].hash;
+      for (const row of rows.slice(1)) {
+        const hash = computeEventHash(prev, row);
+        await superuser.query(`UPDATE events SET prev_hash = $2, hash = $3 WHERE global_position = $1`, [row.globalPosition, prev, hash]);
+        prev = hash;
+      }
+      rehashed = prev;
+      await superuser.query(`DELETE FROM events WHERE stream_id = $1 AND stream_version = 2`, [caseStream]);
+    } finally {
+      await superuser.query('ALTER TABLE events ENABLE TRIGGER events_append_only');
+      superuser.release();
+    }
+    const mismatches = [
+      { streamId: caseStream, signed: signed.caseStream, found: await signedHead(caseStream, 1) },
+      { streamId: procurement, signed: signed.procurement, found: { version: 4, hash: rehashed } },
+    ];
+
+    const project = await call(`/v1/audit/verify?projectId=${bone.projectId}`, boneAuditor);
+    expect(project.status).toBe(200);
+    expect(project.body).toMatchObject({ ok: false, firstBreak: null, checkpoint: { checkpointId: document.id, signatureValid: true }, headMismatches: mismatches });
+    const byStream = Object.fromEntries(project.body.streams.map((s: { streamId: string; ok: boolean }) => [s.streamId, s.ok]));
+    expect(byStream).toEqual({ [procurement]: false, [bone.streams[1]]: true, [caseStream]: false });
+
+    const region = await call('/v1/audit/verify?regionCode=73.08', boneAuditor);
+    expect((await untilFinished(region.body.verificationId, boneAuditor)).body.result).toMatchObject({ ok: false, brokenStreams: 0, differingHeads: 2, headMismatches: mismatches, checkpoint: { checkpointId: document.id } });
+
+    const whole = await call('/v1/audit/verify', admin);
+    const result = (await untilFinished(whole.body.verificationId, admin)).body.result;
+    expect(result).toMatchObject({ ok: false, differingHeads: 2, checkpoint: { matches: false, heads: { storedHeadsMatchSignedRoot: true, differingStreams: 2, mismatches } } });
+    expect(result.checkpoint.problems).toEqual(expect.arrayContaining([expect.stringContaining(`stream ${procurement}: its head at the checkpoint is version 4`), expect.stringContaining(`stream ${caseStream}: its head at the checkpoint is version 1`)]));
+
+    const offline = await checkCheckpointOffline({ document, databaseUrl: system.db.url });
+    expect(offline.comparison?.heads).toMatchObject({ storedHeadsMatchSignedRoot: true, mismatches });
+    if (builtCli) {
+      const run = await cli(['audit:verify', '--checkpoint', join(dir, 'checkpoint.json'), '--database', system.db.url]);
+      expect(run.stdout).toContain(`- stream ${procurement}: its head at the checkpoint is version 4 (hash ${rehashed}); the checkpoint signed version 4 (hash ${signed.procurement.hash})`);
+      expect(run.stdout).toContain(`- stream ${caseStream}: its head at the checkpoint is version 1`);
+      expect(run.code).toBe(2);
+    }
+  });
+
+  it('runs the API and the worker as a login of sinergi_app: neither can rewrite the log or switch its trigger off', async () => {
+    for (const pool of [system.api.get<Pool>(PG_POOL), system.worker.get<Pool>(PG_POOL)]) {
+      const { rows } = await pool.query(
+        `SELECT current_user AS me, pg_has_role(current_user, 'sinergi_app', 'MEMBER') AS member, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`,
+      );
+      expect(rows[0]).toMatchObject({ member: true, superuser: false });
+      expect(rows[0].me).not.toBe(new URL(system.db.url).username);
+      for (const sql of [
+        `UPDATE events SET data = '{}'`,
+        'DELETE FROM events',
+        'TRUNCATE events',
+        `UPDATE audit_checkpoints SET merkle_root = '0'`,
+        'DELETE FROM audit_checkpoint_heads',
+        'UPDATE audit_access_log SET actor_sub = actor_sub',
+      ]) {
+        await expect(pool.query(sql)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/^permission denied for table/) });
+      }
+      await expect(pool.query('ALTER TABLE events DISABLE TRIGGER events_append_only')).rejects.toMatchObject({ code: '42501', message: 'must be owner of table events' });
+      await expect(pool.query('SET session_replication_role = replica')).rejects.toMatchObject({ code: '42501' });
     }
   });
 

@@ -24,13 +24,16 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/** Short timeouts and back-off so failure paths finish in seconds; `env` overrides any of them. */
+/**
+ * Short timeouts and back-off so failure paths finish in seconds; `env` overrides any of them. The API and the
+ * worker connect as a login of sinergi_app, as in production; `db.pool` is the owner's, for setting up and tampering.
+ */
 export async function startSystem(label: string, env: Record<string, string> = {}): Promise<RunningSystem> {
   const db = await createMigratedDatabase(label);
   const sim = await startBpjsSimulator({ port: 0 });
   const prefix = uniqueQueuePrefix(label);
   const config = testConfig({
-    DATABASE_URL: db.url,
+    DATABASE_URL: await db.appLogin(),
     QUEUE_PREFIX: prefix,
     BPJS_API_URL: sim.url,
     BPJS_TIMEOUT_MS: '300',

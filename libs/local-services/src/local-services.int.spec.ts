@@ -70,20 +70,72 @@ describe('local services', () => {
     }
   }, 120_000);
 
-  it('uses a PostgreSQL that answers, creating the named database', async () => {
+  it('uses a PostgreSQL that answers, creating the database its url names', async () => {
     const database = `sinergi_test_ensure_${Date.now().toString(36)}`;
-    const postgres = await ensurePostgres({ url: process.env.SINERGI_TEST_PG_URL!, dataDir: '/nonexistent', database });
+    const lines: string[] = [];
+    const postgres = await ensurePostgres({ url: onTestServer(database), dataDir: '/nonexistent', database: 'sinergi', log: (line) => lines.push(line) });
     try {
       expect(postgres.embedded).toBe(false);
       expect(new URL(postgres.url).pathname).toBe(`/${database}`);
-      await expect(selectOne(postgres.url)).resolves.toBe(1);
-      const again = await ensurePostgres({ url: postgres.url, dataDir: '/nonexistent', database });
+      await expect(currentDatabase(postgres.url)).resolves.toBe(database);
+      expect(lines).toEqual([expect.stringContaining(`(database ${database}, newly created)`)]);
+      const again = await ensurePostgres({ url: postgres.url, dataDir: '/nonexistent', database: 'sinergi', log: (line) => lines.push(line) });
       expect(again.url).toBe(postgres.url);
+      expect(lines[1]).toContain(`(database ${database}).`);
     } finally {
-      const admin = new Client({ connectionString: process.env.SINERGI_TEST_PG_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
-      await admin.end();
+      await dropDatabases([database]);
+    }
+  });
+
+  it('gives two systems pointed at two databases of one server two databases, not one shared', async () => {
+    const suffix = Date.now().toString(36);
+    const [a, b] = [`sinergi_test_a_${suffix}`, `sinergi_test_b_${suffix}`];
+    try {
+      const first = await ensurePostgres({ url: onTestServer(a), dataDir: '/nonexistent', database: 'sinergi' });
+      const second = await ensurePostgres({ url: onTestServer(b), dataDir: '/nonexistent', database: 'sinergi' });
+      await expect(currentDatabase(first.url)).resolves.toBe(a);
+      await expect(currentDatabase(second.url)).resolves.toBe(b);
+    } finally {
+      await dropDatabases([a, b]);
+    }
+  });
+
+  it('uses the default database when the url names none', async () => {
+    const database = `sinergi_test_default_${Date.now().toString(36)}`;
+    const url = new URL(process.env.SINERGI_TEST_PG_URL!);
+    url.pathname = '';
+    try {
+      const postgres = await ensurePostgres({ url: url.href, dataDir: '/nonexistent', database });
+      await expect(currentDatabase(postgres.url)).resolves.toBe(database);
+    } finally {
+      await dropDatabases([database]);
     }
   });
 });
+
+/** The test server's url with `database` in it. */
+function onTestServer(database: string): string {
+  const url = new URL(process.env.SINERGI_TEST_PG_URL!);
+  url.pathname = `/${database}`;
+  return url.href;
+}
+
+async function currentDatabase(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ name: string }>('SELECT current_database() AS name')).rows[0].name;
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropDatabases(names: string[]): Promise<void> {
+  const admin = new Client({ connectionString: process.env.SINERGI_TEST_PG_URL });
+  await admin.connect();
+  try {
+    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

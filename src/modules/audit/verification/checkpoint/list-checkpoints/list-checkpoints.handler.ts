@@ -64,7 +64,7 @@ export class ListCheckpointsHandler {
 
   async execute(query: ListCheckpointsQuery, reader: Principal, correlationId: string | null): Promise<CheckpointList> {
     const { rows } = await this.pool.query(
-      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE ($1::bigint IS NULL OR id < $1::bigint) ORDER BY id DESC LIMIT $2`,
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE ($1::bigint IS NULL OR id < $1::bigint) ORDER BY audit_checkpoints.id DESC LIMIT $2`,
       [query.before, query.limit + 1],
     );
     const page = rows.slice(0, query.limit).map(toCheckpointRow);

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import type { BrokenLink } from '../../chain-checker';
-import { type VerificationReport, verifyEventLog } from '../../log-verifier';
+import { type SignedHead, type VerificationReport, verifyEventLog } from '../../log-verifier';
 import { type CheckpointDocument, parseCheckpointDocument, type SignatureCheck, verifyCheckpointSignature } from '../checkpoint-document';
+import { headsFoldToRoot, readCheckpointHeads } from '../checkpoint-heads';
 import { parsePublicKey } from '../checkpoint-key';
 import { type CheckpointComparison, compareCheckpointWithLog } from '../compare-checkpoint';
 
@@ -30,7 +31,8 @@ export interface OfflineCheckReport {
 /**
  * The auditor's check (`npm run cli -- audit:verify`): the checkpoint's Ed25519 signature with no database at all;
  * then, given a database, every hash chain recomputed from the stored rows and the stream heads at the
- * checkpoint's log head folded into the Merkle root, compared with what was signed. Any failure makes `ok` false.
+ * checkpoint's log head folded into the Merkle root, compared with what was signed. The heads stored with the
+ * checkpoint, once they fold to its signed root, name the streams whose head differs. Any failure makes `ok` false.
  */
 export async function checkCheckpointOffline(options: OfflineCheckOptions): Promise<OfflineCheckReport> {
   const report: OfflineCheckReport = { ok: true, document: null, documentProblems: [], signature: null, database: null, log: null, comparison: null };
@@ -63,9 +65,11 @@ export async function checkCheckpointOffline(options: OfflineCheckOptions): Prom
   report.database.reachable = true;
   try {
     const checkpointSnapshot = report.document?.checkpoint.logSnapshot;
+    const signedHeads = report.document ? await storedHeads(client, report.document.id) : null;
     let lastShown = 0;
     const { checkpointHeads, streams: _streams, ...log } = await verifyEventLog(client, { kind: 'log' }, {
       checkpointSnapshot,
+      signedHeads: signedHeads ?? undefined,
       onProgress: (p) => {
         if (p.scannedEvents - lastShown >= 250_000) options.onProgress?.((lastShown = p.scannedEvents));
       },
@@ -73,7 +77,16 @@ export async function checkCheckpointOffline(options: OfflineCheckOptions): Prom
     report.log = log;
     if (!log.ok) report.ok = false;
     if (report.document && checkpointHeads && report.signature) {
-      report.comparison = compareCheckpointWithLog(report.document, report.signature, checkpointHeads);
+      report.comparison = compareCheckpointWithLog(
+        report.document,
+        report.signature,
+        checkpointHeads,
+        signedHeads && {
+          storedHeadsMatchSignedRoot: headsFoldToRoot(signedHeads, report.document.checkpoint.merkleRoot),
+          differingStreams: log.differingHeads!,
+          mismatches: log.headMismatches!,
+        },
+      );
       if (!report.comparison.matches) report.ok = false;
     }
   } finally {
@@ -110,7 +123,7 @@ export function formatOfflineReport(report: OfflineCheckReport): string[] {
   if (db?.reachable && report.log) {
     const log = report.log;
     lines.push(`database ${db.url}: ${log.scannedEvents} events in ${log.checkedStreams} streams read in ${(log.durationMs / 1000).toFixed(1)} s`);
-    if (log.ok) lines.push('  hash chains: every link holds');
+    if (log.brokenStreams === 0) lines.push('  hash chains: every link holds');
     else {
       lines.push(`  hash chains: ${log.brokenStreams} stream(s) broken; first broken link in the log:`);
       lines.push(`    ${describeBreak(log.firstBreak!)}`);
@@ -121,6 +134,8 @@ export function formatOfflineReport(report: OfflineCheckReport): string[] {
   if (cmp) {
     const r = cmp.recomputed;
     lines.push(`  recomputed at the checkpoint's head: position ${r.logHeadPosition ?? 'none'}, ${r.streamCount} streams, ${r.eventCount} events, merkle root ${r.merkleRoot}`);
+    if (cmp.heads) lines.push(`  stream heads stored with the checkpoint: ${cmp.heads.storedHeadsMatchSignedRoot ? 'they fold to the signed root' : 'they do NOT fold to the signed root'}; ${cmp.heads.differingStreams} stream(s) differ`);
+    else lines.push('  stream heads: not stored with this checkpoint (signed before they were), so a differing stream cannot be named');
     if (cmp.matches) lines.push(`  checkpoint ${cmp.checkpointId}: MATCHES the log`);
     else for (const p of cmp.problems.filter((x) => !report.signature?.problems.includes(x))) lines.push(`  - ${p}`);
   }
@@ -132,11 +147,26 @@ export function formatOfflineReport(report: OfflineCheckReport): string[] {
 function verdictScope(report: OfflineCheckReport): string {
   const parts: string[] = [];
   if (report.signature?.ok) parts.push(`checkpoint ${report.document!.id} is signed by key ${report.signature.keyId}`);
-  if (report.log?.ok) parts.push('every hash chain holds');
+  if (report.log?.brokenStreams === 0) parts.push('every hash chain holds');
   if (report.comparison?.matches) parts.push('the log matches the checkpoint');
   if (report.database && !report.database.reachable) parts.push('the log itself was NOT checked (no database)');
   else if (!report.database && report.document) parts.push('the log itself was not checked (give --database URL to do it)');
   return parts.join('; ');
+}
+
+/**
+ * The heads stored in this database with checkpoint `id`, which prove themselves by folding to the document's
+ * signed root; null when there are none (a checkpoint signed before they were, or a database from before then).
+ */
+async function storedHeads(client: Client, id: string): Promise<Map<string, SignedHead> | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  try {
+    return await readCheckpointHeads(client, id);
+  } catch (error) {
+    // 42P01 / 42703: a database migrated before heads were stored.
+    if (['42P01', '42703'].includes((error as { code?: string }).code ?? '')) return null;
+    throw error;
+  }
 }
 
 export function describeBreak(b: BrokenLink): string {

@@ -5,6 +5,7 @@ import { MerkleAccumulator, merkleLeafHash, compareStreamIds } from '@sinergi/ev
 import type { Pool, PoolClient } from 'pg';
 import { type CheckpointBody, canonicalCheckpoint } from '../checkpoint-document';
 import { CHECKPOINT_SIGNER, type CheckpointSigner } from '../checkpoint-key';
+import { storeCheckpointHeads } from '../checkpoint-heads';
 import { type CheckpointRow, CHECKPOINT_COLUMNS, toCheckpointRow } from '../checkpoint.repository';
 
 export type WriteCheckpointOutcome =
@@ -23,7 +24,8 @@ export interface WriteCheckpointOptions {
  * (pg_snapshot: xmin, xmax, the transactions still running) is signed with it: the covered events are those of
  * the transactions visible in it, a set no later commit can change — a transaction that took a lower position but
  * commits afterwards stays out, and is never mistaken for a rewrite. The stream heads come from the
- * (stream_id, stream_version) index, newest version per stream.
+ * (stream_id, stream_version) index, newest version per stream; they are stored beside the checkpoint, so a later
+ * verification can name a stream whose head no longer matches.
  */
 @Injectable()
 export class WriteCheckpointHandler {
@@ -38,7 +40,14 @@ export class WriteCheckpointHandler {
   }
 
   async execute(options: WriteCheckpointOptions = {}): Promise<WriteCheckpointOutcome> {
-    return inTransaction(this.pool, (client) => this.write(client, options), 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const once = () => inTransaction(this.pool, (client) => this.write(client, options), 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      return await once();
+    } catch (error) {
+      // Another writer signed at the same moment on the same base (the heads stay one chain): again, on top of it.
+      if ((error as { code?: string }).code !== '23505') throw error;
+      return once();
+    }
   }
 
   private async write(client: PoolClient, options: WriteCheckpointOptions): Promise<WriteCheckpointOutcome> {
@@ -71,14 +80,18 @@ export class WriteCheckpointHandler {
     };
     const payload = canonicalCheckpoint(body);
     const signature = this.signer.sign(payload);
+    // The heads go beside it as the difference from the latest checkpoint's that has them (all of them for the first).
+    const base = await this.latestWithHeads(client);
     const { rows } = await client.query(
       `INSERT INTO audit_checkpoints (log_head_position, log_snapshot, stream_count, event_count, merkle_root, created_at,
-                                      key_id, public_key, payload, signature)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                      key_id, public_key, payload, signature, heads_stored, heads_base_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11)
        RETURNING ${CHECKPOINT_COLUMNS}`,
-      [body.logHeadPosition, body.logSnapshot, streamCount, eventCount, merkleRoot, now, body.keyId, this.signer.publicKey.pem, payload, signature],
+      [body.logHeadPosition, body.logSnapshot, streamCount, eventCount, merkleRoot, now, body.keyId, this.signer.publicKey.pem, payload, signature, base],
     );
-    return { written: true, checkpoint: toCheckpointRow(rows[0]) };
+    const checkpoint = toCheckpointRow(rows[0]);
+    await storeCheckpointHeads(client, checkpoint.id, base);
+    return { written: true, checkpoint };
   }
 
   /** Newest version of every stream in the snapshot, read in index order, folded in code point order. */
@@ -97,8 +110,13 @@ export class WriteCheckpointHandler {
     return { streamCount: rows.length, eventCount, merkleRoot: acc.root().toString('hex') };
   }
 
+  private async latestWithHeads(client: PoolClient): Promise<string | null> {
+    const { rows } = await client.query<{ id: string }>('SELECT id::text AS id FROM audit_checkpoints WHERE heads_stored ORDER BY audit_checkpoints.id DESC LIMIT 1');
+    return rows[0]?.id ?? null;
+  }
+
   private async latest(client: PoolClient): Promise<CheckpointRow | null> {
-    const { rows } = await client.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY id DESC LIMIT 1`);
+    const { rows } = await client.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.id DESC LIMIT 1`);
     return rows[0] ? toCheckpointRow(rows[0]) : null;
   }
 }

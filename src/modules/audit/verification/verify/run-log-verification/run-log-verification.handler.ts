@@ -4,20 +4,25 @@ import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { eventFilterSql } from '../../../audit-events.sql';
 import { verifyCheckpointSignature } from '../../checkpoint/checkpoint-document';
+import { type CheckpointReference, headsFoldToRoot, readCheckpointHeads, signedHeadsOfStreams } from '../../checkpoint/checkpoint-heads';
 import { type CheckpointComparison, compareCheckpointWithLog } from '../../checkpoint/compare-checkpoint';
 import { CHECKPOINT_COLUMNS, toCheckpointDocument, toCheckpointRow } from '../../checkpoint/checkpoint.repository';
 import { type VerificationReport, verifyEventLog } from '../../log-verifier';
 
 export type LogVerificationResult = Omit<VerificationReport, 'streams' | 'checkpointHeads'> & {
   ok: boolean;
-  /** Whole log only; null when no checkpoint was written yet. */
-  checkpoint?: CheckpointComparison | null;
+  /**
+   * Whole log: the latest checkpoint recomputed and compared; a region: the latest checkpoint with stored heads,
+   * whose heads the region's streams were compared with (`headMismatches`). Null when there is none.
+   */
+  checkpoint?: CheckpointComparison | CheckpointReference | null;
 };
 
 /**
  * Runs a queued verification: the whole log in keyset pages (with the latest checkpoint recomputed in the same
- * pass), or a region's streams — those with any event whose regionCode lies in the region. Progress goes to the
- * row about once a second; a verification already finished is left alone (a job delivered twice).
+ * pass, and every stream's head compared with the one it signed), or a region's streams — those with any event
+ * whose regionCode lies in the region — with their heads compared with the latest checkpoint's. Progress goes to
+ * the row about once a second; a verification already finished is left alone (a job delivered twice).
  */
 @Injectable()
 export class RunLogVerificationHandler {
@@ -39,15 +44,27 @@ export class RunLogVerificationHandler {
     let result: LogVerificationResult;
     if (regions.includes(ALL_REGIONS)) {
       const latest = await this.latestCheckpoint();
-      const report = await verifyEventLog(this.pool, { kind: 'log' }, { onProgress, signal, checkpointSnapshot: latest?.logSnapshot });
+      const signedHeads = latest ? await readCheckpointHeads(this.pool, latest.id) : null;
+      const report = await verifyEventLog(this.pool, { kind: 'log' }, { onProgress, signal, checkpointSnapshot: latest?.logSnapshot, signedHeads: signedHeads ?? undefined });
       const document = latest ? toCheckpointDocument(latest) : null;
-      const checkpoint = document ? compareCheckpointWithLog(document, verifyCheckpointSignature(document), report.checkpointHeads!) : null;
+      const checkpoint = document
+        ? compareCheckpointWithLog(document, verifyCheckpointSignature(document), report.checkpointHeads!, signedHeads && {
+            storedHeadsMatchSignedRoot: headsFoldToRoot(signedHeads, document.checkpoint.merkleRoot),
+            differingStreams: report.differingHeads!,
+            mismatches: report.headMismatches!,
+          })
+        : null;
       const { checkpointHeads: _heads, streams: _streams, ...rest } = report;
       result = { ...rest, ok: report.ok && (checkpoint?.matches ?? true), checkpoint };
     } else {
       const streamIds = await this.streamsOfRegions(regions);
-      const { streams: _streams, checkpointHeads: _heads, ...rest } = await verifyEventLog(this.pool, { kind: 'streams', streamIds }, { onProgress, signal, streamsPerBatch: 500 });
-      result = rest;
+      const signed = await signedHeadsOfStreams(this.pool, streamIds);
+      const { streams: _streams, checkpointHeads: _heads, ...rest } = await verifyEventLog(
+        this.pool,
+        { kind: 'streams', streamIds },
+        { onProgress, signal, streamsPerBatch: 500, checkpointSnapshot: signed?.snapshot, signedHeads: signed?.heads },
+      );
+      result = { ...rest, ok: rest.ok && signed?.checkpoint.signatureValid !== false, checkpoint: signed?.checkpoint ?? null };
     }
     await this.pool.query(
       `UPDATE audit_verifications SET status = 'COMPLETED', result = $2, progress = $3, finished_at = now(), updated_at = now(), error = NULL WHERE id = $1`,
@@ -77,7 +94,7 @@ export class RunLogVerificationHandler {
   }
 
   private async latestCheckpoint() {
-    const { rows } = await this.pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY id DESC LIMIT 1`);
+    const { rows } = await this.pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.id DESC LIMIT 1`);
     return rows[0] ? toCheckpointRow(rows[0]) : null;
   }
 }

@@ -8,7 +8,8 @@ import { AuditAccessLog } from '../../../access-log/audit-access-log';
 import { RELATED_STREAMS_SQL } from '../../../audit-events.sql';
 import { UUID } from '../../../audit-query';
 import type { BrokenLink } from '../../chain-checker';
-import { type StreamReport, verifyEventLog } from '../../log-verifier';
+import { type CheckpointReference, signedHeadsOfStreams } from '../../checkpoint/checkpoint-heads';
+import { type HeadMismatch, type StreamReport, verifyEventLog } from '../../log-verifier';
 
 export interface ProjectVerification {
   projectId: string;
@@ -19,13 +20,21 @@ export interface ProjectVerification {
   scannedEvents: number;
   /** The broken link earliest in the log across the project's streams, if any. */
   firstBreak: BrokenLink | null;
+  /**
+   * The latest checkpoint with stored heads, which the streams' heads at that checkpoint were compared with (a
+   * chain recomputed after an edit, or a deleted last event, holds as a chain but not against it); null when none.
+   */
+  checkpoint: CheckpointReference | null;
+  /** The streams whose head at the checkpoint is not the one it signed. */
+  headMismatches: HeadMismatch[];
   streams: StreamReport[];
 }
 
 /**
  * Recomputes the hash chains of every stream about one project (its procurement and compliance streams, its
- * cases and their notifications — the streams its history shows) and reports each stream's first broken link.
- * Small enough to answer in the request.
+ * cases and their notifications — the streams its history shows) and reports each stream's first broken link,
+ * and each stream whose head at the latest checkpoint is not the one the checkpoint signed. Small enough to
+ * answer in the request.
  */
 @Injectable()
 export class VerifyProjectHandler {
@@ -44,18 +53,26 @@ export class VerifyProjectHandler {
       throw resourceNotFound('project');
     }
     const { rows } = await this.pool.query<{ stream_id: string }>(`SELECT s.stream_id FROM (${RELATED_STREAMS_SQL('$1')}) AS s(stream_id)`, [[projectId]]);
-    const report = await verifyEventLog(this.pool, { kind: 'streams', streamIds: rows.map((r) => r.stream_id) }, { includeStreams: true });
+    const streamIds = rows.map((r) => r.stream_id);
+    const signed = await signedHeadsOfStreams(this.pool, streamIds);
+    const report = await verifyEventLog(
+      this.pool,
+      { kind: 'streams', streamIds },
+      { includeStreams: true, checkpointSnapshot: signed?.snapshot, signedHeads: signed?.heads },
+    );
     await this.accessLog.record({ ...access, outcome: 'ok', resultCount: report.scannedEvents });
     return {
       projectId,
       regionCode,
-      ok: report.ok,
+      ok: report.ok && signed?.checkpoint.signatureValid !== false,
       verifiedAt: this.clock.now().toISOString(),
       checkedEvents: report.checkedEvents,
       scannedEvents: report.scannedEvents,
       firstBreak: report.firstBreak,
-      // Streams that do not exist (a project without cases has no case streams) are not listed.
-      streams: (report.streams ?? []).filter((s) => s.events > 0),
+      checkpoint: signed?.checkpoint ?? null,
+      headMismatches: report.headMismatches ?? [],
+      // Streams that do not exist (a project without cases has no case streams) are not listed, unless the checkpoint signed a head for one.
+      streams: (report.streams ?? []).filter((s) => s.events > 0 || s.headMismatch),
     };
   }
 
