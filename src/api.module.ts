@@ -8,6 +8,7 @@ import { AuditVerificationApiModule } from './modules/audit/verification/audit-v
 import { CoverageApiModule } from './modules/regional-coverage/api/coverage-api.module';
 import { EscalationCasesApiModule } from './modules/escalation/cases/escalation-cases-api.module';
 import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
+import { OperationsApiModule } from './modules/operations/operations-api.module';
 import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';
 import { ProjectIntakeModule } from './modules/project-intake/project-intake.module';
 import { VerificationApiModule } from './modules/verification/verification-api.module';
@@ -41,6 +42,7 @@ export class ApiModule {
         CoverageApiModule,
         AuditApiModule,
         AuditVerificationApiModule,
+        OperationsApiModule,
       ],
       providers: [HttpShutdownState],
     };

@@ -2,13 +2,28 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type Clock, problem, PROBLEM_CONTENT_TYPE, type SinergiConfig, systemClock } from '@sinergi/common';
+import { type Clock, type FieldError, problem, PROBLEM_CONTENT_TYPE, type SinergiConfig, systemClock } from '@sinergi/common';
+import { findUnsafeJsonText } from '@sinergi/common/validation';
+import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from '../api.module';
 import { correlationIdOf } from './logging.module';
 import { HttpShutdownState } from './http-shutdown.state';
 import { SinergiMetrics } from './metrics';
-import { ProblemExceptionFilter } from './problem-exception.filter';
+import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
+
+/** Routes whose body is checked per event (a batch answers a bad item alone), not as a whole. */
+const PER_ITEM_BODIES = new Set(['/v1/procurement/events', '/v1/procurement/events/batch']);
+
+/** NUL characters, lone surrogates and prototype keys in the path parameters, the query or the body. */
+function unsafeRequestText(req: FastifyRequest): FieldError[] {
+  const route = req.routeOptions?.url ?? '';
+  return [
+    ...findUnsafeJsonText(req.params ?? {}, ''),
+    ...findUnsafeJsonText(req.query ?? {}, ''),
+    ...(PER_ITEM_BODIES.has(route) ? [] : findUnsafeJsonText(req.body ?? null, '')),
+  ];
+}
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -18,6 +33,10 @@ export async function createHttpApp(config?: SinergiConfig, clock: Clock = syste
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     requestIdHeader: false,
+    // Parsed as plain JSON (which never touches prototypes): a `__proto__` or `constructor` key is then refused
+    // as an unknown field with its path, by the hook below or per item by the ingest validation.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     trustProxy: true,
     // Fastify's own closing answer bypasses hooks; requests during shutdown are answered below instead.
     return503OnClosing: false,
@@ -36,6 +55,10 @@ export async function createHttpApp(config?: SinergiConfig, clock: Clock = syste
   });
   app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
     if (shutdown.closing) await reply.code(503).send();
+  });
+  app.getHttpAdapter().getInstance().addHook('preValidation', async (req, reply) => {
+    const errors = unsafeRequestText(req);
+    if (errors.length) sendProblem(reply, problem(400, 'validation_failed', 'the request carries text that cannot be stored', errors), req.url);
   });
   app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply, payload) => {
     reply.header('x-correlation-id', req.id);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { safeError, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { LoggerModule } from 'nestjs-pino';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -15,7 +15,7 @@ export function correlationIdOf(req: Pick<IncomingMessage, 'headers'>): string {
 
 /**
  * Structured JSON logs. Request bodies and query strings are never logged: they may carry NIKs,
- * names or NPWPs. Signatures and tokens are redacted.
+ * names or NPWPs. Signatures and tokens are redacted; errors are reduced to their kind and codes (safeError).
  */
 @Module({
   imports: [
@@ -35,6 +35,8 @@ export function correlationIdOf(req: Pick<IncomingMessage, 'headers'>): string {
               clientId: req.headers?.['x-client-id'],
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            // An error object logged anywhere keeps its kind and codes, never a database error's quoted values.
+            err: (err: unknown) => (err instanceof Error ? safeError(err) : err),
           },
           autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
         },

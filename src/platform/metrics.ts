@@ -22,6 +22,13 @@ export class SinergiMetrics {
     registers: [this.registry],
   });
 
+  readonly parkedEvents = new Counter({
+    name: 'sinergi_consumer_parked_events_total',
+    help: 'Events a log consumer could not apply, even alone, and parked to go on (alert on any increase)',
+    labelNames: ['consumer'],
+    registers: [this.registry],
+  });
+
   readonly verificationOutcomes = new Counter({
     name: 'sinergi_verification_outcomes_total',
     help: 'Verifications finished, by outcome (verdict, unchanged, skipped, failed, retried)',

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { DomainError, type Problem, problem, PROBLEM_CONTENT_TYPE, ProblemError, problemFromDomainError } from '@sinergi/common';
+import { DomainError, type Problem, problem, PROBLEM_CONTENT_TYPE, ProblemError, problemFromDomainError, safeError } from '@sinergi/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
@@ -49,7 +49,8 @@ export class ProblemExceptionFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const req = ctx.getRequest<FastifyRequest>();
     const body = toProblem(error);
-    if (body.status >= 500) this.logger.error({ err: error, reqId: req.id }, 'request failed');
+    // Never the request body, its parameters or a database error's context: they can hold NIKs and names.
+    if (body.status >= 500) this.logger.error({ err: safeError(error), reqId: req.id, path: req.routeOptions?.url }, 'request failed');
     sendProblem(reply, body, req.url);
   }
 }

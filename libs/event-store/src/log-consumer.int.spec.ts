@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createMigratedDatabase, type MigratedTestDatabase } from '@sinergi/testing';
 import { Pool } from 'pg';
 import { EventStore } from './event-store';
-import { NO_STREAM } from './event-store.types';
+import { NO_STREAM, type RecordedEvent } from './event-store.types';
 import { LogConsumer } from './log-consumer';
 
 const meta = { actor: { kind: 'system' as const, id: 'test' }, correlationId: 'c' };
@@ -108,5 +108,92 @@ describe('LogConsumer (PostgreSQL)', () => {
     await until(async () => (await appliedCount()) === before + 1);
     await flaky.stop();
     expect(failures).toBeGreaterThanOrEqual(2);
+  });
+
+  describe('an event that fails because of its data', () => {
+    // A handler that sums into a bigint column, as the coverage projection once did: one value too large fails the
+    // whole batch with PostgreSQL's 22003 (numeric value out of range) every time it is tried. Each test reads only
+    // the events of its own type, and records what it applied in `summed`.
+    beforeAll(async () => {
+      await db.pool.query('CREATE TABLE sums (k text PRIMARY KEY, total bigint NOT NULL)');
+      await db.pool.query('CREATE TABLE summed (consumer text NOT NULL, event_id uuid NOT NULL, PRIMARY KEY (consumer, event_id))');
+    });
+    const summing = (name: string, parked: RecordedEvent[], errors: unknown[] = []) =>
+      new LogConsumer(
+        db.pool,
+        store,
+        async (events, tx) => {
+          for (const e of events) {
+            if (e.type !== name) continue;
+            await tx.query('INSERT INTO sums (k, total) VALUES ($1, $2::numeric) ON CONFLICT (k) DO UPDATE SET total = sums.total + EXCLUDED.total', [
+              name,
+              String(e.data.amount),
+            ]);
+            await tx.query('INSERT INTO summed (consumer, event_id) VALUES ($1, $2)', [name, e.eventId]);
+          }
+        },
+        { name, batchSize: 50, idleDelayMs: 10, lockRetryMs: 50, onError: (e) => errors.push(e), onParked: (e) => parked.push(e) },
+      );
+    const appliedBy = async (name: string) => Number((await db.pool.query('SELECT count(*) FROM summed WHERE consumer = $1', [name])).rows[0].count);
+    const amounts = (name: string, values: string[], regionCode?: string) =>
+      values.map((amount) => ({ type: name, data: { amount }, metadata: regionCode ? { ...meta, regionCode } : meta }));
+    async function running<T>(c: LogConsumer, body: () => Promise<T>): Promise<T> {
+      c.start();
+      try {
+        return await body();
+      } finally {
+        await c.stop();
+      }
+    }
+
+    it('parks that event alone, with its error, and goes on with the events before and after it', async () => {
+      const name = `sum-${randomUUID().slice(0, 8)}`;
+      const stream = `s-${randomUUID()}`;
+      const appended = await store.appendToStream(stream, NO_STREAM, amounts(name, ['1', '2', '9223372036854775808', '3', '4'], '73.07'));
+      const parked: RecordedEvent[] = [];
+      const errors: unknown[] = [];
+      await running(summing(name, parked, errors), () => until(async () => (await appliedBy(name)) === 4 && parked.length === 1));
+
+      expect(parked.map((e) => e.data.amount)).toEqual(['9223372036854775808']);
+      expect((await db.pool.query('SELECT total::text FROM sums WHERE k = $1', [name])).rows[0].total).toBe('10');
+      const { rows } = await db.pool.query('SELECT * FROM parked_events WHERE consumer = $1', [name]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ stream_id: stream, event_type: name, region_code: '73.07', error_code: '22003', attempts: 3 });
+      expect(rows[0].global_position).toBe(appended[2].globalPosition);
+      // The record names the failure, never the values it was about.
+      expect(rows[0].error_message).not.toContain('9223372036854775808');
+      expect(errors.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('resumes after the parked event on restart, and parks nothing twice', async () => {
+      const name = `sum-${randomUUID().slice(0, 8)}`;
+      await store.appendToStream(`s-${randomUUID()}`, NO_STREAM, amounts(name, ['5', '99999999999999999999']));
+      const parked: RecordedEvent[] = [];
+      await running(summing(name, parked), () => until(async () => parked.length === 1));
+      await store.appendToStream(`s-${randomUUID()}`, NO_STREAM, amounts(name, ['6']));
+      await running(summing(name, parked), () => until(async () => (await appliedBy(name)) === 2));
+      expect(parked).toHaveLength(1);
+      expect(Number((await db.pool.query('SELECT count(*) FROM parked_events WHERE consumer = $1', [name])).rows[0].count)).toBe(1);
+    });
+
+    it('never parks an event for a failure that is not about its data, and applies it once that passes', async () => {
+      const name = `flaky-${randomUUID().slice(0, 8)}`;
+      let failures = 0;
+      const parked: RecordedEvent[] = [];
+      const c = new LogConsumer(
+        db.pool,
+        store,
+        async (events, tx) => {
+          const mine = events.filter((e) => e.type === name);
+          if (mine.length && failures++ < 5) throw Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' });
+          for (const e of mine) await tx.query('INSERT INTO summed (consumer, event_id) VALUES ($1, $2)', [name, e.eventId]);
+        },
+        { name, idleDelayMs: 10, lockRetryMs: 50, onError: () => undefined, onParked: (e) => parked.push(e) },
+      );
+      await store.appendToStream(`s-${randomUUID()}`, NO_STREAM, amounts(name, ['1']));
+      await running(c, () => until(async () => (await appliedBy(name)) === 1, 30_000));
+      expect(failures).toBe(6);
+      expect(parked).toEqual([]);
+    });
   });
 });

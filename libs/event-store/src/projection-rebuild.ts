@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore } from './event-store';
+import { readParkedPositions } from './log-consumer';
 import { LOG_START, type LogCheckpoint, type RecordedEvent } from './event-store.types';
 import {
   compareLogPositions,
@@ -114,7 +115,7 @@ export async function rebuildProjection(pool: Pool, store: EventStore, projectio
         prefetch = store.readAll(next, batchSize, pool);
         prefetch.catch(() => undefined);
       }
-      await applyShadowBatch(client, projection, upTo, privateName, next);
+      await applyShadowBatch(client, projection, await withoutParked(client, liveName, upTo), privateName, next);
       at = next;
       replayed += upTo.length;
       options.onProgress?.({ events: replayed, position: at });
@@ -241,6 +242,14 @@ async function finishShadows(client: PoolClient, plans: TablePlan[]): Promise<vo
   }
 }
 
+const liveNameOf = (projection: Projection) => projectionConsumerName(projection.name);
+
+/** The batch without the events the live run parked: the rebuilt tables must equal the live ones. */
+async function withoutParked(client: PoolClient, liveName: string, events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  const parked = await readParkedPositions(client, liveName);
+  return parked.size === 0 ? events : events.filter((e) => !parked.has(e.globalPosition));
+}
+
 async function applyShadowBatch(client: PoolClient, projection: Projection, events: RecordedEvent[], privateName: string, at: LogCheckpoint): Promise<void> {
   await client.query('BEGIN');
   try {
@@ -271,7 +280,7 @@ async function catchUp(
   while (compareLogPositions(at, to) < 0) {
     const batch = (await store.readAll(at, batchSize, client)).filter((e) => compareLogPositions(positionOf(e), to) <= 0);
     if (batch.length === 0) break;
-    await projection.apply(batch, client, shadowTable);
+    await projection.apply(await withoutParked(client, liveNameOf(projection), batch), client, shadowTable);
     at = positionOf(batch[batch.length - 1]);
     events += batch.length;
   }

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore } from './event-store';
 import type { LogCheckpoint, RecordedEvent } from './event-store.types';
-import { LogConsumer, type LogConsumerOptions } from './log-consumer';
+import { compareCheckpoints, LogConsumer, type LogConsumerOptions } from './log-consumer';
 
 /** A table a projection writes, and the columns that identify a row (to compare live and rebuilt tables). */
 export interface ProjectionTable {
@@ -34,12 +34,7 @@ export const projectionConsumerName = (projection: string) => `projection:${proj
 export const projectionSwapLockName = (projection: string) => `projection-swap:${projection}`;
 
 /** Orders two log positions as the log does: by transaction id, then global position. */
-export function compareLogPositions(a: LogCheckpoint, b: LogCheckpoint): number {
-  const tx = BigInt(a.transactionId) - BigInt(b.transactionId);
-  if (tx !== 0n) return tx < 0n ? -1 : 1;
-  const pos = BigInt(a.globalPosition) - BigInt(b.globalPosition);
-  return pos === 0n ? 0 : pos < 0n ? -1 : 1;
-}
+export const compareLogPositions = compareCheckpoints;
 
 export const positionOf = (event: RecordedEvent): LogCheckpoint => ({ transactionId: event.transactionId, globalPosition: event.globalPosition });
 

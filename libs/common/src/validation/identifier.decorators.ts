@@ -2,7 +2,6 @@ import {
   isIsoDate,
   normaliseNpwp,
   parseRegionCode,
-  parseRupiah,
   REGION_LEVELS,
   validateNik,
   type RegionLevel,
@@ -72,22 +71,48 @@ export function IsRegionCode(
   );
 }
 
-/** Whole rupiah as a safe integer or a string of up to 20 digits, so amounts survive JSON exactly. */
-export function IsRupiah(options?: ValidationOptions): PropertyDecorator {
+/**
+ * The largest contract value Sinergi takes: Rp 1.000 triliun (10^15), far above any regional contract and small
+ * enough that sums over every project of a year stay exact in PostgreSQL `numeric` and in JavaScript `bigint`.
+ */
+export const MAX_CONTRACT_VALUE = 10n ** 15n;
+
+/** Whole rupiah written canonically: digits with no leading zero (or a lone 0), or a safe integer other than -0. */
+function canonicalRupiah(value: unknown): bigint | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 && !Object.is(value, -0) ? BigInt(value) : null;
+  if (typeof value === 'string') return /^(0|[1-9]\d{0,19})$/.test(value) ? BigInt(value) : null;
+  return null;
+}
+
+/**
+ * Whole rupiah as a safe integer or a canonical digit string, so amounts survive JSON exactly; `"007"` and `-0`
+ * are refused rather than read as 7 and 0.
+ * @defaultValue min 0n, max MAX_CONTRACT_VALUE
+ */
+export function IsRupiah(bounds: { min?: bigint; max?: bigint } = {}, options?: ValidationOptions): PropertyDecorator {
+  const min = bounds.min ?? 0n;
+  const max = bounds.max ?? MAX_CONTRACT_VALUE;
+  const what = min === 1n ? 'a positive whole number of rupiah' : min === 0n ? 'a non-negative whole number of rupiah' : `a whole number of rupiah from ${min}`;
   return rule(
     IDENTIFIER_CONSTRAINTS.rupiah,
-    (value) => parseRupiah(value) !== null,
-    'must be a non-negative whole number of rupiah: a safe integer or a string of up to 20 digits',
+    (value) => {
+      const amount = canonicalRupiah(value);
+      return amount !== null && amount >= min && amount <= max;
+    },
+    `must be ${what} up to ${max} (Rp 1.000 triliun), as a safe integer or a string of digits without leading zeros`,
     options,
   );
 }
+
+/** The dates Sinergi reasons about: the VAT table, fiscal years and holiday data all lie within these years. */
+export const DATE_RANGE = { from: '1900-01-01', to: '2199-12-31' } as const;
 
 /** A real calendar date written YYYY-MM-DD, with no time or zone. */
 export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
   return rule(
     IDENTIFIER_CONSTRAINTS.isoDate,
-    isIsoDate,
-    'must be a real calendar date written YYYY-MM-DD',
+    (value) => isIsoDate(value) && value >= DATE_RANGE.from && value <= DATE_RANGE.to,
+    `must be a real calendar date written YYYY-MM-DD, from ${DATE_RANGE.from} to ${DATE_RANGE.to}`,
     options,
   );
 }

@@ -50,6 +50,21 @@ describe('identifier decorators', () => {
     });
   });
 
+  it('take money only in canonical form and within its bounds', () => {
+    class Contract {
+      @IsRupiah({ min: 1n }) value: unknown;
+    }
+    const refused = (value: unknown) => validateSync(Object.assign(new Contract(), { value })).length > 0;
+    for (const bad of ['007', '0', 0, -0, '-1', '1000000000000001', '9223372036854775808', 1e16, ' 1', '1e3']) expect(refused(bad)).toBe(true);
+    for (const good of ['1', 1, '1000000000000000', 1_000_000_000_000_000, '2500000000']) expect(refused(good)).toBe(false);
+    expect(validateSync(request({ contractValue: '0' }))).toEqual([]);
+  });
+
+  it('take dates only from 1900 to 2199', () => {
+    for (const date of ['0000-01-01', '1899-12-31', '2200-01-01']) expect(constraintsByProperty(request({ spkDate: date }))).toEqual({ spkDate: ['isIsoDate'] });
+    for (const date of ['1900-01-01', '2199-12-31']) expect(validateSync(request({ spkDate: date }))).toEqual([]);
+  });
+
   it('reject values of the wrong type rather than coercing them', () => {
     const dto = request({ supervisorNik: 7307055708850001, contractValue: -1, spkDate: 20250327 });
     expect(constraintsByProperty(dto)).toEqual({
@@ -72,7 +87,7 @@ describe('identifier decorators', () => {
     expect(messages.location).toBe(
       'location must be a Kemendagri region code (PP, PP.KK, PP.KK.CC or PP.KK.CC.XXXX) at district or village level',
     );
-    expect(messages.spkDate).toBe('spkDate must be a real calendar date written YYYY-MM-DD');
+    expect(messages.spkDate).toBe('spkDate must be a real calendar date written YYYY-MM-DD, from 1900-01-01 to 2199-12-31');
   });
 
   it('honour class-validator options such as each and a custom message', () => {

@@ -5,4 +5,7 @@ export {
   IsNpwp,
   IsRegionCode,
   IsRupiah,
+  DATE_RANGE,
+  MAX_CONTRACT_VALUE,
 } from './identifier.decorators';
+export { findUnsafeJsonText, joinPath } from './json-text';

@@ -11,6 +11,7 @@ import { CoverageProjections1764000000009 } from './1764000000009-coverage-proje
 import { CoverageTargets1764000000010 } from './1764000000010-coverage-targets';
 import { Audit1764000000011 } from './1764000000011-audit';
 import { AuditCheckpoints1764000000012 } from './1764000000012-audit-checkpoints';
+import { NumericMoneyAndParkedEvents1764000000013 } from './1764000000013-numeric-money-and-parked-events';
 import { AuditCheckpointHeads1764000000014 } from './1764000000014-audit-checkpoint-heads';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   CoverageTargets1764000000010,
   Audit1764000000011,
   AuditCheckpoints1764000000012,
+  NumericMoneyAndParkedEvents1764000000013,
   AuditCheckpointHeads1764000000014,
 ];

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
@@ -61,7 +61,7 @@ export class AuditJobsProcessor implements OnApplicationBootstrap, BeforeApplica
         this.logger.warn('AUDIT_SIGNING_KEY is not set: no audit checkpoints will be signed (GET /v1/audit/checkpoints says so)');
       }
     } catch (error) {
-      this.logger.error({ err: (error as Error).message }, 'could not schedule audit checkpoints');
+      this.logger.error({ err: safeError(error) }, 'could not schedule audit checkpoints');
     }
     await this.sweep();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
@@ -111,7 +111,7 @@ export class AuditJobsProcessor implements OnApplicationBootstrap, BeforeApplica
       );
       await this.queue.enqueueVerifications(rows.map((r) => r.id));
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'could not re-queue pending verifications');
+      this.logger.warn({ err: safeError(error) }, 'could not re-queue pending verifications');
     }
   }
 }

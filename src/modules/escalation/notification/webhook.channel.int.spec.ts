@@ -216,6 +216,8 @@ describe('webhook URL checks', () => {
     'https://[ff02::1]/',
     'https://[::]/',
     'https://[64:ff9b::a00:1]/',
+    'https://[64:ff9b:1::a9fe:a9fe]/',
+    'https://[::ffff:0:a9fe:a9fe]/',
     'https://[2002:c0a8:0101::1]/',
   ])('refuses %s', async (url) => {
     await expect(isUrlAllowed(url, [], failing)).resolves.toBe(false);
@@ -266,5 +268,16 @@ describe('webhook URL checks', () => {
     expect(isPublicAddress('::ffff:169.254.169.254')).toBe(false);
     expect(isPublicAddress('fe80::1%eth0')).toBe(false);
     expect(isPublicAddress('not-an-ip')).toBe(false);
+    // Translation ranges that reach an internal IPv4 address (NAT64 local use, SIIT, IPv4-mapped), and tunnels.
+    expect(isPublicAddress('64:ff9b:1::a9fe:a9fe')).toBe(false);
+    expect(isPublicAddress('64:ff9b::a9fe:a9fe')).toBe(false);
+    expect(isPublicAddress('64:ff9b::808:808')).toBe(true);
+    expect(isPublicAddress('::ffff:0:a9fe:a9fe')).toBe(false);
+    expect(isPublicAddress('::ffff:0:0')).toBe(false);
+    expect(isPublicAddress('::ffff:7f00:1')).toBe(false);
+    expect(isPublicAddress('2002:a9fe:a9fe::1')).toBe(false);
+    expect(isPublicAddress('2001:0:4136:e378:8000:63bf:3fff:fdd2')).toBe(false);
+    expect(isPublicAddress('100::1')).toBe(false);
+    expect(isPublicAddress('2001:db8::1')).toBe(false);
   });
 });

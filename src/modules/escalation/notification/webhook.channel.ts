@@ -4,6 +4,9 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { signPayload } from '@sinergi/auth';
+import { isPublicAddress } from '@sinergi/common';
+
+export { isPublicAddress };
 import {
   DeliveryPermanentError,
   DeliveryTemporaryError,
@@ -214,81 +217,4 @@ function pinnedLookup(addresses: readonly string[]): LookupFunction {
       callback(null, entries[0].address, entries[0].family);
     }
   };
-}
-
-// ---- address classification -------------------------------------------------------------------
-
-type Cidr4 = readonly [number, number];
-
-// Ranges no webhook may reach. Documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24) are left
-// allowed: they route nowhere, and tests use them as stand-ins for public hosts.
-const BLOCKED_V4: readonly Cidr4[] = [
-  [v4('0.0.0.0'), 8], // "this network", includes the unspecified address
-  [v4('10.0.0.0'), 8], // private
-  [v4('100.64.0.0'), 10], // carrier-grade NAT
-  [v4('127.0.0.0'), 8], // loopback
-  [v4('169.254.0.0'), 16], // link-local, includes cloud metadata 169.254.169.254
-  [v4('172.16.0.0'), 12], // private
-  [v4('192.0.0.0'), 24], // IETF protocol assignments
-  [v4('192.168.0.0'), 16], // private
-  [v4('198.18.0.0'), 15], // benchmarking
-  [v4('224.0.0.0'), 4], // multicast
-  [v4('240.0.0.0'), 4], // reserved, includes broadcast
-];
-
-/** False for loopback, private, link-local, CGNAT, unspecified, multicast and reserved addresses, v4 or v6. */
-export function isPublicAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const kind = isIP(bare);
-  if (kind === 4) return isPublicV4(v4(bare));
-  if (kind === 6) return isPublicV6(v6(bare));
-  return false;
-}
-
-function isPublicV4(ip: number): boolean {
-  return !BLOCKED_V4.some(([network, bits]) => ip >>> (32 - bits) === network >>> (32 - bits));
-}
-
-function isPublicV6(bytes: Uint8Array): boolean {
-  const word = (i: number) => (bytes[i * 2] << 8) | bytes[i * 2 + 1];
-  const embeddedV4 = (offset: number) =>
-    ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
-  const zeroUpTo = (n: number) => bytes.subarray(0, n).every((b) => b === 0);
-
-  if (zeroUpTo(10) && word(5) === 0xffff) return isPublicV4(embeddedV4(12)); // ::ffff:a.b.c.d (IPv4-mapped)
-  if (zeroUpTo(12)) return false; // :: (unspecified), ::1 (loopback), ::a.b.c.d (deprecated IPv4-compatible)
-  if (word(0) === 0x64 && word(1) === 0xff9b && bytes.subarray(4, 12).every((b) => b === 0)) return isPublicV4(embeddedV4(12)); // NAT64
-  if (word(0) === 0x2002) return isPublicV4(embeddedV4(2)); // 6to4
-  if (word(0) === 0x2001 && word(1) === 0) return false; // Teredo: tunnels to an address it hides
-  if ((bytes[0] & 0xfe) === 0xfc) return false; // fc00::/7 unique local
-  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) return false; // fe80::/10 link-local
-  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0xc0) return false; // fec0::/10 old site-local
-  if (bytes[0] === 0xff) return false; // multicast
-  if (word(0) === 0x0100 && word(1) === 0 && word(2) === 0 && word(3) === 0) return false; // 100::/64 discard
-  return true;
-}
-
-function v4(address: string): number {
-  return address.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
-}
-
-/** 16 bytes of an address `net.isIP` already accepted as IPv6 (`::` shorthand and a trailing dotted quad included). */
-function v6(address: string): Uint8Array {
-  let text = address.toLowerCase();
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const n = v4(dotted[1]);
-    text = text.slice(0, -dotted[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const headWords = head ? head.split(':') : [];
-  const tailWords = tail ? tail.split(':') : [];
-  const words = tail === undefined ? headWords : [...headWords, ...Array(8 - headWords.length - tailWords.length).fill('0'), ...tailWords];
-  const bytes = new Uint8Array(16);
-  words.forEach((word, i) => {
-    const value = parseInt(word, 16);
-    bytes[i * 2] = value >> 8;
-    bytes[i * 2 + 1] = value & 0xff;
-  });
-  return bytes;
 }

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore, retryOnConflict, type StreamAppend } from '@sinergi/event-store';
 import { type Job, Worker } from 'bullmq';
@@ -130,7 +130,7 @@ export class EscalationTimerProcessor implements OnApplicationBootstrap, BeforeA
       maxStalledCount: 5,
     });
     worker.on('error', (error) => this.logger.error({ err: error.message }, 'escalation worker error'));
-    worker.on('failed', (job, error) => this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'escalation timer failed'));
+    worker.on('failed', (job, error) => this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: safeError(error) }, 'escalation timer failed'));
     this.worker = worker;
   }
 

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CLOCK, type Clock } from '@sinergi/common';
+import { CLOCK, type Clock, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool, PoolClient } from 'pg';
 import { notificationJobId } from '../escalation.queues';
@@ -38,7 +38,7 @@ export class EscalationReconciler implements OnApplicationBootstrap, BeforeAppli
   onApplicationBootstrap(): void {
     const tick = () => {
       this.running = this.reconcile()
-        .catch((error) => this.logger.warn({ err: (error as Error).message }, 'escalation reconciliation failed; will try again'))
+        .catch((error) => this.logger.warn({ err: safeError(error) }, 'escalation reconciliation failed; will try again'))
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, INTERVAL_MS);
         });
@@ -55,7 +55,7 @@ export class EscalationReconciler implements OnApplicationBootstrap, BeforeAppli
   /** One pass; returns how many timers and notifications were queued again. */
   async reconcile(graceSeconds = GRACE_SECONDS): Promise<EscalationReconciliation> {
     const client = await this.pool.connect();
-    const onClientError = (error: Error) => this.logger.warn({ err: error.message }, 'reconciler connection lost');
+    const onClientError = (error: Error) => this.logger.warn({ err: safeError(error) }, 'reconciler connection lost');
     client.on('error', onClientError);
     try {
       const { rows: lock } = await client.query(`SELECT pg_try_advisory_lock(${LOCK}) AS locked`);

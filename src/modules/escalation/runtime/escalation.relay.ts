@@ -1,9 +1,10 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { type AfterCommit, EventStore, LogConsumer, type RecordedEvent } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { SinergiMetrics } from '../../../platform/metrics';
+import { reportParkedEvent } from '../../../platform/parked-events';
 import { foldProject } from '../../project-intake/construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId } from '../../project-intake/construction-project.events';
 import type { ComplianceReason, ComplianceStatus } from '../../verification/compliance/compliance.events';
@@ -66,7 +67,8 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     this.consumer = new LogConsumer(pool, store, (events, tx) => this.handle(events, tx), {
       name: 'escalation-relay',
       batchSize: 1000,
-      onError: (error) => this.logger.warn({ err: (error as Error).message }, 'escalation batch failed; it will be retried'),
+      onError: (error) => this.logger.warn({ err: safeError(error) }, 'escalation batch failed; it will be retried'),
+      onParked: reportParkedEvent('escalation-relay', metrics, this.logger),
       onBatch: (events) => this.observeLag(events),
     });
   }

@@ -19,13 +19,13 @@ const PROJECT_COLUMNS = `project_id uuid, project_ref text, name text, contract_
   agency_name text, funding_source text, fiscal_year int, contract_date date, contract_month date, contractor_npwp text,
   contractor_name text, registration_deadline date, lifecycle text, cancelled boolean, status text, reasons text[],
   registered boolean, workers_estimated int, workers_reported int, workers_uncovered int, workers_covered int,
-  contract_value bigint, premium_due bigint, premium_paid bigint, last_position bigint`;
+  contract_value numeric, premium_due numeric, premium_paid numeric, last_position bigint`;
 const PROJECT_COLUMN_NAMES = PROJECT_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
 
 const CELL_COLUMNS = `region_code text, agency_code text, funding_source text, contract_month date, projects_total int,
   projects_registered int, projects_compliant int, projects_non_compliant int, projects_pending int, projects_unverifiable int,
-  workers_reported bigint, workers_covered bigint, contract_value_total bigint, contract_value_covered bigint,
-  premium_due bigint, premium_paid bigint`;
+  workers_reported bigint, workers_covered bigint, contract_value_total numeric, contract_value_covered numeric,
+  premium_due numeric, premium_paid numeric`;
 const CELL_COLUMN_NAMES = CELL_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
 const CELL_SUMS = CELL_COLUMN_NAMES.slice(4);
 

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { VerificationQueue } from '../verification-queue.provider';
@@ -32,7 +32,7 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
   onApplicationBootstrap(): void {
     const tick = () => {
       this.running = this.reconcile()
-        .catch((error) => this.logger.warn({ err: (error as Error).message }, 'reconciliation failed; will try again'))
+        .catch((error) => this.logger.warn({ err: safeError(error) }, 'reconciliation failed; will try again'))
         .finally(() => (this.timer = setTimeout(tick, INTERVAL_MS)));
     };
     tick();
@@ -46,7 +46,7 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
   /** One pass; returns what it did (for tests and logs). */
   async reconcile(graceSeconds = GRACE_SECONDS): Promise<{ requeued: number; scheduled: number }> {
     const client = await this.pool.connect();
-    const onClientError = (error: Error) => this.logger.warn({ err: error.message }, 'reconciler connection lost');
+    const onClientError = (error: Error) => this.logger.warn({ err: safeError(error) }, 'reconciler connection lost');
     client.on('error', onClientError);
     try {
       const { rows: lock } = await client.query(`SELECT pg_try_advisory_lock(hashtextextended('verification-reconciler', 0)) AS locked`);

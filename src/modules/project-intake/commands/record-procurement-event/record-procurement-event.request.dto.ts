@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
-import { IsIsoDate, IsNik, IsNpwp, IsRegionCode, IsRupiah } from '@sinergi/common/validation';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
+import { IsIsoDate, IsNik, IsNpwp, IsRegionCode, IsRupiah, MAX_CONTRACT_VALUE } from '@sinergi/common/validation';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -27,6 +27,12 @@ const TEXT = 500;
 const DATE_TIME = { strict: true, strictSeparator: true } as const;
 /** A date, or a date-time that says its offset: a bare local time would be read in the server's zone. */
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+/** Money on the wire: a positive integer rupiah in canonical form, at most Rp 1.000 triliun. */
+const CONTRACT_VALUE_SCHEMA: ApiPropertyOptions = {
+  example: '2500000000',
+  description: `Integer rupiah, 1 to ${MAX_CONTRACT_VALUE} (Rp 1.000 triliun), as a digit string without leading zeros or a safe integer`,
+  oneOf: [{ type: 'string', pattern: '^[1-9][0-9]{0,15}$' }, { type: 'integer', minimum: 1, maximum: Number(MAX_CONTRACT_VALUE) }],
+};
 const OFFSET_MESSAGE = { message: '$property must be a date, or a date-time with its offset (e.g. +08:00)' };
 
 export class AgencyDto {
@@ -108,8 +114,8 @@ export class ProjectRegisteredDataDto {
   @IsIsoDate()
   contractDate: string;
 
-  @ApiProperty({ example: '2500000000', description: 'Integer rupiah, as a string or a number', oneOf: [{ type: 'string' }, { type: 'integer' }] })
-  @IsRupiah()
+  @ApiProperty(CONTRACT_VALUE_SCHEMA)
+  @IsRupiah({ min: 1n })
   contractValue: string | number;
 
   @ApiPropertyOptional({ default: true, description: 'Whether contractValue includes VAT (PPN)' })
@@ -146,8 +152,8 @@ export class ContractAmendedDataDto {
   @IsString() @IsNotEmpty() @MaxLength(128)
   addendumNumber: string;
 
-  @ApiPropertyOptional({ example: '2750000000', oneOf: [{ type: 'string' }, { type: 'integer' }] })
-  @IsOptional() @IsRupiah()
+  @ApiPropertyOptional({ ...CONTRACT_VALUE_SCHEMA, example: '2750000000' } as ApiPropertyOptions)
+  @IsOptional() @IsRupiah({ min: 1n })
   contractValue?: string | number;
 
   @ApiPropertyOptional({ example: '2025-11-30' })
@@ -206,8 +212,8 @@ export class PaymentRequestedDataDto {
   @IsInt() @Min(1) @Max(100)
   terminNumber: number;
 
-  @ApiProperty({ example: '750000000', oneOf: [{ type: 'string' }, { type: 'integer' }] })
-  @IsRupiah()
+  @ApiProperty({ ...CONTRACT_VALUE_SCHEMA, example: '750000000', description: 'Integer rupiah requested in this termin, 1 to 10^15' } as ApiPropertyOptions)
+  @IsRupiah({ min: 1n })
   amount: string | number;
 
   @ApiProperty({ example: '2025-06-15T10:00:00+08:00' })

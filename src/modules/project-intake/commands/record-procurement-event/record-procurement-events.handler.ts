@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, problem, problemFromDomainError, SecretBox } from '@sinergi/common';
+import { DomainError, problem, problemFromDomainError, safeError, SecretBox } from '@sinergi/common';
 import { defaultHolidayCalendar, isWithinScope } from '@sinergi/domain';
 import {
   ConcurrencyError,
@@ -26,6 +26,8 @@ import { type ValidProcurementEvent, validateProcurementEvent } from './validate
 /** Appends retried when another writer got to a stream first; `decide` is pure, so a retry is safe. */
 const MAX_ATTEMPTS = 5;
 const REGISTRATION_WORKING_DAYS = 14;
+/** Longer than any request may take (the HTTP layer gives up well before), so a live request keeps its mark. */
+const IN_FLIGHT_MARK_MS = 120_000;
 
 interface Candidate {
   index: number;
@@ -39,8 +41,11 @@ interface Candidate {
 @CommandHandler(RecordProcurementEventsCommand)
 export class RecordProcurementEventsHandler implements ICommandHandler<RecordProcurementEventsCommand> {
   private readonly logger = new Logger('ProcurementIngest');
-  /** Keys being processed by this instance right now: a second request for one is told 409. */
-  private readonly inFlight = new Set<string>();
+  /**
+   * Keys being processed by this instance right now, with when the mark lapses: a second request for one is told
+   * 409. A mark is released on every path; the deadline only guards against a request that never finishes.
+   */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly store: EventStore,
@@ -54,35 +59,35 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     const firstInBatch = new Map<string, Candidate>();
     const repeats: { index: number; of: Candidate }[] = [];
     const claimed: string[] = [];
-
-    items.forEach((item, index) => {
-      const validation = validateProcurementEvent(item);
-      if (!validation.ok) {
-        results[index] = refused(problem(400, 'validation_failed', 'the event is not valid', validation.errors));
-        return;
-      }
-      const event = validation.value;
-      const requestHash = createHash('sha256').update(canonicalize(item) ?? '').digest('hex');
-      const earlier = firstInBatch.get(event.eventId);
-      if (earlier) {
-        if (earlier.requestHash === requestHash) repeats.push({ index, of: earlier });
-        else results[index] = refused(reusedKey(event.eventId));
-        return;
-      }
-      const key = `${client.id}\u0000${event.eventId}`;
-      if (this.inFlight.has(key)) {
-        results[index] = refused(problem(409, 'request_in_flight', `event ${event.eventId} is still being processed; retry shortly`));
-        return;
-      }
-      this.inFlight.add(key);
-      claimed.push(key);
-      const projectId = projectIdFor(client.sourceSystem, event.projectRef);
-      const candidate = { index, event, requestHash, projectId, streamId: projectStreamId(projectId) };
-      candidates.push(candidate);
-      firstInBatch.set(event.eventId, candidate);
-    });
+    const now = Date.now();
 
     try {
+      items.forEach((item, index) => {
+        const validation = validateProcurementEvent(item);
+        if (!validation.ok) {
+          results[index] = refused(problem(400, 'validation_failed', 'the event is not valid', validation.errors));
+          return;
+        }
+        const event = validation.value;
+        const requestHash = createHash('sha256').update(canonicalize(item) ?? '').digest('hex');
+        const earlier = firstInBatch.get(event.eventId);
+        if (earlier) {
+          if (earlier.requestHash === requestHash) repeats.push({ index, of: earlier });
+          else results[index] = refused(reusedKey(event.eventId));
+          return;
+        }
+        const key = `${client.id}\u0000${event.eventId}`;
+        if ((this.inFlight.get(key) ?? 0) > now) {
+          results[index] = refused(problem(409, 'request_in_flight', `event ${event.eventId} is still being processed; retry shortly`));
+          return;
+        }
+        this.inFlight.set(key, now + IN_FLIGHT_MARK_MS);
+        claimed.push(key);
+        const projectId = projectIdFor(client.sourceSystem, event.projectRef);
+        const candidate = { index, event, requestHash, projectId, streamId: projectStreamId(projectId) };
+        candidates.push(candidate);
+        firstInBatch.set(event.eventId, candidate);
+      });
       await this.decideAndAppend(client, candidates, results, correlationId);
     } finally {
       claimed.forEach((k) => this.inFlight.delete(k));
@@ -161,8 +166,13 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
           idempotency.push({ scope: client.id, key: c.event.eventId, requestHash: c.requestHash, eventId: append.events[append.events.length - 1].eventId! });
           personalData.push(...personal);
         } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          results[c.index] = refused(problemFromDomainError(error));
+          if (error instanceof DomainError) {
+            results[c.index] = refused(problemFromDomainError(error));
+          } else {
+            // A defect, not a refusal: this item alone fails, the rest of the batch goes on. No values are logged.
+            this.logger.error({ err: safeError(error), item: c.index }, 'deciding a procurement event failed unexpectedly');
+            results[c.index] = refused(problem(500, 'internal_error', 'this event could not be processed; it has been logged'));
+          }
         }
       }
 

@@ -1,4 +1,5 @@
 import type { FieldError } from '@sinergi/common';
+import { findUnsafeJsonText } from '@sinergi/common/validation';
 // class-transformer publishes its metadata storage's types under types/, its code under cjs/.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
@@ -104,11 +105,16 @@ export function validateProcurementEvent(input: unknown): ValidationOutcome {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ path: '', code: 'invalid_type', message: 'the event must be a JSON object' }] };
   }
+  // Text PostgreSQL or canonical JSON cannot hold, and prototype keys, are refused before anything reads them.
+  const unsafe = findUnsafeJsonText(input);
+  if (unsafe.length) return { ok: false, errors: unsafe };
   const envelope = check(ProcurementEventRequestDto, input, '');
   if (envelope.errors.length) return { ok: false, errors: envelope.errors };
   const type = envelope.instance.type as ProcurementEventType;
   const data = check(DATA_DTO_BY_TYPE[type] as new () => object, (input as { data: unknown }).data, 'data');
-  const errors = [...data.errors, ...crossFieldErrors(type, data.instance)];
+  // Cross-field rules read the fields' types, so they run only once every field is valid.
+  if (data.errors.length) return { ok: false, errors: data.errors };
+  const errors = crossFieldErrors(type, data.instance);
   if (errors.length) return { ok: false, errors };
   return { ok: true, value: { ...(envelope.instance as object), data: data.instance } as ValidProcurementEvent };
 }

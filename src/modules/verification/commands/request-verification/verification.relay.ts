@@ -1,9 +1,10 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CLOCK, type Clock } from '@sinergi/common';
+import { CLOCK, type Clock, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore, LogConsumer, type RecordedEvent } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { SinergiMetrics } from '../../../../platform/metrics';
+import { reportParkedEvent } from '../../../../platform/parked-events';
 import { verificationJobId } from '../../verification.queue';
 import { VerificationQueue } from '../../verification-queue.provider';
 
@@ -37,7 +38,8 @@ export class VerificationRelay implements OnApplicationBootstrap, BeforeApplicat
     this.consumer = new LogConsumer(pool, store, (events, tx) => this.handle(events, tx), {
       name: 'verification-relay',
       batchSize: 1000,
-      onError: (error) => this.logger.error({ err: error }, 'relay batch failed; it will be retried'),
+      onError: (error) => this.logger.error({ err: safeError(error) }, 'relay batch failed; it will be retried'),
+      onParked: reportParkedEvent('verification-relay', metrics, this.logger),
       onBatch: (events) => this.observeLag(events),
     });
   }

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
 import { type Job, Worker } from 'bullmq';
 import { SinergiMetrics } from '../../../../platform/metrics';
 import { CircuitOpenError } from '../../registry/circuit-breaker';
@@ -34,7 +34,7 @@ export class VerifyEnrolmentProcessor implements OnApplicationBootstrap, BeforeA
       stalledInterval: Math.max(1000, Math.floor(this.config.verification.lockDurationMs / 2)),
     });
     worker.on('error', (error) => this.logger.error({ err: error.message }, 'verification worker error'));
-    worker.on('failed', (job, error) => this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'verification attempt failed'));
+    worker.on('failed', (job, error) => this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: safeError(error) }, 'verification attempt failed'));
     this.worker = worker;
   }
 
@@ -69,7 +69,7 @@ export class VerifyEnrolmentProcessor implements OnApplicationBootstrap, BeforeA
         return 'failed';
       }
       this.metrics.verificationOutcomes.inc({ outcome: 'retried' });
-      if (!(error instanceof RegistryUnavailableError)) this.logger.error({ err: error, jobId: job.id }, 'unexpected verification error');
+      if (!(error instanceof RegistryUnavailableError)) this.logger.error({ err: safeError(error), jobId: job.id }, 'unexpected verification error');
       throw error;
     }
   }
