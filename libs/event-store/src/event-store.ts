@@ -39,6 +39,11 @@ const EVENT_COLUMNS = `global_position::text AS global_position, transaction_id:
  * Every appended row, the idempotency records and the personal data go in ONE statement, so they
  * commit together or not at all. The unique (stream_id, stream_version) index is the optimistic
  * lock: an append at a version someone else took fails as a whole.
+ *
+ * Concurrent appends share rows (a PPK named by many projects, a stream two batches touch), so each
+ * write takes its rows in key order (byte order, COLLATE "C"): with one global lock order two appends
+ * can wait for each other but never deadlock. A person whose stored record already equals the write is
+ * skipped rather than upserted, so the common case takes no row lock on personal_data at all.
  */
 const APPEND_SQL = `
 WITH ev AS (
@@ -46,21 +51,31 @@ WITH ev AS (
   SELECT stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash
     FROM jsonb_to_recordset($1::jsonb) AS e(stream_id text, stream_version int, event_id uuid, type text, schema_version int,
                                             data jsonb, metadata jsonb, recorded_at timestamptz, prev_hash text, hash text)
+   ORDER BY e.stream_id COLLATE "C", e.stream_version
   RETURNING global_position, event_id, stream_id, stream_version, hash
 ), idem AS (
   INSERT INTO idempotency_keys (scope, key, request_hash, event_id, stream_id, stream_version, global_position)
   SELECT i.scope, i.key, i.request_hash, ev.event_id, ev.stream_id, ev.stream_version, ev.global_position
     FROM jsonb_to_recordset($2::jsonb) AS i(scope text, key text, request_hash text, event_id uuid)
     JOIN ev ON ev.event_id = i.event_id
+   ORDER BY i.scope COLLATE "C", i.key COLLATE "C"
   RETURNING 1
 ), pd AS (
   INSERT INTO personal_data (ref, kind, data)
-  SELECT ref, kind, data FROM jsonb_to_recordset($3::jsonb) AS p(ref text, kind text, data jsonb)
+  SELECT p.ref, p.kind, p.data FROM jsonb_to_recordset($3::jsonb) AS p(ref text, kind text, data jsonb)
+   WHERE NOT EXISTS (SELECT 1 FROM personal_data cur
+                      WHERE cur.ref = p.ref AND cur.kind = p.kind AND cur.data = p.data AND cur.erased_at IS NULL)
+   ORDER BY p.ref COLLATE "C"
   ON CONFLICT (ref) DO UPDATE SET data = EXCLUDED.data, kind = EXCLUDED.kind, updated_at = now(), erased_at = NULL
   RETURNING 1
 )
 SELECT global_position::text AS global_position, event_id, stream_id, stream_version, hash
 FROM ev ORDER BY ev.global_position`;
+
+/** PostgreSQL's answers that mean "this transaction lost a race, run it again": deadlock victim, serialization failure. */
+const TRANSIENT_CODES = new Set(['40P01', '40001']);
+/** How often an append of its own (on the pool) is tried when it keeps losing such races. */
+export const MAX_APPEND_ATTEMPTS = 4;
 
 export interface EventStoreOptions {
   clock?: Clock;
@@ -125,17 +140,26 @@ export class EventStore {
     const idempotency = (extras.idempotency ?? []).map((i) => ({ scope: i.scope, key: i.key, request_hash: i.requestHash, event_id: i.eventId }));
     // ON CONFLICT cannot touch one row twice in a statement: keep the last write of each ref.
     const personal = [...new Map((extras.personalData ?? []).map((p) => [p.ref, p])).values()];
-    try {
-      const result = await db.query(APPEND_SQL, [JSON.stringify(rows), JSON.stringify(idempotency), JSON.stringify(personal)]);
-      return result.rows.map((r) => ({
-        eventId: r.event_id,
-        streamId: r.stream_id,
-        streamVersion: r.stream_version,
-        globalPosition: r.global_position,
-        hash: r.hash,
-      }));
-    } catch (error) {
-      throw translateAppendError(error, appends);
+    const params = [JSON.stringify(rows), JSON.stringify(idempotency), JSON.stringify(personal)];
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await db.query(APPEND_SQL, params);
+        return result.rows.map((r) => ({
+          eventId: r.event_id,
+          streamId: r.stream_id,
+          streamVersion: r.stream_version,
+          globalPosition: r.global_position,
+          hash: r.hash,
+        }));
+      } catch (error) {
+        // On the pool the statement is its own transaction and PostgreSQL rolled all of it back: the same rows can
+        // simply go again. Inside a caller's transaction only the caller can start over (it gets a ConcurrencyError).
+        if (db === this.pool && isTransient(error) && attempt < MAX_APPEND_ATTEMPTS) {
+          await sleep(retryDelayMs(attempt));
+          continue;
+        }
+        throw translateAppendError(error, appends);
+      }
     }
   }
 
@@ -237,13 +261,24 @@ export class EventStore {
   }
 }
 
+function isTransient(error: unknown): boolean {
+  return TRANSIENT_CODES.has((error as { code?: string }).code ?? '');
+}
+
+/** A few tens of milliseconds, growing and jittered, so the appends that collided do not collide again in step. */
+function retryDelayMs(attempt: number): number {
+  return 5 + Math.random() * 20 * 2 ** (attempt - 1);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 function translateAppendError(error: unknown, appends: StreamAppend[]): unknown {
   const pgError = error as { code?: string; constraint?: string };
   if (pgError.code === '23505' && pgError.constraint === 'events_stream_version_key') {
     return new ConcurrencyError(appends.map((a) => a.streamId));
   }
   if (pgError.code === '23505' && pgError.constraint === 'idempotency_keys_pkey') return new IdempotencyRaceError();
-  if (pgError.code === '40P01') return new ConcurrencyError(appends.map((a) => a.streamId));
+  if (isTransient(error)) return new ConcurrencyError(appends.map((a) => a.streamId));
   return error;
 }
 
