@@ -10,6 +10,13 @@ import { RecordProcurementEventsCommand } from './record-procurement-events.comm
 
 export const MAX_BATCH = 500;
 
+const RATE_LIMITED = ApiResponse({
+  status: 429,
+  description:
+    'Rate limit in events per minute, per client, one budget for this route and the other (a single event costs 1, a batch of N costs N). ' +
+    'A request whose events do not all fit in what is left is refused whole and records nothing; see Retry-After (seconds)',
+});
+
 const SIGNED = [
   ApiHeader({ name: 'X-Client-Id', required: true }),
   ApiHeader({ name: 'X-Timestamp', required: true, description: 'Unix seconds; at most 300 s from the server clock' }),
@@ -38,7 +45,7 @@ export class RecordProcurementEventHttpController {
   @ApiResponse({ status: 409, description: 'The same event is still being processed, or the project state refuses it' })
   @ApiResponse({ status: 413, description: 'Body larger than 1 MiB' })
   @ApiResponse({ status: 422, description: 'eventId reused with a different body' })
-  @ApiResponse({ status: 429, description: 'Rate limit; see Retry-After' })
+  @RATE_LIMITED
   async record(@Req() req: SignedRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     const [result] = await this.commands.execute(new RecordProcurementEventsCommand(req.procurementClient!, [body], String(req.id)));
     if ('problem' in result) throw new ProblemError(result.problem);
@@ -52,6 +59,7 @@ export class RecordProcurementEventHttpController {
   @apply(...SIGNED)
   @ApiBody({ type: ProcurementEventBatchRequestDto })
   @ApiOkResponse({ description: '{ results: [...] }: an accepted object or a problem object (status, code, errors) per event' })
+  @RATE_LIMITED
   async recordBatch(@Req() req: SignedRequest, @Body() body: unknown) {
     const events = batchItems(body);
     const results = await this.commands.execute(new RecordProcurementEventsCommand(req.procurementClient!, events, String(req.id)));
