@@ -32,11 +32,11 @@ import { computeEventHash, GENESIS_HASH } from '@sinergi/event-store';
 import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
 import autocannon from 'autocannon';
 import { Client, Pool } from 'pg';
-import { loadCheckpointSigner } from '../src/modules/audit/verification/checkpoint/checkpoint-key';
-import { toCheckpointDocument } from '../src/modules/audit/verification/checkpoint/checkpoint.repository';
-import { checkCheckpointOffline } from '../src/modules/audit/verification/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
-import { WriteCheckpointHandler } from '../src/modules/audit/verification/checkpoint/write-checkpoint/write-checkpoint.handler';
-import { verifyEventLog } from '../src/modules/audit/verification/log-verifier';
+import { loadCheckpointSigner } from '../src/modules/audit/tamper-evidence/checkpoint/checkpoint-key';
+import { toCheckpointDocument } from '../src/modules/audit/tamper-evidence/checkpoint/checkpoint.repository';
+import { checkCheckpointOffline } from '../src/modules/audit/tamper-evidence/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
+import { WriteCheckpointHandler } from '../src/modules/audit/tamper-evidence/checkpoint/write-checkpoint/write-checkpoint.handler';
+import { verifyEventLog } from '../src/modules/audit/tamper-evidence/log-verifier';
 import { dropRedisPrefix, peakRssMiB, percentiles, round, startProcess, stopProcess } from './bench-support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);

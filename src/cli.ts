@@ -13,10 +13,10 @@ import { importSegmentsFile } from './modules/regional-coverage/segments/import-
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 import { EventStore } from '@sinergi/event-store';
 import { formatRebuildReport, rebuildProjectionByName } from './projections';
-import { loadCheckpointSigner } from './modules/audit/verification/checkpoint/checkpoint-key';
-import { toCheckpointDocument } from './modules/audit/verification/checkpoint/checkpoint.repository';
-import { checkCheckpointOffline, formatOfflineReport } from './modules/audit/verification/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
-import { WriteCheckpointHandler } from './modules/audit/verification/checkpoint/write-checkpoint/write-checkpoint.handler';
+import { loadCheckpointSigner } from './modules/audit/tamper-evidence/checkpoint/checkpoint-key';
+import { toCheckpointDocument } from './modules/audit/tamper-evidence/checkpoint/checkpoint.repository';
+import { checkCheckpointOffline, formatOfflineReport } from './modules/audit/tamper-evidence/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
+import { WriteCheckpointHandler } from './modules/audit/tamper-evidence/checkpoint/write-checkpoint/write-checkpoint.handler';
 
 type Handler = (args: string[], config: SinergiConfig) => Promise<void>;
 

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { DatabaseModule } from '@sinergi/database';
-import { AuditVerificationWorkerModule } from './modules/audit/verification/audit-verification-worker.module';
+import { AuditVerificationWorkerModule } from './modules/audit/tamper-evidence/audit-verification-worker.module';
 import { CoverageProjectionModule } from './modules/regional-coverage/projection/coverage-projection.module';
 import { EscalationWorkerModule } from './modules/escalation/runtime/escalation-worker.module';
 import { VerificationWorkerModule } from './modules/verification/verification-worker.module';

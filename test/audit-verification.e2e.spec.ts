@@ -8,10 +8,10 @@ import { PG_POOL } from '@sinergi/database';
 import { computeEventHash, EventStore, type NewEvent, NO_STREAM } from '@sinergi/event-store';
 import { waitFor } from '@sinergi/testing';
 import type { Pool } from 'pg';
-import type { CheckpointDocument } from '../src/modules/audit/verification/checkpoint/checkpoint-document';
-import { describePublicKey } from '../src/modules/audit/verification/checkpoint/checkpoint-key';
-import { checkCheckpointOffline } from '../src/modules/audit/verification/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
-import { WriteCheckpointHandler } from '../src/modules/audit/verification/checkpoint/write-checkpoint/write-checkpoint.handler';
+import type { CheckpointDocument } from '../src/modules/audit/tamper-evidence/checkpoint/checkpoint-document';
+import { describePublicKey } from '../src/modules/audit/tamper-evidence/checkpoint/checkpoint-key';
+import { checkCheckpointOffline } from '../src/modules/audit/tamper-evidence/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
+import { WriteCheckpointHandler } from '../src/modules/audit/tamper-evidence/checkpoint/write-checkpoint/write-checkpoint.handler';
 import { type RunningSystem, startSystem } from './support/running-system';
 
 const CLI = join(__dirname, '..', 'dist', 'src', 'cli.js');

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MigratedTestDatabase } from '@sinergi/testing';
 import { EventStore, NO_STREAM } from '@sinergi/event-store';
-import { decideCase, type EscalationCaseCommand, type EscalationCaseEvent, foldCase } from '../src/modules/escalation/case/escalation-case.decider';
-import { caseStreamId } from '../src/modules/escalation/case/escalation-case.events';
+import { decideCase, type EscalationCaseCommand, type EscalationCaseEvent, foldCase } from '../src/modules/escalation/case-decider/escalation-case.decider';
+import { caseStreamId } from '../src/modules/escalation/case-decider/escalation-case.events';
 import { DEFAULT_SINJAI_LADDER, type EscalationLadder } from '../src/modules/escalation/ladder/escalation-ladder';
 import { addDuration } from '../src/modules/escalation/ladder/iso-duration';
 import { refreshCaseReadModel } from '../src/modules/escalation/runtime/case-read-model';

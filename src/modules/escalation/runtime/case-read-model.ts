@@ -1,7 +1,7 @@
 import type { EventStore } from '@sinergi/event-store';
 import type { PoolClient } from 'pg';
-import { type EscalationCaseState, foldCase } from '../case/escalation-case.decider';
-import { caseStreamId, type EscalationCaseEvent } from '../case/escalation-case.events';
+import { type EscalationCaseState, foldCase } from '../case-decider/escalation-case.decider';
+import { caseStreamId, type EscalationCaseEvent } from '../case-decider/escalation-case.events';
 
 /**
  * Brings the `escalation_cases` rows of `caseIds` up to their streams, inside `tx`. A row only moves forward

@@ -1,7 +1,7 @@
 import type { EventStore, NewEvent, StreamHead } from '@sinergi/event-store';
 import type { PoolClient } from 'pg';
-import { decideCase, type EscalationCaseCommand, type EscalationCaseState, evolveCase, foldCase } from '../case/escalation-case.decider';
-import { caseStreamId, type EscalationCaseEvent } from '../case/escalation-case.events';
+import { decideCase, type EscalationCaseCommand, type EscalationCaseState, evolveCase, foldCase } from '../case-decider/escalation-case.decider';
+import { caseStreamId, type EscalationCaseEvent } from '../case-decider/escalation-case.events';
 
 interface Pending {
   state: EscalationCaseState;

@@ -11,7 +11,7 @@ import {
   notificationJobId,
   notificationJobOptions,
 } from '../escalation.queues';
-import { caseTimerJobId } from '../case/escalation-case.decider';
+import { caseTimerJobId } from '../case-decider/escalation-case.decider';
 
 /** A timer to make sure is queued: fires at `dueAt` (or at once, when that has passed). */
 export interface TimerToSchedule {

@@ -1,8 +1,8 @@
 import { FixedClock } from '@sinergi/common';
 import { EventStore, NO_STREAM } from '@sinergi/event-store';
 import { createMigratedDatabase, type MigratedTestDatabase } from '@sinergi/testing';
-import { caseTimerJobId, decideCase, initialCaseState } from '../case/escalation-case.decider';
-import { caseStreamId } from '../case/escalation-case.events';
+import { caseTimerJobId, decideCase, initialCaseState } from '../case-decider/escalation-case.decider';
+import { caseStreamId } from '../case-decider/escalation-case.events';
 import { caseIdFor } from '../escalation.queues';
 import { DEFAULT_SINJAI_LADDER } from '../ladder/escalation-ladder';
 import { EscalationTimerHandler } from './escalation-timer.processor';

@@ -6,8 +6,8 @@ import { type Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import { SinergiMetrics } from '../../../platform/metrics';
 import { bullConnection } from '../../verification/verification.queue';
-import { caseTimerJobId, decideCase, foldCase } from '../case/escalation-case.decider';
-import { caseStreamId, type EscalationCaseEvent } from '../case/escalation-case.events';
+import { caseTimerJobId, decideCase, foldCase } from '../case-decider/escalation-case.decider';
+import { caseStreamId, type EscalationCaseEvent } from '../case-decider/escalation-case.events';
 import { ESCALATION_QUEUE, type EscalationTimerJob } from '../escalation.queues';
 
 export type TimerOutcome = 'escalated' | 'stale';

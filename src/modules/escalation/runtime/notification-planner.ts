@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent } from '@sinergi/event-store';
 import type { PoolClient } from 'pg';
 import { foldProject } from '../../project-intake/construction-project.decider';
 import { type ConstructionProjectEvent, type ProjectRegisteredData, projectStreamId } from '../../project-intake/construction-project.events';
-import type { EscalationCaseState } from '../case/escalation-case.decider';
+import type { EscalationCaseState } from '../case-decider/escalation-case.decider';
 import { OfficialsRepository, type Recipient } from '../directory/officials.repository';
 import { notificationIdFor } from '../escalation.queues';
 

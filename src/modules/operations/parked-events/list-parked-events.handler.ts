@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
-import { withinRegionsSql } from '../../escalation/cases/region-scope.sql';
+import { withinRegionsSql } from '../../escalation/cases-api/region-scope.sql';
 import { ListParkedEventsQuery, type ParkedEventView } from './list-parked-events.query';
 
 @QueryHandler(ListParkedEventsQuery)

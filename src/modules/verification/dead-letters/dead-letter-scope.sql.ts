@@ -1,4 +1,4 @@
-import { withinRegionsSql } from '../../escalation/cases/region-scope.sql';
+import { withinRegionsSql } from '../../escalation/cases-api/region-scope.sql';
 
 /**
  * `dead_letters d` with `region_code`, the region the project was registered in (its stream's first event, the

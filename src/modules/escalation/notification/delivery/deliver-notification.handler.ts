@@ -8,8 +8,8 @@ import { foldProject } from '../../../project-intake/construction-project.decide
 import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
 import { foldCompliance } from '../../../verification/compliance/compliance.decider';
 import { type ComplianceEvent, complianceStreamId } from '../../../verification/compliance/compliance.events';
-import { caseStreamId, foldCase } from '../../case/escalation-case.decider';
-import type { EscalationCaseEvent } from '../../case/escalation-case.events';
+import { caseStreamId, foldCase } from '../../case-decider/escalation-case.decider';
+import type { EscalationCaseEvent } from '../../case-decider/escalation-case.events';
 import { regionAndAncestors } from '../../directory/ladder.repository';
 import {
   type DeliveryFailureCode,

@@ -27,8 +27,8 @@ import { decideCompliance, initialComplianceState } from '../../../verification/
 import { complianceStreamId } from '../../../verification/compliance/compliance.events';
 import { projectFacts } from '../../../verification/commands/verify-enrolment/verify-enrolment.handler';
 import { bullConnection } from '../../../verification/verification.queue';
-import { type EscalationCaseCommand, decideCase, foldCase } from '../../case/escalation-case.decider';
-import { caseStreamId, type EscalationCaseEvent } from '../../case/escalation-case.events';
+import { type EscalationCaseCommand, decideCase, foldCase } from '../../case-decider/escalation-case.decider';
+import { caseStreamId, type EscalationCaseEvent } from '../../case-decider/escalation-case.events';
 import { OfficialsRepository } from '../../directory/officials.repository';
 import { caseIdFor, type DeliverNotificationJob, NOTIFICATION_QUEUE, notificationIdFor, notificationJobId, notificationJobOptions } from '../../escalation.queues';
 import { DEFAULT_SINJAI_LADDER } from '../../ladder/escalation-ladder';

@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@sinergi/event-store';
 import type { ConstructionProjectState } from '../../../project-intake/construction-project.decider';
 import type { ComplianceState } from '../../../verification/compliance/compliance.decider';
-import type { EscalationCaseState } from '../../case/escalation-case.decider';
-import type { EscalationLevelReachedData, PaymentHoldLiftedData, PaymentHoldRecommendedData } from '../../case/escalation-case.events';
+import type { EscalationCaseState } from '../../case-decider/escalation-case.decider';
+import type { EscalationLevelReachedData, PaymentHoldLiftedData, PaymentHoldRecommendedData } from '../../case-decider/escalation-case.events';
 import { caseEscalatedMessage, paymentHoldLiftedMessage, paymentHoldRecommendedMessage } from '../message-templates';
 import type { NotificationChannelKind, NotificationRecipientKind } from '../notification.events';
 import type { NotificationKind, NotificationMessage } from '../notification.types';

@@ -1,6 +1,6 @@
 import { initialState } from '../../../project-intake/construction-project.decider';
 import { initialComplianceState } from '../../../verification/compliance/compliance.decider';
-import { initialCaseState } from '../../case/escalation-case.decider';
+import { initialCaseState } from '../../case-decider/escalation-case.decider';
 import { caseUrlFor, composeNotificationMessage, type NotificationRow, regionLabel } from './notification-message';
 import { NotificationUndeliverableError } from './notification-undeliverable.error';
 

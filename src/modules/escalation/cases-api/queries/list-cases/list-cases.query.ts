@@ -1,6 +1,6 @@
 import type { Principal } from '@sinergi/auth';
 import { parseRegionCode } from '@sinergi/domain';
-import type { CaseStatus } from '../../../case/escalation-case.decider';
+import type { CaseStatus } from '../../../case-decider/escalation-case.decider';
 import { decodeCursor, invalidQuery, type Keyset, pageSize, singleParam, UUID } from '../../list-paging';
 
 export const CASE_STATUSES: readonly CaseStatus[] = ['OPEN', 'RESOLVED', 'CLOSED', 'WAIVED'];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Pool, PoolClient } from 'pg';
-import type { CaseStatus } from '../case/escalation-case.decider';
+import type { CaseStatus } from '../case-decider/escalation-case.decider';
 
 /** Columns of `escalation_cases` a summary needs; `opened_key` is the keyset time with PostgreSQL's full precision. */
 export const CASE_SUMMARY_COLUMNS = `case_id, project_id, region_code, agency_code, status, reasons, current_level, next_escalation_at,

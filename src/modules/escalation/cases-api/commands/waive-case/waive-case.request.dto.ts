@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { MIN_JUSTIFICATION_LENGTH } from '../../../case/escalation-case.decider';
+import { MIN_JUSTIFICATION_LENGTH } from '../../../case-decider/escalation-case.decider';
 
 export const MAX_JUSTIFICATION_LENGTH = 2000;
 

@@ -1,6 +1,6 @@
 import type { EventActor, RecordedEvent } from '@sinergi/event-store';
-import { type EscalationCaseState, evolveCase, initialCaseState } from '../../../case/escalation-case.decider';
-import type { EscalationCaseEvent } from '../../../case/escalation-case.events';
+import { type EscalationCaseState, evolveCase, initialCaseState } from '../../../case-decider/escalation-case.decider';
+import type { EscalationCaseEvent } from '../../../case-decider/escalation-case.events';
 
 /** A delivery of the case's notifications, as `notifications` records it: no address, no name. */
 export interface NotificationView {

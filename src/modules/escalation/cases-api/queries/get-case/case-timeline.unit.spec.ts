@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@sinergi/event-store';
-import { decideCase, type EscalationCaseEvent, foldCase } from '../../../case/escalation-case.decider';
+import { decideCase, type EscalationCaseEvent, foldCase } from '../../../case-decider/escalation-case.decider';
 import { DEFAULT_SINJAI_LADDER } from '../../../ladder/escalation-ladder';
 import { buildTimeline, type NotificationRow } from './case-timeline';
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
 import { validatedBody } from '../../../../verification/commands/submit-enrolment-evidence/validated-body.pipe';
-import { WAIVER_POSITIONS } from '../../../case/escalation-case.decider';
+import { WAIVER_POSITIONS } from '../../../case-decider/escalation-case.decider';
 import { CaseSummaryDto } from '../../case-summary';
 import { WaiveCaseHandler } from './waive-case.handler';
 import { WaiveCaseRequestDto } from './waive-case.request.dto';
