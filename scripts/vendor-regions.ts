@@ -1,5 +1,5 @@
 /**
- * Regenerates the vendored region rows in libs/database/src/data/regions/ from the CSV files of the npm
+ * Regenerates the vendored region rows in libs/domain/src/regions/data/ from the CSV files of the npm
  * package idn-area-data (see SOURCE.md there). Only reads the package's unpacked `data/` folder; the app
  * never needs the package at run time.
  * Usage (from the repository root):
@@ -14,7 +14,7 @@ import { parseRegionCode, type RegionLevel } from '@sinergi/domain';
 const { values } = parseArgs({
   options: {
     from: { type: 'string' },
-    out: { type: 'string', default: 'libs/database/src/data/regions' },
+    out: { type: 'string', default: 'libs/domain/src/regions/data' },
     /** Districts are vendored for this province only, villages for this regency only. */
     province: { type: 'string', default: '73' },
     regency: { type: 'string', default: '73.07' },

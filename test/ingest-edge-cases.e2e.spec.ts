@@ -88,6 +88,19 @@ describe('ingest edge cases (booted app over HTTP)', () => {
     });
   });
 
+  describe('region codes', () => {
+    it.each(['73.07.99', '73.99', '73.07.06.2099'])('refuses %s, which Kemendagri does not list, with unknown_region', async (regionCode) => {
+      const res = await post(projectRegistered(`region-${regionCode}`, {}, { regionCode }));
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: 'data.regionCode', code: 'unknown_region' })]);
+    });
+
+    it('accepts a district and a village that exist', async () => {
+      expect((await post(projectRegistered('region-district', {}, { regionCode: '73.07.09' }))).status).toBe(202);
+      expect((await post(projectRegistered('region-village', {}, { regionCode: '73.07.01.2003' }))).status).toBe(202);
+    });
+  });
+
   describe('rosters that are not lists of workers', () => {
     it.each([
       ['null', null],

@@ -39,3 +39,10 @@ export {
   type HolidayEntry,
   type HolidayKind,
 } from './working-days';
+export {
+  REGION_HIERARCHY_VERSION,
+  RegionHierarchy,
+  type RegionExistence,
+  VENDORED_REGIONS,
+  vendoredRegions,
+} from './regions/region-hierarchy';

@@ -4,6 +4,7 @@ import {
   parseRegionCode,
   REGION_LEVELS,
   validateNik,
+  vendoredRegions,
   type RegionLevel,
 } from '@sinergi/domain';
 import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
@@ -15,6 +16,7 @@ export const IDENTIFIER_CONSTRAINTS = {
   regionCode: 'isRegionCode',
   rupiah: 'isRupiah',
   isoDate: 'isIsoDate',
+  knownRegion: 'isKnownRegion',
 } as const;
 
 function rule(name: string, validate: (value: unknown) => boolean, message: string, options?: ValidationOptions) {
@@ -67,6 +69,19 @@ export function IsRegionCode(
       return parsed !== null && REGION_LEVELS.indexOf(parsed.level) >= minDepth;
     },
     `must be a Kemendagri region code (PP, PP.KK, PP.KK.CC or PP.KK.CC.XXXX) at ${accepted} level`,
+    options,
+  );
+}
+
+/**
+ * A region code that exists in the vendored Kemendagri hierarchy (as far as it is vendored: below a regency whose
+ * districts are not vendored, a district is taken if its regency exists). Apply after `IsRegionCode`.
+ */
+export function IsKnownRegion(options?: ValidationOptions): PropertyDecorator {
+  return rule(
+    IDENTIFIER_CONSTRAINTS.knownRegion,
+    (value) => typeof value !== 'string' || parseRegionCode(value) === null || vendoredRegions().existence(value) !== 'unknown',
+    'is not a region in the Kemendagri hierarchy Sinergi knows',
     options,
   );
 }

@@ -1,6 +1,7 @@
 export {
   IDENTIFIER_CONSTRAINTS,
   IsIsoDate,
+  IsKnownRegion,
   IsNik,
   IsNpwp,
   IsRegionCode,

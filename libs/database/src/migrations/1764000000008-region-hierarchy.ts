@@ -1,23 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import southSulawesiDistricts from '../data/regions/districts-73.json';
-import provinces from '../data/regions/provinces.json';
-import regencies from '../data/regions/regencies.json';
-import sinjaiVillages from '../data/regions/villages-73.07.json';
+import { VENDORED_REGIONS } from '@sinergi/domain';
 import { SINJAI_REGIONS } from './1764000000002-seed-sinjai-regions';
 
-type Level = 'province' | 'regency' | 'district' | 'village';
-
-/**
- * The vendored region hierarchy (data/regions/SOURCE.md: idn-area-data 4.0.1, Kepmendagri 300.2.2-2138/2025),
- * parents first: all provinces and regencies/cities of Indonesia, every district of South Sulawesi, every
- * village of Sinjai. A row's parent is its code without the last segment.
- */
-export const VENDORED_REGIONS: ReadonlyArray<{ level: Level; rows: ReadonlyArray<readonly [code: string, name: string]> }> = [
-  { level: 'province', rows: provinces as [string, string][] },
-  { level: 'regency', rows: regencies as [string, string][] },
-  { level: 'district', rows: southSulawesiDistricts as [string, string][] },
-  { level: 'village', rows: sinjaiVillages as [string, string][] },
-];
+/** The vendored region hierarchy (libs/domain/src/regions/data/SOURCE.md), loaded parents first. */
+export { VENDORED_REGIONS };
 
 const parentOf = (code: string): string | null => (code.includes('.') ? code.slice(0, code.lastIndexOf('.')) : null);
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, type NewEvent, NO_STREAM, ProjectionRunner, projectionConsumerName, rebuildProjection } from '@sinergi/event-store';
 import { createMigratedDatabase, type MigratedTestDatabase, waitFor } from '@sinergi/testing';
+import { systemClock } from '@sinergi/common';
+import { GetRegionCoverageHandler } from '../api/get-region-coverage/get-region-coverage.handler';
 import { coverageProjection } from './coverage.projection';
 import { sumCoverage } from './coverage.queries';
 
@@ -82,6 +84,16 @@ describe('coverage projection with extreme money and a poison event (PostgreSQL)
     expect(bantaeng.figures.projects.total).toBe(1);
     const { rows } = await db.pool.query('SELECT consumer, event_type, region_code, error_type FROM parked_events');
     expect(rows).toEqual([{ consumer: projectionConsumerName('coverage'), event_type: 'ProjectRegistered', region_code: '73.07.02', error_type: 'SyntaxError' }]);
+  });
+
+  it('names the region codes it could not place, from events older than the check at the edge', async () => {
+    await registration('73.07.99', '1000000000', '1301081');
+    await waitFor(projectCount, (n) => n === 4, 20_000);
+    const reader = { kind: 'user', sub: 'kadis', name: null, roles: ['official'], regions: ['73.07'], position: 'KEPALA_DINAS', agency: null, permissions: [] } as const;
+    const report = await new GetRegionCoverageHandler(db.pool, systemClock).execute('73.07', { ...reader, roles: [...reader.roles], regions: [...reader.regions], permissions: [] });
+    expect(report.unplacedRegionCodes).toEqual(['73.07.99']);
+    expect(report.unassigned.projects.total).toBe(1);
+    expect(report.children.map((c) => c.regionCode)).not.toContain('73.07.99');
   });
 
   it('rebuilds to the same tables, skipping what the live run parked', async () => {

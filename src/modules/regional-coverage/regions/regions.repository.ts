@@ -15,7 +15,7 @@ const COLUMNS = 'code, name, level, parent_code AS "parentCode"';
 
 /**
  * Reads the `regions` table. A code that is not a well-formed Kemendagri code is simply unknown: no query is
- * made for it. Only what is vendored is known (data/regions/SOURCE.md): every province and regency/city, and
+ * made for it. Only what is vendored is known (libs/domain/src/regions/data/SOURCE.md): every province and regency/city, and
  * below that South Sulawesi's districts and Sinjai's villages.
  */
 @Injectable()

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
-import { IsIsoDate, IsNik, IsNpwp, IsRegionCode, IsRupiah, MAX_CONTRACT_VALUE } from '@sinergi/common/validation';
+import { IsIsoDate, IsKnownRegion, IsNik, IsNpwp, IsRegionCode, IsRupiah, MAX_CONTRACT_VALUE } from '@sinergi/common/validation';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -90,8 +90,8 @@ export class ProjectRegisteredDataDto {
   @ValidateNested() @Type(() => AgencyDto) @IsNotEmptyObject()
   agency: AgencyDto;
 
-  @ApiProperty({ example: '73.07.05', description: 'Kemendagri region code, regency or finer' })
-  @IsRegionCode({ minLevel: 'regency' })
+  @ApiProperty({ example: '73.07.05', description: 'Kemendagri region code, regency or finer, that exists in the vendored hierarchy (unknown_region otherwise)' })
+  @IsRegionCode({ minLevel: 'regency' }) @IsKnownRegion()
   regionCode: string;
 
   @ApiProperty({ example: 'KONSTRUKSI', description: 'Work type as the source names it (construction, supervision, planning …)' })

@@ -36,6 +36,7 @@ const CODES: Record<string, string> = {
   max: 'too_large',
   arrayMaxSize: 'too_many',
   arrayMinSize: 'too_few',
+  isKnownRegion: 'unknown_region',
 };
 
 const codeOf = (constraint: string) =>

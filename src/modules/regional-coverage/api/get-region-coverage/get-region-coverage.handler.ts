@@ -38,8 +38,19 @@ export interface RegionCoverageReport extends RegionCoverage {
    * under a code the hierarchy does not hold. Zero when the children add up to the region.
    */
   unassigned: CoverageSummary;
+  /**
+   * Region codes under this region that projects carry but the hierarchy does not hold (old events, before codes
+   * were checked at the edge, or a code Kemendagri retired): counted in `unassigned`, named here. At most 100.
+   */
+  unplacedRegionCodes: string[];
   children: RegionCoverage[];
 }
+
+/** Codes in the coverage cells under a region that `regions` does not hold. */
+const UNPLACED_CODES_SQL = `
+SELECT DISTINCT c.region_code FROM coverage_cells c
+ WHERE ${inRegionSql('c.region_code', '$1', '$2')} AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = c.region_code)
+ ORDER BY 1 LIMIT 100`;
 
 /** Length of a child's code: province 73 → 73.07 (5), regency → district (8), district → village (13); a village has none. */
 const CHILD_CODE_LENGTH: Record<RegionLevel, number> = { province: 5, regency: 8, district: 13, village: 99 };
@@ -94,7 +105,10 @@ export class GetRegionCoverageHandler {
     const parsed = parseRegionCode(regionCode);
     if (parsed === null) throw resourceNotFound('region');
     assertCanRead(reader, regionCode, 'region');
-    const { rows } = await this.pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), CHILD_CODE_LENGTH[parsed.level]]);
+    const [{ rows }, unplaced] = await Promise.all([
+      this.pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), CHILD_CODE_LENGTH[parsed.level]]),
+      this.pool.query<{ region_code: string }>(UNPLACED_CODES_SQL, [regionCode, belowPattern(regionCode)]),
+    ]);
     if (rows.length === 0 || rows[0].ord !== 0) throw resourceNotFound('region');
     const today = todayWita(this.clock.now());
     const reports = (rows[0].segment_reports ?? []) as SegmentReport[];
@@ -117,6 +131,7 @@ export class GetRegionCoverageHandler {
       ...view(self),
       asOf: today,
       unassigned: toCoverageSummary(subtractFigures(figuresFromDatabase(self), childFigures)),
+      unplacedRegionCodes: unplaced.rows.map((r) => r.region_code),
       children: children.map(view),
     };
   }
