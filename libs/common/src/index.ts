@@ -1,4 +1,5 @@
 export * from './clock';
+export * from './bull-connection';
 export * from './config';
 export * from './domain-error';
 export * from './secret-box';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
-import { bullConnection, VERIFICATION_QUEUE, verificationJobOptions, type VerifyEnrolmentJob } from './verification.queue';
+import { VERIFICATION_QUEUE, verificationJobOptions, type VerifyEnrolmentJob } from './verification.queue';
 
 /** The producer side of the `verification` queue (relay, reconciler, dead-letter retries). */
 @Injectable()

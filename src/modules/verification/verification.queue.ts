@@ -21,18 +21,3 @@ export function verificationJobOptions(config: SinergiConfig): JobsOptions {
     removeOnFail: { age: 7 * 24 * 3600 },
   };
 }
-
-/** BullMQ connection options: workers block, so no per-request retry limit (STYLE.md, Jobs). */
-export function bullConnection(config: SinergiConfig, role: 'worker' | 'producer') {
-  const url = new URL(config.redisUrl);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    username: url.username || undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-    tls: url.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: role === 'worker' ? null : 1,
-    enableOfflineQueue: role === 'worker',
-  };
-}

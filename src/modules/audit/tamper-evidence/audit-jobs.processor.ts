@@ -1,9 +1,8 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
+import { bullConnection, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
-import { bullConnection } from '../../verification/verification.queue';
 import { AUDIT_QUEUE, CHECKPOINT_SCHEDULER_ID, VERIFY_LOG_JOB, type VerifyLogJob, WRITE_CHECKPOINT_JOB } from './audit.queue';
 import { AuditQueue } from './audit-queue.provider';
 import { WriteCheckpointHandler } from './checkpoint/write-checkpoint/write-checkpoint.handler';

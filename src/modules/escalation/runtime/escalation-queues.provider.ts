@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
-import { bullConnection } from '../../verification/verification.queue';
 import {
   type DeliverNotificationJob,
   ESCALATION_QUEUE,

@@ -1,11 +1,10 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
+import { bullConnection, CLOCK, type Clock, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore, retryOnConflict, type StreamAppend } from '@sinergi/event-store';
 import { type Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import { SinergiMetrics } from '../../../platform/metrics';
-import { bullConnection } from '../../verification/verification.queue';
 import { caseTimerJobId, decideCase, foldCase } from '../case-decider/escalation-case.decider';
 import { caseStreamId, type EscalationCaseEvent } from '../case-decider/escalation-case.events';
 import { ESCALATION_QUEUE, type EscalationTimerJob } from '../escalation.queues';

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { verifyPayloadSignature } from '@sinergi/auth';
-import { SecretBox, type SinergiConfig, systemClock } from '@sinergi/common';
+import { bullConnection, SecretBox, type SinergiConfig, systemClock } from '@sinergi/common';
 import { EventStore, NO_STREAM, type RecordedEvent } from '@sinergi/event-store';
 import {
   createMigratedDatabase,
@@ -26,7 +26,6 @@ import { ProcurementClientRepository, type ProcurementClient } from '../../../pr
 import { decideCompliance, initialComplianceState } from '../../../verification/compliance/compliance.decider';
 import { complianceStreamId } from '../../../verification/compliance/compliance.events';
 import { projectFacts } from '../../../verification/commands/verify-enrolment/verify-enrolment.handler';
-import { bullConnection } from '../../../verification/verification.queue';
 import { type EscalationCaseCommand, decideCase, foldCase } from '../../case-decider/escalation-case.decider';
 import { caseStreamId, type EscalationCaseEvent } from '../../case-decider/escalation-case.events';
 import { OfficialsRepository } from '../../directory/officials.repository';

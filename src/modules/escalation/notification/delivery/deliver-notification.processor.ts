@@ -1,7 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { DelayedError, type Job, Worker } from 'bullmq';
-import { bullConnection } from '../../../verification/verification.queue';
 import { type DeliverNotificationJob, NOTIFICATION_QUEUE } from '../../escalation.queues';
 import { redactAddresses } from '../email.channel';
 import { DeliveryTemporaryError } from '../notification.types';

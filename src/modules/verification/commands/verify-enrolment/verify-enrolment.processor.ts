@@ -1,10 +1,10 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
+import { bullConnection, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { type Job, Worker } from 'bullmq';
 import { SinergiMetrics } from '../../../../platform/metrics';
 import { CircuitOpenError } from '../../registry/circuit-breaker';
 import { RegistryRateLimitedError, RegistryRejectedError, RegistryUnavailableError } from '../../registry/enrolment-registry.port';
-import { bullConnection, VERIFICATION_QUEUE, type VerifyEnrolmentJob } from '../../verification.queue';
+import { VERIFICATION_QUEUE, type VerifyEnrolmentJob } from '../../verification.queue';
 import { VerifyEnrolmentHandler } from './verify-enrolment.handler';
 
 /**
