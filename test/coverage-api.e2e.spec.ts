@@ -3,8 +3,8 @@ import { EventStore } from '@sinergi/event-store';
 import { projectRegistered, signedPost, waitFor } from '@sinergi/testing';
 import { importSegmentsFile } from '../src/modules/regional-coverage/segments/import-segments-file';
 import { targetPace, todayWita } from '../src/modules/regional-coverage/targets/target-pace';
-import { readCsvRows } from '../src/modules/verification/registry/csv-rows';
 import { type RunningSystem, startSystem } from './support/running-system';
+import { readCsvRows } from '@sinergi/common';
 
 const PUPR = '1.03.0.00.0.00.01.0000';
 const DIKBUD = '1.01.0.00.0.00.01.0000';

@@ -95,7 +95,7 @@ export const ndjsonLineSql = (piiRead: boolean): string => {
 };
 
 /**
- * A CSV cell as `csvCell` (src/platform/csv.ts) writes a text: '' for NULL; a leading = + - @ tab or CR neutralised
+ * A CSV cell as `csvCell` (libs/common/src/csv.ts) writes a text: '' for NULL; a leading = + - @ tab or CR neutralised
  * with a quote; quoted (quotes doubled) when it holds a quote, comma or line break.
  */
 export const csvCellSql = (expr: string): string => {

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type NewEvent, NO_STREAM } from '@sinergi/event-store';
 import { waitFor } from '@sinergi/testing';
-import { csvCell } from '../../platform/csv';
 import { type AuditApi, csvRecords, startAuditApi } from '../../../test/support/audit-api';
 import type { AuditEventView } from './audit-event.view';
 import { CSV_COLUMNS } from './queries/export-events/export-format';
+import { csvCell } from '@sinergi/common';
 
 jest.setTimeout(60_000);
 

@@ -1,8 +1,8 @@
-import type { CsvValue } from '../../../platform/csv';
 import type { CoverageSummary } from '../projection/coverage-figures';
 import { figuresFromDatabase } from '../projection/coverage.queries';
 import type { TargetMetric } from '../targets/coverage-target.events';
 import { type TargetPace, targetPace } from '../targets/target-pace';
+import type { CsvValue } from '@sinergi/common';
 
 /** The summed columns of `coverage_cells`, named as `figuresFromDatabase` reads them. */
 export const CELL_SUM_COLUMNS = [

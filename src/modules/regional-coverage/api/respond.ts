@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { CSV_CONTENT_TYPE } from '../../../platform/csv';
+import { CSV_CONTENT_TYPE } from '@sinergi/common';
 
 /**
  * Answers JSON, or the same data as CSV when asked for (`wantsCsv`): `text/csv; charset=utf-8` with a file name

@@ -3,11 +3,11 @@ import type { Clock } from '@sinergi/common';
 import { parseRegionCode } from '@sinergi/domain';
 import type { EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { readCsvRows } from '../../verification/registry/csv-rows';
 import { todayWita } from '../targets/target-pace';
 import { checkSegmentFigures, type ReportSegmentEnrolment } from './segment-enrolment.decider';
 import type { SegmentSource } from './segment-enrolment.events';
 import { writeSegmentReports } from './segment-enrolment.writer';
+import { readCsvRows } from '@sinergi/common';
 
 export interface SegmentsFileImport {
   /** Lines recorded as new reports. */

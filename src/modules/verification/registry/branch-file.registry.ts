@@ -1,8 +1,8 @@
 import { isIsoDate, isValidBpjsProjectNumber, isValidNpp, normaliseNpwp, parseRupiah } from '@sinergi/domain';
 import type { Pool } from 'pg';
-import { readCsvRows } from './csv-rows';
 import { lookupByContract } from './contract-lookup';
 import { EnrolmentQuery, EnrolmentRecord, EnrolmentRegistry } from './enrolment-registry.port';
+import { readCsvRows } from '@sinergi/common';
 
 export interface BranchFileImport {
   imported: number;

@@ -1,4 +1,4 @@
-import { CSV_CONTENT_TYPE, csvLine } from '../../../../platform/csv';
+import { CSV_CONTENT_TYPE, csvLine } from '@sinergi/common';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -46,7 +46,7 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /**
- * RFC 4180 with CRLF, every text cell neutralised against formula injection as src/platform/csv.ts does it
+ * RFC 4180 with CRLF, every text cell neutralised against formula injection as libs/common/src/csv.ts does it
  * (`csvLineSql`); `data`, `metadata` and `personal_data` are JSON. The last line is `# count=N sha256=<hex>`.
  */
 const csv: ExportWriter = {

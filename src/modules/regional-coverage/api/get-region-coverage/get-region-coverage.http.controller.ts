@@ -2,11 +2,11 @@ import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply } from 'fastify';
-import { type CsvValue, toCsv, wantsCsv } from '../../../../platform/csv';
 import { SUMMARY_CSV_HEADER, summaryCsvCells } from '../coverage-view';
 import { formatParam, onlyParams } from '../region-params';
 import { answer } from '../respond';
 import { GetRegionCoverageHandler, type RegionCoverage, type RegionCoverageReport } from './get-region-coverage.handler';
+import { type CsvValue, toCsv, wantsCsv } from '@sinergi/common';
 
 /** Coverage per region (DESIGN §7) for officials, auditors and admins, within their regions. */
 @ApiTags('coverage')

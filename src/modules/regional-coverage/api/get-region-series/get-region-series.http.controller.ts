@@ -2,11 +2,11 @@ import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply } from 'fastify';
-import { toCsv, wantsCsv } from '../../../../platform/csv';
 import { SUMMARY_CSV_HEADER, summaryCsvCells } from '../coverage-view';
 import { formatParam, onlyParams, singleParam } from '../region-params';
 import { answer } from '../respond';
 import { GetRegionSeriesHandler, MAX_SERIES_MONTHS, type RegionSeries } from './get-region-series.handler';
+import { toCsv, wantsCsv } from '@sinergi/common';
 
 @ApiTags('coverage')
 @ApiBearerAuth()

@@ -2,12 +2,12 @@ import { Controller, Get, Headers, Query, Req, Res, UseGuards } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toCsv, wantsCsv } from '../../../../platform/csv';
 import { FUNDING_SOURCES } from '../../../project-intake/construction-project.events';
 import { formatParam } from '../region-params';
 import { answer } from '../respond';
 import { type ProjectList, ListProjectsHandler } from './list-projects.handler';
 import { MAX_PROJECT_PAGE, parseListProjectsQuery, PROJECT_STATUSES } from './list-projects.query';
+import { toCsv, wantsCsv } from '@sinergi/common';
 
 /** The officials' project list (issue 5 item 4). `GET /v1/projects/{id}` is the verification module's. */
 @ApiTags('projects')
