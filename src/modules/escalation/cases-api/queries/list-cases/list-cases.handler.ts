@@ -7,7 +7,7 @@ import { withinRegionsSql } from '../../region-scope.sql';
 import type { ListCasesQuery } from './list-cases.query';
 
 /**
- * Cases in the reader's regions from the read model, newest first. Pages are keyset on (opened_at, case_id), so a
+ * Cases in the reader's regions from the read model, newest first (or longest open first, `order=oldest`). Pages are keyset on (opened_at, case_id), so a
  * case opened while someone pages lands before their cursor: no page repeats or skips a case.
  */
 @Injectable()
@@ -25,10 +25,13 @@ export class ListCasesHandler {
     if (q.regionCode) where.push(`(region_code = ${param(q.regionCode)} OR region_code LIKE ${param(`${q.regionCode}.%`)})`);
     if (q.level !== undefined) where.push(`current_level = ${param(q.level)}`);
     if (q.projectId) where.push(`project_id = ${param(q.projectId)}`);
-    if (q.after) where.push(`(opened_at, case_id) < (${param(q.after.at)}::timestamptz, ${param(q.after.id)}::uuid)`);
+    if (q.agency) where.push(`agency_code = ${param(q.agency)}`);
+    const oldest = q.order === 'oldest';
+    if (q.after) where.push(`(opened_at, case_id) ${oldest ? '>' : '<'} (${param(q.after.at)}::timestamptz, ${param(q.after.id)}::uuid)`);
+    const direction = oldest ? 'ASC' : 'DESC';
     const { rows } = await this.pool.query<CaseSummaryRow>(
       `SELECT ${CASE_SUMMARY_COLUMNS} FROM escalation_cases WHERE ${where.join(' AND ')}
-        ORDER BY opened_at DESC, case_id DESC LIMIT ${param(q.limit + 1)}`,
+        ORDER BY opened_at ${direction}, case_id ${direction} LIMIT ${param(q.limit + 1)}`,
       params,
     );
     return toPage(rows, q.limit, (r) => ({ at: r.opened_key, id: r.case_id }), toCaseSummary);

@@ -4,7 +4,7 @@ import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/
 import { CaseListDto } from '../../case-summary';
 import { MAX_PAGE_SIZE } from '../../list-paging';
 import { ListCasesHandler } from './list-cases.handler';
-import { CASE_STATUSES, parseListCasesQuery } from './list-cases.query';
+import { CASE_ORDERS, CASE_STATUSES, parseListCasesQuery } from './list-cases.query';
 
 /** The officials' case list (DESIGN §6): officials, auditors and admins, each within their regions. */
 @ApiTags('cases')
@@ -24,6 +24,8 @@ export class ListCasesHttpController {
   @ApiQuery({ name: 'regionCode', required: false, description: 'Region-code prefix, e.g. 73.07 or 73.07.05' })
   @ApiQuery({ name: 'level', required: false, type: Number, description: 'Current ladder level' })
   @ApiQuery({ name: 'projectId', required: false, format: 'uuid' })
+  @ApiQuery({ name: 'agency', required: false, description: "The project's agency (satker) code", example: '1.03.0.00.0.00.01.0000' })
+  @ApiQuery({ name: 'order', required: false, enum: CASE_ORDERS, description: 'newest (default) or oldest: longest open, most overdue, first' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: `1 to ${MAX_PAGE_SIZE}; default 50` })
   @ApiOkResponse({ type: CaseListDto })

@@ -5,6 +5,13 @@ import { decodeCursor, invalidQuery, type Keyset, pageSize, singleParam, UUID } 
 
 export const CASE_STATUSES: readonly CaseStatus[] = ['OPEN', 'RESOLVED', 'CLOSED', 'WAIVED'];
 
+/** `newest` (the default): latest opened first. `oldest`: longest open first, which puts the most overdue cases on top. */
+export const CASE_ORDERS = ['newest', 'oldest'] as const;
+export type CaseOrder = (typeof CASE_ORDERS)[number];
+
+/** Agency codes as regional governments write them (`1.03.0.00.0.00.01.0000`). */
+const AGENCY_CODE = /^[0-9A-Za-z][0-9A-Za-z.\-/]{0,63}$/;
+
 /** The officials' case list: filters as validated from the query string, within the reader's regions. */
 export interface ListCasesQuery {
   reader: Principal;
@@ -12,11 +19,14 @@ export interface ListCasesQuery {
   regionCode?: string;
   level?: number;
   projectId?: string;
+  /** The agency (satker) code the case's project belongs to. */
+  agency?: string;
+  order?: CaseOrder;
   after: Keyset | null;
   limit: number;
 }
 
-/** Reads `?status=&regionCode=&level=&projectId=&cursor=&limit=`; a bad value is a 400 naming its parameter. */
+/** Reads `?status=&regionCode=&level=&projectId=&agency=&order=&cursor=&limit=`; a bad value is a 400 naming its parameter. */
 export function parseListCasesQuery(reader: Principal, query: Record<string, unknown>): ListCasesQuery {
   const status = singleParam(query, 'status');
   if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status)) {
@@ -32,12 +42,18 @@ export function parseListCasesQuery(reader: Principal, query: Record<string, unk
   }
   const projectId = singleParam(query, 'projectId');
   if (projectId !== undefined && !UUID.test(projectId)) throw invalidQuery('projectId', 'invalid_uuid', 'projectId must be a UUID');
+  const agency = singleParam(query, 'agency');
+  if (agency !== undefined && !AGENCY_CODE.test(agency)) throw invalidQuery('agency', 'invalid_agency_code', 'agency must be an agency code such as 1.03.0.00.0.00.01.0000');
+  const order = singleParam(query, 'order');
+  if (order !== undefined && !(CASE_ORDERS as readonly string[]).includes(order)) throw invalidQuery('order', 'not_allowed', `order must be one of ${CASE_ORDERS.join(', ')}`);
   return {
     reader,
     status: status as CaseStatus | undefined,
     regionCode,
     level: levelRaw === undefined ? undefined : Number(levelRaw),
     projectId,
+    agency,
+    order: order as CaseOrder | undefined,
     after: decodeCursor(singleParam(query, 'cursor')),
     limit: pageSize(singleParam(query, 'limit')),
   };
