@@ -15,8 +15,9 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-export interface NewEvent<Type extends string = string, Data = Record<string, unknown>> {
+export interface NewEvent<Type extends string = string, Data extends object = object> {
   type: Type;
+  /** A JSON object: a decider's event data goes in as it is typed (`CaseOpenedData`, …). */
   data: Data;
   metadata: EventMetadata;
   /** Defaults to 1; bump it when the data's shape changes and register an upcaster. */

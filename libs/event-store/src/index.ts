@@ -9,3 +9,5 @@ export * from './retry-on-conflict';
 export * from './projection';
 export * from './projection-rebuild';
 export * from './merkle';
+export * from './typed-streams';
+export * from './command-handler';
