@@ -36,6 +36,12 @@ export interface SinergiConfig {
     circuitHalfOpenMs: number;
   };
   workerMetricsPort: number;
+  premium: {
+    /** The share of the Jakon premium that makes a project a participant (first instalment), whole percent. */
+    firstInstalmentPercent: number;
+    /** Per-region shares, longest prefix first: `[regionPrefix, percent]`. */
+    firstInstalmentByRegion: ReadonlyArray<readonly [string, number]>;
+  };
   escalation: {
     /** `From:` of notification e-mails. */
     mailFrom: string;
@@ -171,6 +177,10 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       circuitHalfOpenMs: int(env, 'BPJS_CIRCUIT_HALF_OPEN_MS', 10_000, 10, 600_000),
     },
     workerMetricsPort: int(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+    premium: {
+      firstInstalmentPercent: int(env, 'PREMIUM_FIRST_INSTALMENT_PERCENT', 50, 1, 100),
+      firstInstalmentByRegion: firstInstalmentByRegion(env.PREMIUM_FIRST_INSTALMENT_BY_REGION),
+    },
     escalation: {
       mailFrom: env.MAIL_FROM || 'Sinergi <no-reply@sinergi.local>',
       webhookAllowHosts,
@@ -185,3 +195,23 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
 }
 
 export const SINERGI_CONFIG = Symbol('SINERGI_CONFIG');
+
+/** `73.07=50,73.08=60`: a region's own first-instalment share, sorted longest prefix first. */
+function firstInstalmentByRegion(raw: string | undefined): ReadonlyArray<readonly [string, number]> {
+  if (!raw?.trim()) return [];
+  const entries = raw.split(',').map((part) => {
+    const match = /^\s*(\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?)\s*=\s*(\d{1,3})\s*$/.exec(part);
+    const percent = match ? Number(match[2]) : NaN;
+    if (!match || percent < 1 || percent > 100) {
+      throw new ConfigError('PREMIUM_FIRST_INSTALMENT_BY_REGION must be a comma-separated list of REGION=PERCENT, e.g. 73.07=50,73.08=60');
+    }
+    return [match[1], percent] as const;
+  });
+  return entries.sort((a, b) => b[0].length - a[0].length);
+}
+
+/** The first-instalment share for a project's region: its own (longest matching prefix) or the default. */
+export function firstInstalmentPercentFor(config: Pick<SinergiConfig, 'premium'>, regionCode: string): number {
+  const own = config.premium.firstInstalmentByRegion.find(([prefix]) => regionCode === prefix || regionCode.startsWith(`${prefix}.`));
+  return own ? own[1] : config.premium.firstInstalmentPercent;
+}

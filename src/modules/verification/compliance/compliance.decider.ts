@@ -8,6 +8,7 @@ import type {
   EnrolmentRecord,
   EvidenceStatus,
 } from './compliance.events';
+import { premiumStanding } from './premium-instalments';
 
 export {
   complianceStreamId,
@@ -29,6 +30,12 @@ export interface ProjectFacts {
   maintenanceEndDate: string | null;
   cancelled: boolean;
   rosterAsOf: string | null;
+  /** The premium share that makes the project a participant, whole percent (per region; 50 by default). */
+  firstInstalmentPercent: number;
+  /** The hand-over (BAST, `ProjectCompleted`) is recorded. */
+  handedOver: boolean;
+  /** The payment requests add up to at least the (amended) contract value: the final termin. */
+  finalTerminRequested: boolean;
 }
 
 export type ComplianceCommand =
@@ -322,7 +329,17 @@ function decideRegistered(
 
   const due = rupiah(project.premiumDue, 'premiumDue');
   const paid = rupiah(enrolment.premiumPaid, 'enrolment.premiumPaid');
-  if (paid < due) {
+  const standing = premiumStanding({
+    premiumDue: due,
+    premiumPaid: paid,
+    firstInstalmentPercent: project.firstInstalmentPercent,
+    registrationDeadline: isoDate(project.registrationDeadline, 'registrationDeadline'),
+    endDate: isoDate(project.endDate, 'endDate'),
+    handedOver: project.handedOver,
+    finalTerminRequested: project.finalTerminRequested,
+    checkedOn: isoDate(command.checkedOn, 'checkedOn'),
+  });
+  if (standing.kind === 'SHORTFALL') {
     reasons.push('PREMIUM_SHORTFALL');
     const shortfall = (due - paid).toString();
     if (state.shortfall !== shortfall) {
@@ -366,7 +383,9 @@ function decideRegistered(
     }
   }
 
-  events.push(...changeIfNeeded(projectId, state, reasons.length ? 'NON_COMPLIANT' : 'COMPLIANT', reasons, checkedAt));
+  // Below the first instalment while registration is still in time, nothing else wrong is not yet compliance.
+  const clean = standing.kind === 'AWAITING_FIRST_INSTALMENT' ? 'PENDING' : 'COMPLIANT';
+  events.push(...changeIfNeeded(projectId, state, reasons.length ? 'NON_COMPLIANT' : clean, reasons, checkedAt));
   return events;
 }
 

@@ -29,6 +29,11 @@ const facts: ProjectFacts = {
   maintenanceEndDate: '2026-06-13',
   cancelled: false,
   rosterAsOf: '2025-06-30',
+  firstInstalmentPercent: 50,
+  // Handed over: the whole premium is due, so any unpaid rupiah is a shortfall. The instalment rule, which
+  // applies before hand-over, has its own tests at the end of this file.
+  handedOver: true,
+  finalTerminRequested: false,
 };
 const withFacts = (changes: Partial<ProjectFacts>): ProjectFacts => ({ ...facts, ...changes });
 
@@ -923,5 +928,85 @@ describe('compliance decider', () => {
 
   it('names the stream after the project', () => {
     expect(complianceStreamId(PROJECT_ID)).toBe('compliance-3f0c2a9e-8d41-5b7a-9c1e-2f6b8a4d7307');
+  });
+
+  describe('premium in instalments, before hand-over', () => {
+    const running = withFacts({ handedOver: false });
+    const firstInstalment = enrolled({ premiumPaid: '1626352' }); // exactly 50 % of Rp 3,252,703
+    const underHalf = enrolled({ premiumPaid: '1626351' });
+
+    it('counts the first instalment as compliant while the contract period runs', () => {
+      spec
+        .given([])
+        .when(answer(firstInstalment), running)
+        .then([
+          confirmed(firstInstalment),
+          { type: 'ComplianceStatusChanged', data: { projectId: PROJECT_ID, from: 'PENDING', to: 'COMPLIANT', reasons: [], changedAt: CHECKED_AT } },
+        ]);
+    });
+
+    it('keeps a project one rupiah under the first instalment pending up to the registration deadline', () => {
+      spec.given([]).when(answer(underHalf, { checkedOn: '2025-05-16' }), running).then([confirmed(underHalf)]);
+    });
+
+    it('records a shortfall one rupiah under the first instalment after the deadline', () => {
+      spec
+        .given([])
+        .when(answer(underHalf), running)
+        .then([
+          confirmed(underHalf),
+          { type: 'PremiumShortfall', data: { projectId: PROJECT_ID, premiumDue: '3252703', premiumPaid: '1626351', shortfall: '1626352', checkedAt: CHECKED_AT } },
+          {
+            type: 'ComplianceStatusChanged',
+            data: { projectId: PROJECT_ID, from: 'PENDING', to: 'NON_COMPLIANT', reasons: ['PREMIUM_SHORTFALL'], changedAt: CHECKED_AT },
+          },
+        ]);
+    });
+
+    it('keeps the end date itself in time, and records the shortfall the day after', () => {
+      spec.given([]).when(answer(firstInstalment, { checkedOn: '2025-12-15' }), running).then([
+        confirmed(firstInstalment),
+        { type: 'ComplianceStatusChanged', data: { projectId: PROJECT_ID, from: 'PENDING', to: 'COMPLIANT', reasons: [], changedAt: CHECKED_AT } },
+      ]);
+      spec
+        .given([])
+        .when(answer(firstInstalment, { checkedOn: '2025-12-16' }), running)
+        .then([
+          confirmed(firstInstalment),
+          { type: 'PremiumShortfall', data: { projectId: PROJECT_ID, premiumDue: '3252703', premiumPaid: '1626352', shortfall: '1626351', checkedAt: CHECKED_AT } },
+          {
+            type: 'ComplianceStatusChanged',
+            data: { projectId: PROJECT_ID, from: 'PENDING', to: 'NON_COMPLIANT', reasons: ['PREMIUM_SHORTFALL'], changedAt: CHECKED_AT },
+          },
+        ]);
+    });
+
+    it('records the shortfall at the final termin, before the end date', () => {
+      spec
+        .given([])
+        .when(answer(firstInstalment), withFacts({ handedOver: false, finalTerminRequested: true }))
+        .then([
+          confirmed(firstInstalment),
+          { type: 'PremiumShortfall', data: { projectId: PROJECT_ID, premiumDue: '3252703', premiumPaid: '1626352', shortfall: '1626351', checkedAt: CHECKED_AT } },
+          {
+            type: 'ComplianceStatusChanged',
+            data: { projectId: PROJECT_ID, from: 'PENDING', to: 'NON_COMPLIANT', reasons: ['PREMIUM_SHORTFALL'], changedAt: CHECKED_AT },
+          },
+        ]);
+    });
+
+    it('measures against the amended premium: an amendment that raises the value mid-contract can undo a first instalment', () => {
+      spec
+        .given([])
+        .when(answer(firstInstalment), withFacts({ handedOver: false, premiumDue: '4150000' }))
+        .then([
+          confirmed(firstInstalment),
+          { type: 'PremiumShortfall', data: { projectId: PROJECT_ID, premiumDue: '4150000', premiumPaid: '1626352', shortfall: '2523648', checkedAt: CHECKED_AT } },
+          {
+            type: 'ComplianceStatusChanged',
+            data: { projectId: PROJECT_ID, from: 'PENDING', to: 'NON_COMPLIANT', reasons: ['PREMIUM_SHORTFALL'], changedAt: CHECKED_AT },
+          },
+        ]);
+    });
   });
 });

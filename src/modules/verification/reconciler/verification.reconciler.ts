@@ -1,12 +1,16 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
+import { addCalendarDays } from '@sinergi/domain';
+import { calendarDateWita } from '../../project-intake/construction-project.decider';
 import type { Pool } from 'pg';
 import { VerificationQueue } from '../verification-queue.provider';
 
 /** How often the reconciler looks, and how old a pending request must be before it is re-queued. */
 const INTERVAL_MS = 15_000;
 const GRACE_SECONDS = 5;
+/** Contract ends this many days back still get their check after downtime; older ones wait for the periodic re-check. */
+const END_CHECK_CATCH_UP_DAYS = 7;
 
 /**
  * PostgreSQL is the system of record, Redis is transport (DESIGN §1): on start and periodically,
@@ -21,6 +25,8 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
   private running: Promise<unknown> | null = null;
   /** The re-check period already scheduled by this instance (the insert is idempotent across restarts). */
   private scheduledPeriod: number | null = null;
+  /** The WITA day whose contract-end checks this instance already scheduled. */
+  private scheduledEndDay: string | null = null;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -52,7 +58,7 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
       const { rows: lock } = await client.query(`SELECT pg_try_advisory_lock(hashtextextended('verification-reconciler', 0)) AS locked`);
       if (!lock[0].locked) return { requeued: 0, scheduled: 0 };
       try {
-        const scheduled = await this.schedulePeriodicRecheck(client);
+        const scheduled = (await this.schedulePeriodicRecheck(client)) + (await this.scheduleContractEndChecks(client));
         let requeued = 0;
         for (let after = ''; ; ) {
           const { rows } = await client.query<{ job_id: string; project_id: string }>(
@@ -97,6 +103,35 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
     );
     await this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id })));
     this.scheduledPeriod = period;
+    return rows.length;
+  }
+
+  /**
+   * The day after an active project's (amended) end date, one verification: instalments still unpaid become a
+   * shortfall then, so the verdict changes on the day rather than at the next periodic re-check. Once per WITA day;
+   * the job id names the end date, so an amendment that moves it gets a check of its own.
+   */
+  private async scheduleContractEndChecks(client: import('pg').PoolClient): Promise<number> {
+    const today = calendarDateWita(this.clock.now().toISOString());
+    if (this.scheduledEndDay === today) return 0;
+    const { rows } = await client.query<{ job_id: string; project_id: string }>(
+      `WITH active AS (
+         SELECT r.stream_id, substr(r.stream_id, 9)::uuid AS project_id,
+                coalesce((SELECT a.data->>'endDate' FROM events a
+                           WHERE a.stream_id = r.stream_id AND a.type = 'ContractAmended' AND a.data->>'endDate' IS NOT NULL
+                           ORDER BY a.stream_version DESC LIMIT 1), r.data->>'endDate') AS end_date
+           FROM events r
+          WHERE r.type = 'ProjectRegistered'
+            AND NOT EXISTS (SELECT 1 FROM events c WHERE c.stream_id = r.stream_id AND c.type IN ('ProjectCancelled', 'ProjectCompleted'))
+       )
+       INSERT INTO verification_requests (job_id, project_id, trigger_type, trigger_recorded_at)
+       SELECT 'verify-' || project_id || '-contract-ended-' || end_date, project_id, 'ContractPeriodEnded', now()
+         FROM active WHERE end_date < $1 AND end_date >= $2
+       ON CONFLICT (job_id) DO NOTHING RETURNING job_id, project_id`,
+      [today, addCalendarDays(today, -END_CHECK_CATCH_UP_DAYS)],
+    );
+    await this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id })));
+    this.scheduledEndDay = today;
     return rows.length;
   }
 }

@@ -14,6 +14,8 @@ const TRIGGERS = new Set([
   'ContractAmended',
   'WorkersReported',
   'PaymentRequested',
+  // Hand-over makes the whole premium due: the verdict changes on the day (instalments).
+  'ProjectCompleted',
   'VerificationRequested',
   'EnrolmentEvidenceConfirmed',
 ]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '@sinergi/common';
+import { CLOCK, type Clock, firstInstalmentPercentFor, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore, type NewEvent, type RecordedEvent, retryOnConflict } from '@sinergi/event-store';
 import type { Pool } from 'pg';
@@ -32,6 +32,7 @@ export class VerifyEnrolmentHandler {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(ENROLMENT_REGISTRY) private readonly registry: EnrolmentRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
   ) {}
 
   /** Throws the registry's errors (unavailable, rate limited, rejected) for the processor to classify. */
@@ -102,7 +103,11 @@ export class VerifyEnrolmentHandler {
 
   private async record(job: VerifyEnrolmentJob, loaded: Loaded, command: ComplianceCommand, deadLetter?: { reason: string; attempts: number }): Promise<VerificationOutcome> {
     const state = foldCompliance(loaded.complianceEvents as unknown as ComplianceEvent[]);
-    const decided = decideCompliance(command, state, projectFacts(job.projectId, loaded.project));
+    const decided = decideCompliance(
+      command,
+      state,
+      projectFacts(job.projectId, loaded.project, firstInstalmentPercentFor(this.config, loaded.project.registration!.regionCode)),
+    );
     const outcome: VerificationOutcome = deadLetter ? 'failed' : decided.length ? 'verdict' : 'unchanged';
     const events: NewEvent[] = decided.map((e) => ({
       type: e.type,
@@ -142,7 +147,12 @@ export class VerifyEnrolmentHandler {
 }
 
 /** What the compliance decider needs to know of the project. */
-export function projectFacts(projectId: string, project: ConstructionProjectState): ProjectFacts {
+/**
+ * The compliance decider's view of a project. `firstInstalmentPercent` matters only to registry answers, which the
+ * verification passes with the region's configured share.
+ * @defaultValue firstInstalmentPercent 50
+ */
+export function projectFacts(projectId: string, project: ConstructionProjectState, firstInstalmentPercent = 50): ProjectFacts {
   const registration = project.registration!;
   return {
     projectId,
@@ -152,5 +162,8 @@ export function projectFacts(projectId: string, project: ConstructionProjectStat
     maintenanceEndDate: project.maintenanceEndDate,
     cancelled: project.status === 'CANCELLED',
     rosterAsOf: project.rosterAsOf,
+    firstInstalmentPercent,
+    handedOver: project.completedAt !== null,
+    finalTerminRequested: project.contractValue > 0n && project.amountRequested >= project.contractValue,
   };
 }

@@ -1,9 +1,12 @@
+import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock, firstInstalmentPercentFor, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { resourceNotFound } from '@sinergi/auth';
 import { EventStore } from '@sinergi/event-store';
-import { foldProject } from '../../../project-intake/construction-project.decider';
+import { calendarDateWita, foldProject } from '../../../project-intake/construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
 import { foldCompliance } from '../../compliance/compliance.decider';
+import { instalmentOutstanding, premiumStanding } from '../../compliance/premium-instalments';
 import { type ComplianceEvent, complianceStreamId } from '../../compliance/compliance.events';
 import { GetProjectQuery, type ProjectView } from './get-project.query';
 import { readerCanSee } from './reader-auth.guard';
@@ -15,7 +18,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The project as its two streams tell it: the procurement facts and what verification found. */
 @QueryHandler(GetProjectQuery)
 export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
+  ) {}
 
   async execute({ projectId, reader }: GetProjectQuery): Promise<ProjectView> {
     if (!UUID.test(projectId)) throw resourceNotFound('project');
@@ -58,6 +65,21 @@ export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
       streamVersion: projectStream.head.version,
       complianceVersion: complianceStream.head.version,
       lastCheckedAt: lastChecked ? lastChecked.recordedAt.toISOString() : null,
+      instalmentOutstanding:
+        compliance.status === 'COMPLIANT' && compliance.enrolment
+          ? instalmentOutstanding(
+              premiumStanding({
+                premiumDue: BigInt(project.premium!.total),
+                premiumPaid: BigInt(compliance.enrolment.premiumPaid),
+                firstInstalmentPercent: firstInstalmentPercentFor(this.config, r.regionCode),
+                registrationDeadline: r.registrationDeadline,
+                endDate: project.endDate!,
+                handedOver: project.completedAt !== null,
+                finalTerminRequested: project.contractValue > 0n && project.amountRequested >= project.contractValue,
+                checkedOn: calendarDateWita(this.clock.now().toISOString()),
+              }),
+            )
+          : null,
     };
   }
 }

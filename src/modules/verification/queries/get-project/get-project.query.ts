@@ -30,6 +30,11 @@ export interface ProjectView {
   streamVersion: number;
   complianceVersion: number;
   lastCheckedAt: string | null;
+  /**
+   * Advisory: a participant paying in instalments still owes `amount` (integer rupiah) by `dueBy` (the amended end
+   * date). Not a non-compliance reason and no case; null when nothing is outstanding.
+   */
+  instalmentOutstanding: { amount: string; dueBy: string } | null;
 }
 
 export class GetProjectQuery extends Query<ProjectView> {
