@@ -10,3 +10,6 @@ export {
   MAX_CONTRACT_VALUE,
 } from './identifier.decorators';
 export { findUnsafeJsonText, joinPath } from './json-text';
+export { toFieldErrors } from './field-errors';
+export { type DtoClass, NestedDto, nestedDtoOf } from './nested-dto';
+export { validatedBody } from './validated-body.pipe';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@ne
 import { assertCanWrite, canSeeRegion, CurrentPrincipal, isPosition, JwtAuthGuard, POSITIONS, type Principal, resourceNotFound, Roles } from '@sinergi/auth';
 import { invalid } from '@sinergi/common';
 import { parseRegionCode } from '@sinergi/domain';
-import { validatedBody } from '../../verification/commands/submit-enrolment-evidence/validated-body.pipe';
+import { validatedBody } from '@sinergi/common/validation';
 import { CreateOfficialRequestDto, UpdateOfficialRequestDto } from './official.dto';
 import { type Official, OfficialsRepository } from './officials.repository';
 

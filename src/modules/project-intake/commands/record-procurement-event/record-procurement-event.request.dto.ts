@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
-import { IsIsoDate, IsKnownRegion, IsNik, IsNpwp, IsRegionCode, IsRupiah, MAX_CONTRACT_VALUE } from '@sinergi/common/validation';
-import { Type } from 'class-transformer';
+import { IsIsoDate, IsKnownRegion, IsNik, IsNpwp, IsRegionCode, IsRupiah, MAX_CONTRACT_VALUE, NestedDto } from '@sinergi/common/validation';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -19,7 +18,6 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { CONSTRUCTION_PROJECT_EVENT_TYPES, FUNDING_SOURCES } from '../../construction-project.events';
 
@@ -87,7 +85,7 @@ export class ProjectRegisteredDataDto {
   name: string;
 
   @ApiProperty({ type: AgencyDto })
-  @ValidateNested() @Type(() => AgencyDto) @IsNotEmptyObject()
+  @NestedDto(() => AgencyDto) @IsNotEmptyObject()
   agency: AgencyDto;
 
   @ApiProperty({ example: '73.07.05', description: 'Kemendagri region code, regency or finer, that exists in the vendored hierarchy (unknown_region otherwise)' })
@@ -135,11 +133,11 @@ export class ProjectRegisteredDataDto {
   maintenanceEndDate?: string;
 
   @ApiProperty({ type: ContractorDto })
-  @ValidateNested() @Type(() => ContractorDto) @IsNotEmptyObject()
+  @NestedDto(() => ContractorDto) @IsNotEmptyObject()
   contractor: ContractorDto;
 
   @ApiProperty({ type: PpkDto })
-  @ValidateNested() @Type(() => PpkDto) @IsNotEmptyObject()
+  @NestedDto(() => PpkDto) @IsNotEmptyObject()
   ppk: PpkDto;
 
   @ApiPropertyOptional({ example: 35 })
@@ -197,7 +195,7 @@ export class WorkersReportedDataDto {
   asOf: string;
 
   @ApiProperty({ type: [WorkerDto], maxItems: 5000 })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5000) @ValidateNested({ each: true }) @Type(() => WorkerDto)
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5000) @NestedDto(() => WorkerDto, { each: true })
   workers: WorkerDto[];
 }
 

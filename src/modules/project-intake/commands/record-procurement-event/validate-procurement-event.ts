@@ -1,9 +1,6 @@
 import type { FieldError } from '@sinergi/common';
-import { findUnsafeJsonText } from '@sinergi/common/validation';
-// class-transformer publishes its metadata storage's types under types/, its code under cjs/.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
-import { type ValidationError, validateSync } from 'class-validator';
+import { type DtoClass, findUnsafeJsonText, nestedDtoOf, toFieldErrors } from '@sinergi/common/validation';
+import { validateSync } from 'class-validator';
 import { DATA_DTO_BY_TYPE, ProcurementEventRequestDto } from './record-procurement-event.request.dto';
 
 export type ProcurementEventType = keyof typeof DATA_DTO_BY_TYPE;
@@ -25,66 +22,26 @@ const OPTIONS = {
   validationError: { target: false, value: true },
 } as const;
 
-const CODES: Record<string, string> = {
-  whitelistValidation: 'unknown_field',
-  isNotEmpty: 'required',
-  isNotEmptyObject: 'required',
-  matches: 'invalid_format',
-  isIn: 'not_allowed',
-  maxLength: 'too_long',
-  min: 'too_small',
-  max: 'too_large',
-  arrayMaxSize: 'too_many',
-  arrayMinSize: 'too_few',
-  isKnownRegion: 'unknown_region',
-};
+const nestedTypes = new Map<DtoClass, Map<string, DtoClass | null>>();
 
-const codeOf = (constraint: string) =>
-  CODES[constraint] ?? `invalid_${constraint.replace(/^is/, '').replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`).replace(/^_/, '')}`;
-
-/**
- * Flattens class-validator's tree into `{ path, code, message }`, one entry per failing path, with
- * array items addressed as `workers[0]`. Values are never copied into the messages (they may be NIKs).
- */
-export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
-  const out: FieldError[] = [];
-  for (const error of errors) {
-    const path = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
-    const constraints = Object.keys(error.constraints ?? {});
-    if (constraints.includes('whitelistValidation')) {
-      out.push({ path, code: 'unknown_field', message: `${path} is not a known field` });
-    } else if (constraints.length && (error.value === undefined || error.value === null)) {
-      out.push({ path, code: 'required', message: `${path} is required` });
-    } else if (constraints.length) {
-      const first = constraints[0];
-      out.push({ path, code: codeOf(first), message: error.constraints![first].replace(error.property, path) });
-    }
-    if (error.children?.length) out.push(...toFieldErrors(error.children, path));
-  }
-  return out;
-}
-
-type Ctor = new () => object;
-const nestedTypes = new Map<Ctor, Map<string, Ctor | null>>();
-
-/** The class `@Type(() => X)` declares for a property (class-transformer's own metadata), cached. */
-function nestedType(cls: Ctor, property: string): Ctor | null {
+/** The class `@NestedDto(() => X)` declares for a property, cached. */
+function nestedType(cls: DtoClass, property: string): DtoClass | null {
   let byProperty = nestedTypes.get(cls);
   if (!byProperty) nestedTypes.set(cls, (byProperty = new Map()));
   let nested = byProperty.get(property);
   if (nested === undefined) {
-    nested = (defaultMetadataStorage.findTypeMetadata(cls, property)?.typeFunction() as Ctor | undefined) ?? null;
+    nested = nestedDtoOf(cls, property);
     byProperty.set(property, nested);
   }
   return nested;
 }
 
 /**
- * Gives parsed JSON the DTO classes class-validator needs, following the DTOs' `@Type` metadata.
+ * Gives parsed JSON the DTO classes class-validator needs, following the DTOs' `@NestedDto` declarations.
  * It does only that (plainToInstance also copies, converts and applies exposure rules, at several
  * times the cost, and ingest validates every event of every batch).
  */
-function instantiate(cls: Ctor, plain: unknown): unknown {
+function instantiate(cls: DtoClass, plain: unknown): unknown {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) return plain;
   const instance = Object.create(cls.prototype) as Record<string, unknown>;
   for (const key of Object.keys(plain)) {

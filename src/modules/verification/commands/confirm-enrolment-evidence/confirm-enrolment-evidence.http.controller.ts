@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
-import { validatedBody } from '../submit-enrolment-evidence/validated-body.pipe';
+import { validatedBody } from '@sinergi/common/validation';
 import { DecideEnrolmentEvidenceCommand } from './decide-enrolment-evidence.command';
 import { DecideEnrolmentEvidenceHandler } from './decide-enrolment-evidence.handler';
 import { EvidenceDecidedResponseDto, RejectEnrolmentEvidenceRequestDto } from './reject-enrolment-evidence.request.dto';

@@ -6,7 +6,7 @@ import { ReaderAuthGuard, type ReaderRequest } from '../../queries/get-project/r
 import { SubmitEnrolmentEvidenceCommand } from './submit-enrolment-evidence.command';
 import { SubmitEnrolmentEvidenceHandler } from './submit-enrolment-evidence.handler';
 import { EvidenceSubmittedResponseDto, SubmitEnrolmentEvidenceRequestDto } from './submit-enrolment-evidence.request.dto';
-import { validatedBody } from './validated-body.pipe';
+import { validatedBody } from '@sinergi/common/validation';
 
 @ApiTags('projects')
 @ApiBearerAuth()

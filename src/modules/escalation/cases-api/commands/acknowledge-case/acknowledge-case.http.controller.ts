@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
-import { validatedBody } from '../../../../verification/commands/submit-enrolment-evidence/validated-body.pipe';
+import { validatedBody } from '@sinergi/common/validation';
 import { CaseSummaryDto } from '../../case-summary';
 import { AcknowledgeCaseHandler } from './acknowledge-case.handler';
 import { AcknowledgeCaseRequestDto } from './acknowledge-case.request.dto';
