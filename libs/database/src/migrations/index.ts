@@ -13,6 +13,7 @@ import { Audit1764000000011 } from './1764000000011-audit';
 import { AuditCheckpoints1764000000012 } from './1764000000012-audit-checkpoints';
 import { NumericMoneyAndParkedEvents1764000000013 } from './1764000000013-numeric-money-and-parked-events';
 import { AuditCheckpointHeads1764000000014 } from './1764000000014-audit-checkpoint-heads';
+import { HeldEvents1764000000015 } from './1764000000015-held-events';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AuditCheckpoints1764000000012,
   NumericMoneyAndParkedEvents1764000000013,
   AuditCheckpointHeads1764000000014,
+  HeldEvents1764000000015,
 ];
