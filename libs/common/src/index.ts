@@ -8,3 +8,4 @@ export * from './secret-box';
 export * from './problem';
 export * from './safe-error';
 export * from './public-address';
+export * from './webhook-url';

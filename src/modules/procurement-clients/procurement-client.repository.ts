@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { PG_POOL } from '@sinergi/database';
-import { conflict, invalid, notFound, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { assertWebhookAllowed, conflict, invalid, notFound, SecretBox, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { isWithinScope, parseRegionCode } from '@sinergi/domain';
 import type { Pool } from 'pg';
-import { assertWebhookAllowed } from '../escalation/directory/officials.repository';
 
 /** What the ingest path needs to know about an authenticated client. */
 export interface ProcurementClient {

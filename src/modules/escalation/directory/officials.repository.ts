@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Position } from '@sinergi/auth';
-import { conflict, invalid, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { assertWebhookAllowed, conflict, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { isWithinScope, parseRegionCode } from '@sinergi/domain';
 import type { Pool } from 'pg';
-import { checkWebhookUrl, type WebhookSecret } from '../notification/webhook.channel';
+import type { WebhookSecret } from '../notification/webhook.channel';
 import { regionAndAncestors } from './ladder.repository';
 
 /** An entry of the officials directory as admins see it: never with its webhook secret. */
@@ -242,14 +242,4 @@ function toOfficial(row: OfficialRow): Official {
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
-}
-
-/** Refuses URLs Sinergi must not call: non-https, credentials, private, loopback or internal addresses. */
-export async function assertWebhookAllowed(url: string, allowHosts: readonly string[] = []): Promise<void> {
-  const check = await checkWebhookUrl(url, allowHosts);
-  if (!check.allowed) {
-    throw invalid('webhook_url_not_allowed', `webhookUrl is not allowed (${check.reason})`, [
-      { path: 'webhookUrl', code: 'webhook_url_not_allowed', message: `webhookUrl is not allowed (${check.reason}): https to a public address only` },
-    ]);
-  }
 }

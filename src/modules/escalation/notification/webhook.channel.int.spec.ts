@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { signPayload, verifyPayloadSignature } from '@sinergi/auth';
 import { paymentHoldRecommendedMessage } from './message-templates';
 import { DeliveryPermanentError, DeliveryTemporaryError } from './notification.types';
-import { checkWebhookUrl, isPublicAddress, isUrlAllowed, WebhookChannel, type HostLookup } from './webhook.channel';
+import { checkWebhookUrl, type HostLookup, isPublicAddress, isUrlAllowed } from '@sinergi/common';
+import { WebhookChannel } from './webhook.channel';
 
 // A real node:http receiver on an ephemeral port; 127.0.0.1 is allow-listed as a test receiver would be.
 

@@ -1,21 +1,15 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { signPayload } from '@sinergi/auth';
-import { isPublicAddress } from '@sinergi/common';
-
-export { isPublicAddress };
+import { checkWebhookUrl, defaultHostLookup, type HostLookup } from '@sinergi/common';
 import {
   DeliveryPermanentError,
   DeliveryTemporaryError,
   type DeliveryResult,
   type NotificationMessage,
 } from './notification.types';
-
-/** Resolves a host name to every address it has (A and AAAA). */
-export type HostLookup = (host: string) => Promise<string[]>;
 
 export interface WebhookChannelOptions {
   /** Host names or IPs exempt from the address check and allowed over plain http (tests, a local receiver). @defaultValue [] */
@@ -29,59 +23,6 @@ export interface WebhookChannelOptions {
 export interface WebhookSecret {
   readonly keyId: string;
   readonly secret: string;
-}
-
-export type UrlCheck =
-  | { readonly allowed: true; readonly url: URL; readonly host: string; readonly addresses: readonly string[] | null }
-  | { readonly allowed: false; readonly reason: 'invalid_url' | 'scheme_not_allowed' | 'credentials_in_url' | 'address_not_allowed' | 'unresolvable' };
-
-export const defaultHostLookup: HostLookup = async (host) =>
-  (await dnsLookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
-
-/**
- * Decides whether Sinergi may POST to `url`: https only (http only for `allowHosts`), no credentials in
- * the URL, and every address the host resolves to is public. `addresses` is what the request must connect
- * to (`null` for an allow-listed host), so a DNS answer that changes between check and request is not trusted.
- */
-export async function checkWebhookUrl(
-  rawUrl: string,
-  allowHosts: readonly string[] = [],
-  lookup: HostLookup = defaultHostLookup,
-): Promise<UrlCheck> {
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    return { allowed: false, reason: 'invalid_url' };
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const allowListed = allowHosts.some((allowed) => allowed.replace(/^\[|\]$/g, '').toLowerCase() === host);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowListed)) return { allowed: false, reason: 'scheme_not_allowed' };
-  if (url.username || url.password) return { allowed: false, reason: 'credentials_in_url' };
-  if (allowListed) return { allowed: true, url, host, addresses: null };
-
-  let addresses: string[];
-  if (isIP(host)) {
-    addresses = [host];
-  } else {
-    try {
-      addresses = await lookup(host);
-    } catch {
-      return { allowed: false, reason: 'unresolvable' };
-    }
-    if (addresses.length === 0) return { allowed: false, reason: 'unresolvable' };
-  }
-  if (!addresses.every(isPublicAddress)) return { allowed: false, reason: 'address_not_allowed' };
-  return { allowed: true, url, host, addresses };
-}
-
-/** For validating an official's or client's webhook URL when it is registered. */
-export async function isUrlAllowed(
-  url: string,
-  allowHosts: readonly string[] = [],
-  lookup: HostLookup = defaultHostLookup,
-): Promise<boolean> {
-  return (await checkWebhookUrl(url, allowHosts, lookup)).allowed;
 }
 
 /**
