@@ -1,5 +1,6 @@
 import { conflict, DomainError, type FieldError } from '@sinergi/common';
 import { computeJakonPremium, type HolidayCalendar, registrationDeadline } from '@sinergi/domain';
+import type { StreamModel } from '@sinergi/event-store';
 import type {
   ConstructionProjectEvent,
   ContractAmendedData,
@@ -117,6 +118,9 @@ export function evolve(state: ConstructionProjectState, event: ConstructionProje
     }
   }
 }
+
+/** How the project stream (`project-<id>`) folds: what `loadStream` and `CommandHandler` read it with. */
+export const constructionProjectModel: StreamModel<ConstructionProjectState, ConstructionProjectEvent> = { evolve, initialState };
 
 export const foldProject = (events: Iterable<ConstructionProjectEvent>): ConstructionProjectState => {
   let state = initialState();

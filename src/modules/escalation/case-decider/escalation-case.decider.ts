@@ -1,5 +1,6 @@
 import { conflict, DomainError, forbidden, invalid, notFound } from '@sinergi/common';
 import type { Position } from '@sinergi/auth/principal';
+import type { StreamModel } from '@sinergi/event-store';
 import type { ComplianceReason } from '../../verification/compliance/compliance.events';
 import { type EscalationLadder, validateLadder } from '../ladder/escalation-ladder';
 import { addDuration } from '../ladder/iso-duration';
@@ -146,6 +147,9 @@ export function evolveCase(state: EscalationCaseState, event: EscalationCaseEven
     }
   }
 }
+
+/** How a case stream (`case-<caseId>`) folds: what `loadStream` and `CommandHandler` read it with. */
+export const escalationCaseModel: StreamModel<EscalationCaseState, EscalationCaseEvent> = { evolve: evolveCase, initialState: initialCaseState };
 
 export const foldCase = (events: Iterable<EscalationCaseEvent>): EscalationCaseState => {
   let state = initialCaseState();

@@ -1,7 +1,7 @@
-import type { EventStore } from '@sinergi/event-store';
+import { type EventStore, loadStreams } from '@sinergi/event-store';
 import type { PoolClient } from 'pg';
-import { type EscalationCaseState, foldCase } from '../case-decider/escalation-case.decider';
-import { caseStreamId, type EscalationCaseEvent } from '../case-decider/escalation-case.events';
+import { escalationCaseModel, type EscalationCaseState } from '../case-decider/escalation-case.decider';
+import { caseStreamId } from '../case-decider/escalation-case.events';
 
 /**
  * Brings the `escalation_cases` rows of `caseIds` up to their streams, inside `tx`. A row only moves forward
@@ -11,11 +11,11 @@ import { caseStreamId, type EscalationCaseEvent } from '../case-decider/escalati
 export async function refreshCaseReadModel(store: EventStore, tx: PoolClient, caseIds: readonly string[]): Promise<Map<string, EscalationCaseState>> {
   const states = new Map<string, EscalationCaseState>();
   if (caseIds.length === 0) return states;
-  const streams = await store.readStreams([...new Set(caseIds)].map(caseStreamId), tx);
+  const streams = await loadStreams(store, escalationCaseModel, caseIds.map(caseStreamId), tx);
   const rows: Record<string, unknown>[] = [];
   for (const [, snapshot] of streams) {
     if (snapshot.events.length === 0) continue;
-    const state = foldCase(snapshot.events as unknown as EscalationCaseEvent[]);
+    const { state } = snapshot;
     if (state.caseId === null) continue;
     states.set(state.caseId, state);
     const acknowledged = state.acknowledgements.filter((a) => a.level === state.currentLevel);

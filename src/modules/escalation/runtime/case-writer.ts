@@ -1,6 +1,6 @@
-import type { EventStore, NewEvent, StreamHead } from '@sinergi/event-store';
+import { type EventStore, loadStream, type NewEvent, type StreamHead, toNewEvents } from '@sinergi/event-store';
 import type { PoolClient } from 'pg';
-import { decideCase, type EscalationCaseCommand, type EscalationCaseState, evolveCase, foldCase } from '../case-decider/escalation-case.decider';
+import { decideCase, type EscalationCaseCommand, escalationCaseModel, type EscalationCaseState, evolveCase } from '../case-decider/escalation-case.decider';
 import { caseStreamId, type EscalationCaseEvent } from '../case-decider/escalation-case.events';
 
 interface Pending {
@@ -32,14 +32,8 @@ export class CaseWriter {
   async decide(caseId: string, command: EscalationCaseCommand, cause: CaseCause): Promise<EscalationCaseEvent[]> {
     const pending = await this.load(caseId);
     const events = decideCase(command, pending.state);
-    for (const event of events) {
-      pending.state = evolveCase(pending.state, event);
-      pending.events.push({
-        type: event.type,
-        data: event.data as unknown as Record<string, unknown>,
-        metadata: { actor: { kind: 'system', id: 'escalation-relay' }, ...cause },
-      });
-    }
+    pending.state = events.reduce(evolveCase, pending.state);
+    pending.events.push(...toNewEvents(events, { actor: { kind: 'system', id: 'escalation-relay' }, ...cause }));
     return events;
   }
 
@@ -54,8 +48,8 @@ export class CaseWriter {
   private async load(caseId: string): Promise<Pending> {
     let pending = this.cases.get(caseId);
     if (!pending) {
-      const snapshot = (await this.store.readStreams([caseStreamId(caseId)], this.tx)).get(caseStreamId(caseId))!;
-      pending = { state: foldCase(snapshot.events as unknown as EscalationCaseEvent[]), head: snapshot.head, events: [] };
+      const { state, head } = await loadStream(this.store, escalationCaseModel, caseStreamId(caseId), this.tx);
+      pending = { state, head, events: [] };
       this.cases.set(caseId, pending);
     }
     return pending;

@@ -1,18 +1,24 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { type AfterCommit, EventStore, LogConsumer, type RecordedEvent } from '@sinergi/event-store';
+import { type AfterCommit, EventStore, eventsOf, loadStream, LogConsumer, type RecordedEvent, type RecordedOf } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { SinergiMetrics } from '../../../platform/metrics';
 import { reportParkedEvent } from '../../../platform/parked-events';
-import { foldProject } from '../../project-intake/construction-project.decider';
+import { constructionProjectModel } from '../../project-intake/construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId } from '../../project-intake/construction-project.events';
-import type { ComplianceReason, ComplianceStatus } from '../../verification/compliance/compliance.events';
+import type { ComplianceEvent } from '../../verification/compliance/compliance.events';
 import { caseTimerJobId } from '../case-decider/escalation-case.decider';
 import type { EscalationCaseEvent } from '../case-decider/escalation-case.events';
+import {
+  decideEscalation,
+  type EscalationFact,
+  type EscalationProjectView,
+  evolveEscalation,
+  toCaseCommand,
+} from '../case-decider/escalation-policy.decider';
 import { LadderRepository } from '../directory/ladder.repository';
 import { OfficialsRepository } from '../directory/officials.repository';
-import { caseIdFor } from '../escalation.queues';
 import { DEFAULT_SINJAI_LADDER, type EscalationLadder, shortenLadder } from '../ladder/escalation-ladder';
 import { CaseWriter } from './case-writer';
 import { refreshCaseReadModel } from './case-read-model';
@@ -25,26 +31,11 @@ const COMPLIANCE_STREAM = new RegExp(`^compliance-(${UUID})$`);
 const CASE_STREAM = new RegExp(`^case-(${UUID})$`);
 const PROJECT_TYPES = new Set(['ProjectRegistered', 'PaymentRequested', 'ProjectCancelled']);
 
-/** The relay's view of a project (`escalation_projects`), kept in log order. */
-interface ProjectView {
-  projectId: string;
-  regionCode: string;
-  agencyCode: string;
-  sourceClientId: string | null;
-  complianceStatus: ComplianceStatus;
-  reasons: ComplianceReason[];
-  openCaseId: string | null;
-  casesOpened: number;
-  /** A termin requested before any verdict said the project was non-compliant: held if the next verdict does. */
-  awaitingVerdictTermin: number | null;
-  cancelled: boolean;
-}
-
 /**
  * The escalation workflow's consumer of the log (DESIGN §6). In log order, in one transaction with its checkpoint:
- * - procurement and compliance facts become case commands: the first NON_COMPLIANT verdict opens a case on the
- *   region's ladder (pinned), later verdicts update or resolve it, cancellation closes it, and a payment request on
- *   a non-compliant project recommends a hold;
+ * - procurement and compliance facts become case commands, as the escalation policy
+ *   (`case-decider/escalation-policy.decider.ts`) decides them against the project's row of `escalation_projects`;
+ *   a case opens on its region's ladder as it stands then (pinned);
  * - case events become the case read model, ladder timers (due time in PostgreSQL, delayed job after commit) and
  *   notification rows (one per level, channel and recipient; jobs after commit).
  * A crash replays the uncommitted batch; every write is idempotent, so nothing is done twice.
@@ -88,87 +79,46 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     return after;
   }
 
-  /** Procurement and compliance facts → case commands, appended to the case streams in this transaction. */
+  /** Procurement and compliance facts → the policy's case commands, appended to the case streams in this transaction. */
   private async applyFacts(events: RecordedEvent[], tx: PoolClient): Promise<void> {
-    const facts = events.filter(
-      (e) => (PROJECT_TYPES.has(e.type) && PROJECT_STREAM.test(e.streamId)) || (e.type === 'ComplianceStatusChanged' && COMPLIANCE_STREAM.test(e.streamId)),
+    const facts = eventsOf<ProjectFactEvent>(
+      events.filter(
+        (e) => (PROJECT_TYPES.has(e.type) && PROJECT_STREAM.test(e.streamId)) || (e.type === 'ComplianceStatusChanged' && COMPLIANCE_STREAM.test(e.streamId)),
+      ),
     );
     if (facts.length === 0) return;
-    const projectIdOf = (e: RecordedEvent) => (PROJECT_STREAM.exec(e.streamId) ?? COMPLIANCE_STREAM.exec(e.streamId))![1];
+    const projectIdOf = (e: { streamId: string }) => (PROJECT_STREAM.exec(e.streamId) ?? COMPLIANCE_STREAM.exec(e.streamId))![1];
     const projects = await this.loadProjects([...new Set(facts.map(projectIdOf))], tx);
     const cases = new CaseWriter(this.store, tx);
     const dirty = new Set<string>();
     const ladders = new Map<string, Promise<EscalationLadder>>();
+    const ladderOf = (regionCode: string) => {
+      if (!ladders.has(regionCode)) ladders.set(regionCode, this.ladderFor(regionCode));
+      return ladders.get(regionCode)!;
+    };
 
     for (const event of facts) {
       const projectId = projectIdOf(event);
-      const now = this.clock.now().toISOString();
-      const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId };
-      if (event.type === 'ProjectRegistered') {
-        if (projects.has(projectId)) continue;
-        const d = event.data as { regionCode: string; agency: { code: string } };
-        projects.set(projectId, {
-          projectId,
-          regionCode: d.regionCode,
-          agencyCode: d.agency.code,
-          sourceClientId: event.metadata.actor.kind === 'client' ? event.metadata.actor.id : null,
-          complianceStatus: 'PENDING',
-          reasons: [],
-          openCaseId: null,
-          casesOpened: 0,
-          awaitingVerdictTermin: null,
-          cancelled: false,
-        });
+      const fact = factOf(projectId, event);
+      let view = projects.get(projectId) ?? null;
+      if (view === null && fact.type !== 'ProjectRegistered') {
+        view = await this.projectFromStream(projectId, tx);
+        if (view === null) continue;
+        projects.set(projectId, view);
         dirty.add(projectId);
-        continue;
       }
-      const project = projects.get(projectId) ?? (await this.projectFromStream(projectId, tx));
-      if (!project) continue;
-      projects.set(projectId, project);
+      const decided = decideEscalation(fact, view);
+      if (decided.length === 0) continue;
+      const now = this.clock.now().toISOString();
+      for (const decision of decided) {
+        view = evolveEscalation(view, decision)!;
+        if (decision.type !== 'CaseCommandIssued') continue;
+        const ladder = decision.data.command.type === 'OpenCase' ? await ladderOf(view.regionCode) : null;
+        const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId, regionCode: view.regionCode };
+        await cases.decide(decision.data.caseId, toCaseCommand(decision.data, now, ladder), cause);
+      }
+      projects.set(projectId, view!);
       dirty.add(projectId);
-      const meta = { ...cause, regionCode: project.regionCode };
-
-      if (event.type === 'ProjectCancelled') {
-        project.cancelled = true;
-        if (project.openCaseId) await cases.decide(project.openCaseId, { type: 'CloseCase', now }, meta);
-        project.openCaseId = null;
-        project.awaitingVerdictTermin = null;
-      } else if (event.type === 'PaymentRequested') {
-        const termin = (event.data as { terminNumber: number }).terminNumber;
-        if (project.openCaseId) await cases.decide(project.openCaseId, { type: 'RecommendPaymentHold', terminNumber: termin, now }, meta);
-        // Its own re-verification is on the way: the verdict that follows decides whether this termin is held.
-        else if (!project.cancelled) project.awaitingVerdictTermin = termin;
-      } else {
-        const { to, reasons } = event.data as { to: ComplianceStatus; reasons: ComplianceReason[] };
-        project.complianceStatus = to;
-        project.reasons = reasons;
-        if (project.cancelled) continue;
-        if (to === 'NON_COMPLIANT') {
-          if (project.openCaseId) {
-            await cases.decide(project.openCaseId, { type: 'UpdateCaseReasons', reasons, now }, meta);
-          } else {
-            project.casesOpened += 1;
-            const caseId = caseIdFor(projectId, project.casesOpened);
-            const ladderKey = project.regionCode;
-            if (!ladders.has(ladderKey)) ladders.set(ladderKey, this.ladderFor(project.regionCode));
-            const ladder = await ladders.get(ladderKey)!;
-            await cases.decide(
-              caseId,
-              { type: 'OpenCase', caseId, projectId, regionCode: project.regionCode, agencyCode: project.agencyCode, reasons, ladder, now },
-              meta,
-            );
-            project.openCaseId = caseId;
-          }
-          if (project.awaitingVerdictTermin !== null) {
-            await cases.decide(project.openCaseId, { type: 'RecommendPaymentHold', terminNumber: project.awaitingVerdictTermin, now }, meta);
-          }
-          project.awaitingVerdictTermin = null;
-        } else if (to === 'COMPLIANT') {
-          if (project.openCaseId) await cases.decide(project.openCaseId, { type: 'ResolveCase', now }, meta);
-          project.openCaseId = null;
-          project.awaitingVerdictTermin = null;
-        }
-      }
     }
     await this.saveProjects([...dirty].map((id) => projects.get(id)!), tx);
     await cases.flush();
@@ -176,7 +126,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Case events → read model, timers and notifications; returns the queue work to do after commit. */
   private async applyCaseEvents(events: RecordedEvent[], tx: PoolClient): Promise<AfterCommit | void> {
-    const caseEvents = events.filter((e) => CASE_STREAM.test(e.streamId));
+    const caseEvents = eventsOf<EscalationCaseEvent>(events.filter((e) => CASE_STREAM.test(e.streamId)));
     if (caseEvents.length === 0) return;
     const caseIds = [...new Set(caseEvents.map((e) => CASE_STREAM.exec(e.streamId)![1]))];
     const states = await refreshCaseReadModel(this.store, tx, caseIds);
@@ -184,7 +134,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     const timers: TimerToSchedule[] = [];
     for (const e of caseEvents) {
       if (e.type !== 'EscalationLevelReached') continue;
-      const d = (e as unknown as { data: { caseId: string; level: number; nextEscalationAt: string | null } }).data;
+      const d = e.data;
       if (d.nextEscalationAt === null || states.get(d.caseId)?.status !== 'OPEN') continue;
       timers.push({ caseId: d.caseId, level: d.level, dueAt: new Date(d.nextEscalationAt) });
     }
@@ -200,7 +150,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
       : { rows: [] };
 
     const planner = new NotificationPlanner(this.store, this.officials, tx);
-    const notificationIds = await planner.plan(caseEvents as unknown as (RecordedEvent & EscalationCaseEvent)[], states);
+    const notificationIds = await planner.plan(caseEvents, states);
 
     if (scheduled.length === 0 && cancelled.length === 0 && notificationIds.length === 0) return;
     // If Redis is down now, the reconciler queues these from the rows just committed.
@@ -234,7 +184,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     return rows.map((r) => ({ caseId: r.case_id, level: r.level, dueAt: new Date(r.due_at) }));
   }
 
-  private async loadProjects(projectIds: string[], tx: PoolClient): Promise<Map<string, ProjectView>> {
+  private async loadProjects(projectIds: string[], tx: PoolClient): Promise<Map<string, EscalationProjectView>> {
     const { rows } = await tx.query(
       `SELECT project_id, region_code, agency_code, source_client_id, compliance_status, reasons, open_case_id, cases_opened,
               awaiting_verdict_termin, cancelled
@@ -261,27 +211,15 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** A project whose registration this relay never saw (it predates the relay's checkpoint table): from its stream. */
-  private async projectFromStream(projectId: string, tx: PoolClient): Promise<ProjectView | null> {
-    const streams = await this.store.readStreams([projectStreamId(projectId)], tx);
-    const snapshot = streams.get(projectStreamId(projectId))!;
-    const registration = foldProject(snapshot.events as unknown as ConstructionProjectEvent[]).registration;
+  private async projectFromStream(projectId: string, tx: PoolClient): Promise<EscalationProjectView | null> {
+    const stream = await loadStream(this.store, constructionProjectModel, projectStreamId(projectId), tx);
+    const registration = stream.state.registration;
     if (!registration) return null;
-    const actor = snapshot.events[0].metadata.actor;
-    return {
-      projectId,
-      regionCode: registration.regionCode,
-      agencyCode: registration.agency.code,
-      sourceClientId: actor.kind === 'client' ? actor.id : null,
-      complianceStatus: 'PENDING',
-      reasons: [],
-      openCaseId: null,
-      casesOpened: 0,
-      awaitingVerdictTermin: null,
-      cancelled: false,
-    };
+    const registered = factOf(projectId, stream.events.find((e) => e.type === 'ProjectRegistered')!);
+    return decideEscalation(registered, null).reduce(evolveEscalation, null);
   }
 
-  private async saveProjects(projects: ProjectView[], tx: PoolClient): Promise<void> {
+  private async saveProjects(projects: EscalationProjectView[], tx: PoolClient): Promise<void> {
     if (projects.length === 0) return;
     await tx.query(
       `INSERT INTO escalation_projects AS p (project_id, region_code, agency_code, source_client_id, compliance_status, reasons, open_case_id,
@@ -315,5 +253,29 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
   private observeLag(events: RecordedEvent[]): void {
     const now = this.clock.now().getTime();
     for (const e of events) this.metrics.escalationRelayLag.observe((now - e.recordedAt.getTime()) / 1000);
+  }
+}
+
+type ProjectFactEvent = RecordedOf<ConstructionProjectEvent | ComplianceEvent>;
+
+/** What the policy is told of a project or compliance event (`applyFacts` keeps only those four types). */
+function factOf(projectId: string, event: ProjectFactEvent): EscalationFact {
+  switch (event.type) {
+    case 'ProjectRegistered':
+      return {
+        type: 'ProjectRegistered',
+        projectId,
+        regionCode: event.data.regionCode,
+        agencyCode: event.data.agency.code,
+        sourceClientId: event.metadata.actor.kind === 'client' ? event.metadata.actor.id : null,
+      };
+    case 'PaymentRequested':
+      return { type: 'PaymentRequested', terminNumber: event.data.terminNumber };
+    case 'ProjectCancelled':
+      return { type: 'ProjectCancelled' };
+    case 'ComplianceStatusChanged':
+      return { type: 'ComplianceStatusChanged', to: event.data.to, reasons: event.data.reasons };
+    default:
+      throw new Error(`the escalation policy is not told of ${event.type}`);
   }
 }

@@ -1,9 +1,10 @@
 import type { Position } from '@sinergi/auth';
-import type { EventStore, RecordedEvent } from '@sinergi/event-store';
+import { type EventStore, loadStreams, type RecordedOf } from '@sinergi/event-store';
 import type { PoolClient } from 'pg';
-import { foldProject } from '../../project-intake/construction-project.decider';
-import { type ConstructionProjectEvent, type ProjectRegisteredData, projectStreamId } from '../../project-intake/construction-project.events';
+import { constructionProjectModel } from '../../project-intake/construction-project.decider';
+import { type ProjectRegisteredData, projectStreamId } from '../../project-intake/construction-project.events';
 import type { EscalationCaseState } from '../case-decider/escalation-case.decider';
+import type { EscalationCaseEvent } from '../case-decider/escalation-case.events';
 import { OfficialsRepository, type Recipient } from '../directory/officials.repository';
 import { notificationIdFor } from '../escalation.queues';
 
@@ -28,7 +29,6 @@ export interface PlannedNotification {
   causePosition: string;
 }
 
-type CaseRecorded = RecordedEvent & { data: { caseId: string; level?: number; recipients?: Position[] } };
 
 /**
  * Decides who hears of each new ladder level and payment hold, as rows of `notifications` with deterministic ids
@@ -52,7 +52,7 @@ export class NotificationPlanner {
   ) {}
 
   /** Plans and inserts the rows; returns the ids of rows that are new. */
-  async plan(events: CaseRecorded[], states: Map<string, EscalationCaseState>): Promise<string[]> {
+  async plan(events: readonly RecordedOf<EscalationCaseEvent>[], states: Map<string, EscalationCaseState>): Promise<string[]> {
     const relevant = events.filter(
       (e) =>
         (e.type === 'EscalationLevelReached' && states.get(e.data.caseId)?.status === 'OPEN') ||
@@ -77,7 +77,7 @@ export class NotificationPlanner {
         causePosition: event.globalPosition,
       };
       if (event.type === 'EscalationLevelReached') {
-        const level = event.data.level!;
+        const level = event.data.level;
         const add = (channel: Channel, recipientKind: RecipientKind, recipientId: string, position: Position | null) =>
           planned.push({
             ...base,
@@ -90,7 +90,7 @@ export class NotificationPlanner {
             position,
           });
         const registration = registrations.get(state.projectId);
-        for (const position of event.data.recipients ?? []) {
+        for (const position of event.data.recipients) {
           if (position === 'CONTRACTOR') {
             if (registration) add('EMAIL', 'CONTRACTOR', registration.contractor.npwp, position);
             continue;
@@ -107,7 +107,7 @@ export class NotificationPlanner {
             add('INBOX', 'OFFICIAL', official.officialId, position);
           }
         }
-      } else {
+      } else if (event.type === 'PaymentHoldRecommended' || event.type === 'PaymentHoldLifted') {
         const clientId = clients.get(state.projectId);
         if (!clientId) continue;
         const kind: Kind = event.type === 'PaymentHoldRecommended' ? 'PAYMENT_HOLD_RECOMMENDED' : 'PAYMENT_HOLD_LIFTED';
@@ -139,9 +139,9 @@ export class NotificationPlanner {
   private async registrations(projectIds: string[]): Promise<Map<string, ProjectRegisteredData>> {
     const out = new Map<string, ProjectRegisteredData>();
     if (projectIds.length === 0) return out;
-    const streams = await this.store.readStreams(projectIds.map(projectStreamId), this.tx);
+    const streams = await loadStreams(this.store, constructionProjectModel, projectIds.map(projectStreamId), this.tx);
     for (const id of projectIds) {
-      const registration = foldProject(streams.get(projectStreamId(id))!.events as unknown as ConstructionProjectEvent[]).registration;
+      const registration = streams.get(projectStreamId(id))!.state.registration;
       if (registration) out.set(id, registration);
     }
     return out;
