@@ -9,3 +9,4 @@ export * from './problem';
 export * from './safe-error';
 export * from './public-address';
 export * from './webhook-url';
+export * from './uuid';

@@ -144,4 +144,3 @@ export function cursorParam(query: Record<string, unknown>): CommitKey | null {
   throw invalidParam('cursor', 'invalid_cursor', 'cursor must be a nextCursor or lastCursor of an earlier page');
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -2,6 +2,8 @@
  * The construction project stream (`project-<uuid>`): one event per accepted procurement event,
  * past tense, with money as integer-rupiah strings and personal data replaced by references.
  */
+import { uuidAfterPrefix } from '@sinergi/common';
+
 export interface PremiumFigures {
   base: string;
   vatRatePercent: number;
@@ -105,4 +107,9 @@ export const CONSTRUCTION_PROJECT_EVENT_TYPES: readonly ConstructionProjectEvent
   'ProjectCancelled',
 ];
 
-export const projectStreamId = (projectId: string) => `project-${projectId}`;
+const PROJECT_STREAM_PREFIX = 'project-';
+export const projectStreamId = (projectId: string) => `${PROJECT_STREAM_PREFIX}${projectId}`;
+/** The project id of a `project-<uuid>` stream id; `null` for any other stream. */
+export const parseProjectStreamId = (streamId: string): string | null => uuidAfterPrefix(PROJECT_STREAM_PREFIX, streamId);
+/** `parseProjectStreamId` in SQL, for a column known to hold project stream ids: the project id as `uuid`. */
+export const projectIdOfStreamSql = (column: string) => `substr(${column}, ${PROJECT_STREAM_PREFIX.length + 1})::uuid`;

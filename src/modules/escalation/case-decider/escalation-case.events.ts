@@ -3,6 +3,7 @@
  * Officials appear only as their token subject and position; times are ISO-8601 instants.
  */
 import type { Position } from '@sinergi/auth/principal';
+import { uuidAfterPrefix } from '@sinergi/common';
 import type { ComplianceReason } from '../../verification/compliance/compliance.events';
 import type { EscalationLadder } from '../ladder/escalation-ladder';
 
@@ -109,4 +110,7 @@ export const ESCALATION_CASE_EVENT_TYPES: readonly EscalationCaseEventType[] = [
   'PaymentHoldLifted',
 ];
 
-export const caseStreamId = (caseId: string) => `case-${caseId}`;
+const CASE_STREAM_PREFIX = 'case-';
+export const caseStreamId = (caseId: string) => `${CASE_STREAM_PREFIX}${caseId}`;
+/** The case id of a `case-<uuid>` stream id; `null` for any other stream. */
+export const parseCaseStreamId = (streamId: string): string | null => uuidAfterPrefix(CASE_STREAM_PREFIX, streamId);

@@ -1,4 +1,4 @@
-import { invalid } from '@sinergi/common';
+import { invalid, isUuid } from '@sinergi/common';
 
 /** Where a page ended, newest first: the sort time as PostgreSQL printed it (microseconds kept) and the row id. */
 export interface Keyset {
@@ -6,7 +6,6 @@ export interface Keyset {
   id: string;
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2})?)$/;
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -43,7 +42,7 @@ export function decodeCursor(raw: string | undefined): Keyset | null {
   }
   if (Array.isArray(parsed) && parsed.length === 2) {
     const [at, id] = parsed as unknown[];
-    if (typeof at === 'string' && TIMESTAMP.test(at) && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) return { at, id };
+    if (typeof at === 'string' && TIMESTAMP.test(at) && !Number.isNaN(Date.parse(at)) && isUuid(id)) return { at, id };
   }
   throw invalidQuery('cursor', 'invalid_cursor', 'cursor must be the nextCursor of an earlier page');
 }

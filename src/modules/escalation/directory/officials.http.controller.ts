@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { assertCanWrite, canSeeRegion, CurrentPrincipal, isPosition, JwtAuthGuard, POSITIONS, type Principal, resourceNotFound, Roles } from '@sinergi/auth';
-import { invalid } from '@sinergi/common';
+import { invalid, isUuid } from '@sinergi/common';
 import { parseRegionCode } from '@sinergi/domain';
 import { validatedBody } from '@sinergi/common/validation';
 import { CreateOfficialRequestDto, UpdateOfficialRequestDto } from './official.dto';
 import { type Official, OfficialsRepository } from './officials.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The officials directory (DESIGN §6, §10): admins manage it within their regions. Secrets are shown once. */
 @ApiTags('escalation')
@@ -93,7 +92,9 @@ export class OfficialsHttpController {
    * reveal that the id is a real official of another region.
    */
   private async visible(id: string, principal: Principal): Promise<Official> {
-    const official = UUID.test(id) ? await this.officials.findById(id) : null;
+    // PostgreSQL reads a uuid in either case, and so does this route.
+    const key = id.toLowerCase();
+    const official = isUuid(key) ? await this.officials.findById(key) : null;
     if (!official || !canSeeRegion(principal, official.regionScope)) throw resourceNotFound('official');
     return official;
   }

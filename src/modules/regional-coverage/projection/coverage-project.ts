@@ -1,5 +1,5 @@
-import type { ConstructionProjectEvent } from '../../project-intake/construction-project.events';
-import type { ComplianceEvent, ComplianceReason, ComplianceStatus } from '../../verification/compliance/compliance.events';
+import { type ConstructionProjectEvent, parseProjectStreamId } from '../../project-intake/construction-project.events';
+import { type ComplianceEvent, type ComplianceReason, type ComplianceStatus, parseComplianceStreamId } from '../../verification/compliance/compliance.events';
 import { type CoverageCell, contractMonthWita } from './coverage-figures';
 
 /** A project's lifecycle as its procurement events tell it. */
@@ -61,16 +61,12 @@ export type CoverageEvent =
   | Extract<ConstructionProjectEvent, { type: 'ProjectRegistered' | 'ContractAmended' | 'WorkersReported' | 'WorkStarted' | 'ProjectCompleted' | 'ProjectCancelled' }>
   | Extract<ComplianceEvent, { type: 'EnrolmentConfirmed' | 'EnrolmentMissing' | 'WorkersUncovered' | 'ComplianceStatusChanged' }>;
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const PROJECT_STREAM = new RegExp(`^project-(${UUID})$`);
-const COMPLIANCE_STREAM = new RegExp(`^compliance-(${UUID})$`);
-
 /** The project an event is about, when it is one the coverage projection folds; null for every other event. */
 export function coverageProjectIdOf(event: { streamId: string; type: string }): string | null {
-  const project = PROJECT_STREAM.exec(event.streamId);
-  if (project) return COVERAGE_PROJECT_EVENT_TYPES.has(event.type) ? project[1] : null;
-  const compliance = COMPLIANCE_STREAM.exec(event.streamId);
-  if (compliance) return COVERAGE_COMPLIANCE_EVENT_TYPES.has(event.type) ? compliance[1] : null;
+  const project = parseProjectStreamId(event.streamId);
+  if (project) return COVERAGE_PROJECT_EVENT_TYPES.has(event.type) ? project : null;
+  const compliance = parseComplianceStreamId(event.streamId);
+  if (compliance) return COVERAGE_COMPLIANCE_EVENT_TYPES.has(event.type) ? compliance : null;
   return null;
 }
 

@@ -1,4 +1,4 @@
-import { invalid } from '@sinergi/common';
+import { invalid, isUuid } from '@sinergi/common';
 import { parseRegionCode } from '@sinergi/domain';
 import type { Pool, PoolClient } from 'pg';
 import type { ComplianceStatus } from '../../verification/compliance/compliance.events';
@@ -187,7 +187,6 @@ export interface ProjectListPage {
   nextCursor: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Opaque to clients: base64url of the last row's (contract date, project id). */
 export const encodeProjectCursor = (row: Pick<CoverageProjectRow, 'contractDate' | 'projectId'>) =>
@@ -198,7 +197,7 @@ export function decodeProjectCursor(raw: string): { contractDate: string; projec
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(parsed) && parsed.length === 2) {
       const [date, id] = parsed as unknown[];
-      if (typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) && typeof id === 'string' && UUID.test(id)) return { contractDate: date, projectId: id };
+      if (typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) && isUuid(id)) return { contractDate: date, projectId: id };
     }
   } catch {
     // falls through to the refusal

@@ -7,8 +7,8 @@ import { type ConstructionProjectEvent, type ProjectRegisteredData, projectStrea
 import { type ComplianceState, foldCompliance, type ProjectFacts } from '../compliance/compliance.decider';
 import { type ComplianceEvent, complianceStreamId } from '../compliance/compliance.events';
 import { projectFacts } from './verify-enrolment/verify-enrolment.handler';
+import { isUuid } from '@sinergi/common';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A registered project as the commands on its compliance stream see it. */
 export interface ComplianceProject {
@@ -40,7 +40,7 @@ export async function decideOnComplianceStream<T>(
   caller: { regions: string[] },
   decide: (loaded: ComplianceProject) => ComplianceDecision<T>,
 ): Promise<T> {
-  if (!UUID.test(projectId)) throw resourceNotFound('project');
+  if (!isUuid(projectId)) throw resourceNotFound('project');
   return retryOnConflict(async () => {
     const streams = await store.readStreams([projectStreamId(projectId), complianceStreamId(projectId)]);
     const project = foldProject(streams.get(projectStreamId(projectId))!.events as unknown as ConstructionProjectEvent[]);

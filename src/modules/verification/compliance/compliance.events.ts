@@ -2,6 +2,8 @@
  * The compliance stream (`compliance-<projectId>`): what each look at the BPJS registry found for a
  * project, past tense, with money as integer-rupiah strings and workers only as person references.
  */
+import { uuidAfterPrefix } from '@sinergi/common';
+
 export type ComplianceStatus = 'PENDING' | 'COMPLIANT' | 'NON_COMPLIANT' | 'UNVERIFIABLE';
 
 export type ComplianceReason =
@@ -115,4 +117,7 @@ export const COMPLIANCE_EVENT_TYPES: readonly ComplianceEventType[] = [
   'EnrolmentEvidenceRejected',
 ];
 
-export const complianceStreamId = (projectId: string) => `compliance-${projectId}`;
+const COMPLIANCE_STREAM_PREFIX = 'compliance-';
+export const complianceStreamId = (projectId: string) => `${COMPLIANCE_STREAM_PREFIX}${projectId}`;
+/** The project id of a `compliance-<uuid>` stream id; `null` for any other stream. */
+export const parseComplianceStreamId = (streamId: string): string | null => uuidAfterPrefix(COMPLIANCE_STREAM_PREFIX, streamId);

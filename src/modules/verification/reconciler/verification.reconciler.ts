@@ -3,6 +3,7 @@ import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from
 import { PG_POOL } from '@sinergi/database';
 import { addCalendarDays } from '@sinergi/domain';
 import { calendarDateWita } from '../../project-intake/construction-project.decider';
+import { projectIdOfStreamSql } from '../../project-intake/construction-project.events';
 import type { Pool } from 'pg';
 import { VerificationQueue } from '../verification-queue.provider';
 
@@ -11,6 +12,8 @@ const INTERVAL_MS = 15_000;
 const GRACE_SECONDS = 5;
 /** Contract ends this many days back still get their check after downtime; older ones wait for the periodic re-check. */
 const END_CHECK_CATCH_UP_DAYS = 7;
+/** The project id of a registration event's stream (`r`, a `project-<uuid>` stream). */
+const PROJECT_ID = projectIdOfStreamSql('r.stream_id');
 
 /**
  * PostgreSQL is the system of record, Redis is transport (DESIGN §1): on start and periodically,
@@ -93,7 +96,7 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
     if (period === this.scheduledPeriod) return 0;
     const { rows } = await client.query<{ job_id: string; project_id: string }>(
       `INSERT INTO verification_requests (job_id, project_id, trigger_type, trigger_recorded_at)
-       SELECT 'verify-' || substr(r.stream_id, 9) || '-periodic' || $1, substr(r.stream_id, 9)::uuid, 'PeriodicRecheck', now()
+       SELECT 'verify-' || ${PROJECT_ID} || '-periodic' || $1, ${PROJECT_ID}, 'PeriodicRecheck', now()
          FROM events r
         WHERE r.type = 'ProjectRegistered'
           AND r.recorded_at < now() - make_interval(hours => $2)
@@ -116,7 +119,7 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
     if (this.scheduledEndDay === today) return 0;
     const { rows } = await client.query<{ job_id: string; project_id: string }>(
       `WITH active AS (
-         SELECT r.stream_id, substr(r.stream_id, 9)::uuid AS project_id,
+         SELECT r.stream_id, ${PROJECT_ID} AS project_id,
                 coalesce((SELECT a.data->>'endDate' FROM events a
                            WHERE a.stream_id = r.stream_id AND a.type = 'ContractAmended' AND a.data->>'endDate' IS NOT NULL
                            ORDER BY a.stream_version DESC LIMIT 1), r.data->>'endDate') AS end_date

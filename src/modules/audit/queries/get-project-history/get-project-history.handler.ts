@@ -6,7 +6,8 @@ import type { Pool } from 'pg';
 import { AuditAccessLog } from '../../access-log/audit-access-log';
 import { auditEventColumns, RELATED_STREAMS_SQL } from '../../audit-events.sql';
 import { type AuditEventRow, type AuditEventView, revealedRefs, toAuditEventView } from '../../audit-event.view';
-import { PII_READ, UUID } from '../../audit-query';
+import { PII_READ } from '../../audit-query';
+import { isUuid } from '@sinergi/common';
 
 const historySql = (piiRead: boolean) => `SELECT ${auditEventColumns(piiRead)} FROM events WHERE events.stream_id IN (${RELATED_STREAMS_SQL('$1')})
   ORDER BY events.transaction_id, events.global_position`;
@@ -43,7 +44,7 @@ export class GetProjectHistoryHandler {
   async execute(projectId: string, reader: Principal, correlationId: string | null): Promise<ProjectHistory> {
     const access = { accessId: randomUUID(), reader, action: 'history' as const, filters: { projectId }, correlationId };
     const piiRead = hasPermission(reader, PII_READ);
-    const rows = UUID.test(projectId)
+    const rows = isUuid(projectId)
       ? (
           await this.pool.query<AuditEventRow>({
             // Prepared once per connection: the plan is the same for every project.

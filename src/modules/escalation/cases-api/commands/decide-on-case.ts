@@ -6,7 +6,7 @@ import { decideCase, type EscalationCaseCommand, foldCase } from '../../case-dec
 import { caseStreamId, type EscalationCaseEvent } from '../../case-decider/escalation-case.events';
 import { refreshCaseReadModel } from '../../runtime/case-read-model';
 import { type CaseSummary, findCaseSummary } from '../case-summary';
-import { UUID } from '../list-paging';
+import { isUuid } from '@sinergi/common';
 
 /**
  * An official's load → decide → append on a case stream, retried when another writer moved it on (`decideCase` is
@@ -21,7 +21,7 @@ export async function decideOnCase(
   correlationId: string,
   command: EscalationCaseCommand,
 ): Promise<CaseSummary> {
-  if (!UUID.test(caseId)) throw resourceNotFound('case');
+  if (!isUuid(caseId)) throw resourceNotFound('case');
   return retryOnConflict(async () => {
     const stream = (await store.readStreams([caseStreamId(caseId)])).get(caseStreamId(caseId))!;
     const state = foldCase(stream.events as unknown as EscalationCaseEvent[]);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { CLOCK, type Clock, isUuid, SecretBox, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore, type EventMetadata, type NewEvent, retryOnConflict } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
@@ -34,7 +34,6 @@ interface Failure {
   replyCode: number | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACTOR = { kind: 'system', id: 'notification-worker' } as const;
 
 const ROW_COLUMNS = `id, kind, channel, project_id, case_id, level, region_code, agency_code, recipient_kind, recipient_id, position,
@@ -64,7 +63,7 @@ export class DeliverNotificationHandler {
    * Errors that are not about delivery (the database is away) are thrown unrecorded.
    */
   async deliver(notificationId: string, attempt: number, lastAttempt: boolean): Promise<DeliveryOutcome> {
-    const row = UUID.test(notificationId) ? await this.findRow(notificationId) : null;
+    const row = isUuid(notificationId) ? await this.findRow(notificationId) : null;
     if (row === null || row.status !== 'PENDING') {
       this.metrics.notificationDeliveries.inc({ channel: row?.channel ?? 'unknown', outcome: 'skipped' });
       return 'skipped';
@@ -96,7 +95,7 @@ export class DeliverNotificationHandler {
 
   /** For the processor: an error nobody classified was still there on the last attempt. Recorded as final. */
   async recordUnexpectedFailure(notificationId: string, attempt: number): Promise<void> {
-    const row = UUID.test(notificationId) ? await this.findRow(notificationId) : null;
+    const row = isUuid(notificationId) ? await this.findRow(notificationId) : null;
     if (row === null || row.status !== 'PENDING') return;
     const recorded = await this.recordFailure(row, attempt, { code: 'internal_error', retryable: true, replyCode: null }, true, row.id);
     if (recorded) this.metrics.notificationDeliveries.inc({ channel: row.channel, outcome: 'failed' });
@@ -168,7 +167,7 @@ export class DeliverNotificationHandler {
     let address: string | null = null;
     switch (row.recipientKind) {
       case 'OFFICIAL':
-        if (UUID.test(row.recipientId)) {
+        if (isUuid(row.recipientId)) {
           const { rows } = await this.pool.query(`SELECT email FROM officials WHERE id = $1 AND active`, [row.recipientId]);
           address = rows[0]?.email ?? null;
         }
@@ -202,7 +201,7 @@ export class DeliverNotificationHandler {
       if (rows[0]?.webhook_url && newest) {
         return { url: rows[0].webhook_url, secret: { keyId: `client:${row.recipientId}`, secret: this.box.open(newest) } };
       }
-    } else if (row.recipientKind === 'OFFICIAL' && UUID.test(row.recipientId)) {
+    } else if (row.recipientKind === 'OFFICIAL' && isUuid(row.recipientId)) {
       const { rows } = await this.pool.query(
         `SELECT webhook_url, webhook_secret_sealed FROM officials WHERE id = $1 AND active`,
         [row.recipientId],
@@ -245,7 +244,7 @@ export class DeliverNotificationHandler {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
           [
             row.id,
-            row.recipientKind === 'OFFICIAL' && UUID.test(row.recipientId) ? row.recipientId : null,
+            row.recipientKind === 'OFFICIAL' && isUuid(row.recipientId) ? row.recipientId : null,
             row.position ?? row.recipientKind,
             row.regionCode,
             row.agencyCode,

@@ -5,6 +5,8 @@ import { EventStore, LogConsumer, type RecordedEvent } from '@sinergi/event-stor
 import type { Pool, PoolClient } from 'pg';
 import { SinergiMetrics } from '../../../../platform/metrics';
 import { reportParkedEvent } from '../../../../platform/parked-events';
+import { parseProjectStreamId } from '../../../project-intake/construction-project.events';
+import { parseComplianceStreamId } from '../../compliance/compliance.events';
 import { verificationJobId } from '../../verification.queue';
 import { VerificationQueue } from '../../verification-queue.provider';
 
@@ -19,7 +21,6 @@ const TRIGGERS = new Set([
   'VerificationRequested',
   'EnrolmentEvidenceConfirmed',
 ]);
-const PROJECT_STREAM = /^(?:project|compliance)-([0-9a-f-]{36})$/;
 
 /**
  * Turns committed events into verification requests: a row per request in PostgreSQL (in the same
@@ -58,7 +59,7 @@ export class VerificationRelay implements OnApplicationBootstrap, BeforeApplicat
     // Several triggers for one project in a batch need one look: the job reads the latest facts.
     const latest = new Map<string, RecordedEvent>();
     for (const event of events) {
-      const projectId = PROJECT_STREAM.exec(event.streamId)?.[1];
+      const projectId = parseProjectStreamId(event.streamId) ?? parseComplianceStreamId(event.streamId);
       if (projectId && TRIGGERS.has(event.type)) latest.set(projectId, event);
     }
     if (latest.size === 0) return;

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { CLOCK, type Clock, firstInstalmentPercentFor, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { CLOCK, type Clock, firstInstalmentPercentFor, isUuid, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { resourceNotFound } from '@sinergi/auth';
 import { EventStore } from '@sinergi/event-store';
 import { calendarDateWita, foldProject } from '../../../project-intake/construction-project.decider';
@@ -13,7 +13,6 @@ import { readerCanSee } from './reader-auth.guard';
 
 /** Events that record a look at the registry (requests and evidence handling are not one). */
 const CHECK_OUTCOMES = new Set(['EnrolmentConfirmed', 'EnrolmentMissing', 'PremiumShortfall', 'CoverageGap', 'WorkersUncovered', 'VerificationFailed', 'ComplianceStatusChanged']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The project as its two streams tell it: the procurement facts and what verification found. */
 @QueryHandler(GetProjectQuery)
@@ -25,7 +24,7 @@ export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
   ) {}
 
   async execute({ projectId, reader }: GetProjectQuery): Promise<ProjectView> {
-    if (!UUID.test(projectId)) throw resourceNotFound('project');
+    if (!isUuid(projectId)) throw resourceNotFound('project');
     const streams = await this.store.readStreams([projectStreamId(projectId), complianceStreamId(projectId)]);
     const projectStream = streams.get(projectStreamId(projectId))!;
     const complianceStream = streams.get(complianceStreamId(projectId))!;

@@ -4,7 +4,7 @@ import { ALL_REGIONS, canSeeRegion, type Principal, resourceNotFound } from '@si
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { AuditAccessLog } from '../../../access-log/audit-access-log';
-import { UUID } from '../../../audit-query';
+import { isUuid } from '@sinergi/common';
 
 export type VerificationStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -36,7 +36,7 @@ export class GetVerificationHandler {
   ) {}
 
   async execute(verificationId: string, reader: Principal, correlationId: string | null): Promise<VerificationView> {
-    const { rows } = UUID.test(verificationId)
+    const { rows } = isUuid(verificationId)
       ? await this.pool.query(
           `SELECT id, regions, requested_by, status, progress, result, error, created_at, started_at, finished_at
              FROM audit_verifications WHERE id = $1`,

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
-import { CLOCK, type Clock } from '@sinergi/common';
+import { CLOCK, type Clock, isUuid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { AuditAccessLog } from '../../../access-log/audit-access-log';
 import { RELATED_STREAMS_SQL } from '../../../audit-events.sql';
-import { UUID } from '../../../audit-query';
 import type { BrokenLink } from '../../chain-checker';
 import { type CheckpointReference, signedHeadsOfStreams } from '../../checkpoint/checkpoint-heads';
 import { type HeadMismatch, type StreamReport, verifyEventLog } from '../../log-verifier';
@@ -46,7 +45,7 @@ export class VerifyProjectHandler {
 
   async execute(projectId: string, reader: Principal, correlationId: string | null): Promise<ProjectVerification> {
     const access = { accessId: randomUUID(), reader, action: 'verify' as const, filters: { projectId }, correlationId };
-    const regionCode = UUID.test(projectId) ? await this.regionOf(projectId) : null;
+    const regionCode = isUuid(projectId) ? await this.regionOf(projectId) : null;
     // Unknown and out of scope answer alike (DESIGN §10); the refusal is recorded too.
     if (regionCode === null || !canSeeRegion(reader, regionCode)) {
       await this.accessLog.record({ ...access, outcome: 'not_found', resultCount: 0 });

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Principal, resourceNotFound } from '@sinergi/auth';
-import { CLOCK, type Clock } from '@sinergi/common';
+import { CLOCK, type Clock, isUuid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
-import { UUID } from '../../list-paging';
 import { addressedToReaderSql, INBOX_ITEM_COLUMNS, type InboxItemRow, type InboxItemView, toInboxItemView } from '../inbox-item';
 
 /**
@@ -18,7 +17,7 @@ export class MarkInboxItemReadHandler {
   ) {}
 
   async execute(reader: Principal, id: string): Promise<InboxItemView> {
-    if (!UUID.test(id)) throw resourceNotFound('inbox item');
+    if (!isUuid(id)) throw resourceNotFound('inbox item');
     const params: unknown[] = [id, this.clock.now()];
     const mine = addressedToReaderSql(reader, params);
     const { rows } = await this.pool.query<InboxItemRow>(

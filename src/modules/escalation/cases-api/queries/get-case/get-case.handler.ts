@@ -6,8 +6,8 @@ import type { Pool } from 'pg';
 import type { CaseAcknowledgement, CaseStatus } from '../../../case-decider/escalation-case.decider';
 import { caseStreamId } from '../../../case-decider/escalation-case.events';
 import type { EscalationLadder } from '../../../ladder/escalation-ladder';
-import { UUID } from '../../list-paging';
 import { buildTimeline, type NotificationRow, type TimelineEntry } from './case-timeline';
+import { isUuid } from '@sinergi/common';
 
 export interface CaseDetail {
   caseId: string;
@@ -39,7 +39,7 @@ export class GetCaseHandler {
   ) {}
 
   async execute(caseId: string, reader: Principal): Promise<CaseDetail> {
-    if (!UUID.test(caseId)) throw resourceNotFound('case');
+    if (!isUuid(caseId)) throw resourceNotFound('case');
     const stream = (await this.store.readStreams([caseStreamId(caseId)])).get(caseStreamId(caseId))!;
     const opened = stream.events[0];
     const regionCode = opened?.type === 'CaseOpened' ? (opened.data as { regionCode?: string }).regionCode : undefined;

@@ -1,7 +1,8 @@
 import type { Principal } from '@sinergi/auth';
 import { parseRegionCode } from '@sinergi/domain';
 import type { CaseStatus } from '../../../case-decider/escalation-case.decider';
-import { decodeCursor, invalidQuery, type Keyset, pageSize, singleParam, UUID } from '../../list-paging';
+import { decodeCursor, invalidQuery, type Keyset, pageSize, singleParam } from '../../list-paging';
+import { isUuid } from '@sinergi/common';
 
 export const CASE_STATUSES: readonly CaseStatus[] = ['OPEN', 'RESOLVED', 'CLOSED', 'WAIVED'];
 
@@ -41,7 +42,7 @@ export function parseListCasesQuery(reader: Principal, query: Record<string, unk
     throw invalidQuery('level', 'invalid_level', 'level must be a ladder level: a whole number from 0');
   }
   const projectId = singleParam(query, 'projectId');
-  if (projectId !== undefined && !UUID.test(projectId)) throw invalidQuery('projectId', 'invalid_uuid', 'projectId must be a UUID');
+  if (projectId !== undefined && !isUuid(projectId)) throw invalidQuery('projectId', 'invalid_uuid', 'projectId must be a UUID');
   const agency = singleParam(query, 'agency');
   if (agency !== undefined && !AGENCY_CODE.test(agency)) throw invalidQuery('agency', 'invalid_agency_code', 'agency must be an agency code such as 1.03.0.00.0.00.01.0000');
   const order = singleParam(query, 'order');
