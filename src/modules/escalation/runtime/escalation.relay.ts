@@ -6,10 +6,10 @@ import type { Pool, PoolClient } from 'pg';
 import { SinergiMetrics } from '../../../platform/metrics';
 import { reportParkedEvent } from '../../../platform/parked-events';
 import { constructionProjectModel } from '../../project-intake/construction-project.decider';
-import { type ConstructionProjectEvent, projectStreamId } from '../../project-intake/construction-project.events';
-import type { ComplianceEvent } from '../../verification/compliance/compliance.events';
+import { type ConstructionProjectEvent, parseProjectStreamId, projectStreamId } from '../../project-intake/construction-project.events';
+import { type ComplianceEvent, parseComplianceStreamId } from '../../verification/compliance/compliance.events';
 import { caseTimerJobId } from '../case-decider/escalation-case.decider';
-import type { EscalationCaseEvent } from '../case-decider/escalation-case.events';
+import { type EscalationCaseEvent, parseCaseStreamId } from '../case-decider/escalation-case.events';
 import {
   decideEscalation,
   type EscalationFact,
@@ -25,10 +25,6 @@ import { refreshCaseReadModel } from './case-read-model';
 import { EscalationQueues, type TimerToSchedule } from './escalation-queues.provider';
 import { NotificationPlanner } from './notification-planner';
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const PROJECT_STREAM = new RegExp(`^project-(${UUID})$`);
-const COMPLIANCE_STREAM = new RegExp(`^compliance-(${UUID})$`);
-const CASE_STREAM = new RegExp(`^case-(${UUID})$`);
 const PROJECT_TYPES = new Set(['ProjectRegistered', 'PaymentRequested', 'ProjectCancelled']);
 
 /**
@@ -83,11 +79,11 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
   private async applyFacts(events: RecordedEvent[], tx: PoolClient): Promise<void> {
     const facts = eventsOf<ProjectFactEvent>(
       events.filter(
-        (e) => (PROJECT_TYPES.has(e.type) && PROJECT_STREAM.test(e.streamId)) || (e.type === 'ComplianceStatusChanged' && COMPLIANCE_STREAM.test(e.streamId)),
+        (e) => (PROJECT_TYPES.has(e.type) && parseProjectStreamId(e.streamId) !== null) || (e.type === 'ComplianceStatusChanged' && parseComplianceStreamId(e.streamId) !== null),
       ),
     );
     if (facts.length === 0) return;
-    const projectIdOf = (e: { streamId: string }) => (PROJECT_STREAM.exec(e.streamId) ?? COMPLIANCE_STREAM.exec(e.streamId))![1];
+    const projectIdOf = (e: { streamId: string }) => (parseProjectStreamId(e.streamId) ?? parseComplianceStreamId(e.streamId))!;
     const projects = await this.loadProjects([...new Set(facts.map(projectIdOf))], tx);
     const cases = new CaseWriter(this.store, tx);
     const dirty = new Set<string>();
@@ -126,9 +122,9 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Case events → read model, timers and notifications; returns the queue work to do after commit. */
   private async applyCaseEvents(events: RecordedEvent[], tx: PoolClient): Promise<AfterCommit | void> {
-    const caseEvents = eventsOf<EscalationCaseEvent>(events.filter((e) => CASE_STREAM.test(e.streamId)));
+    const caseEvents = eventsOf<EscalationCaseEvent>(events.filter((e) => parseCaseStreamId(e.streamId) !== null));
     if (caseEvents.length === 0) return;
-    const caseIds = [...new Set(caseEvents.map((e) => CASE_STREAM.exec(e.streamId)![1]))];
+    const caseIds = [...new Set(caseEvents.map((e) => parseCaseStreamId(e.streamId)!))];
     const states = await refreshCaseReadModel(this.store, tx, caseIds);
 
     const timers: TimerToSchedule[] = [];
