@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { DatabaseModule } from '@sinergi/database';
 import { AuditVerificationWorkerModule } from './modules/audit/tamper-evidence/audit-verification-worker.module';
+import { HeldEventsWorkerModule } from './modules/project-intake/held-events/held-events-worker.module';
 import { CoverageProjectionModule } from './modules/regional-coverage/projection/coverage-projection.module';
 import { EscalationWorkerModule } from './modules/escalation/runtime/escalation-worker.module';
 import { VerificationWorkerModule } from './modules/verification/verification-worker.module';
@@ -31,6 +32,7 @@ export class WorkerModule {
         EscalationWorkerModule,
         CoverageProjectionModule,
         AuditVerificationWorkerModule,
+        HeldEventsWorkerModule,
       ],
     };
   }

@@ -132,11 +132,11 @@ describe('procurement ingest API (booted app over HTTP)', () => {
     expect(res.contentType).toContain('application/problem+json');
   });
 
-  it('refuses an event for a project that was never registered, writing nothing', async () => {
+  it('holds an event for a project not registered yet (202 held), writing nothing to the log', async () => {
     const before = await eventCount();
     const res = await post({ eventId: 'spse-x-amend-1', type: 'ContractAmended', occurredAt: '2025-06-01T08:00:00+08:00', projectRef: 'never-registered', data: { addendumNumber: 'A1', contractValue: '1', reason: 'r' } });
-    expect(res.status).toBe(409);
-    expect(res.body.code).toBe('project_not_registered');
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ held: true, eventId: 'spse-x-amend-1' });
     expect(await eventCount()).toBe(before);
   });
 

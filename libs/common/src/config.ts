@@ -36,6 +36,10 @@ export interface SinergiConfig {
     circuitHalfOpenMs: number;
   };
   workerMetricsPort: number;
+  ingest: {
+    /** How long an event for a project not yet registered is held before it becomes a dead letter. */
+    heldEventTtlDays: number;
+  };
   premium: {
     /** The share of the Jakon premium that makes a project a participant (first instalment), whole percent. */
     firstInstalmentPercent: number;
@@ -177,6 +181,9 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       circuitHalfOpenMs: int(env, 'BPJS_CIRCUIT_HALF_OPEN_MS', 10_000, 10, 600_000),
     },
     workerMetricsPort: int(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+    ingest: {
+      heldEventTtlDays: int(env, 'HELD_EVENT_TTL_DAYS', 14, 1, 365),
+    },
     premium: {
       firstInstalmentPercent: int(env, 'PREMIUM_FIRST_INSTALMENT_PERCENT', 50, 1, 100),
       firstInstalmentByRegion: firstInstalmentByRegion(env.PREMIUM_FIRST_INSTALMENT_BY_REGION),

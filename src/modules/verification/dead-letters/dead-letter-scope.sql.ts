@@ -6,13 +6,15 @@ import { withinRegionsSql } from '../../escalation/cases-api/region-scope.sql';
  * must not vanish from its own region's view while a projection lags or rebuilds. Pushes parameters onto `params`.
  */
 export function deadLettersInScopeSql(regions: readonly string[], params: unknown[]): { from: string; where: string } {
+  // A held event that expired has no registration to read: its dead letter carries its sender's region.
   return {
     from: `dead_letters d
-      JOIN LATERAL (
+      LEFT JOIN LATERAL (
         SELECT COALESCE(e.data->>'regionCode', e.metadata->>'regionCode') AS region_code
           FROM events e
          WHERE e.stream_id = 'project-' || d.project_id::text AND e.stream_version = 1
-      ) p ON TRUE`,
+      ) r ON TRUE
+      CROSS JOIN LATERAL (SELECT COALESCE(r.region_code, d.region_code) AS region_code) p`,
     where: withinRegionsSql('p.region_code', regions, params),
   };
 }

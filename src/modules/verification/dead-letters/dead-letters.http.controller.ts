@@ -18,7 +18,7 @@ export class DeadLettersHttpController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "Dead-lettered verifications of projects in the admin's regions, newest first; ?status=open|retried|all" })
+  @ApiOperation({ summary: "Dead letters of projects in the admin's regions, newest first: failed verifications (kind VERIFICATION_FAILED) and early events that expired or could not be applied (HELD_EVENT_EXPIRED, HELD_EVENT_REFUSED); ?status=open|retried|all" })
   @ApiQuery({ name: 'status', required: false, enum: [...DEAD_LETTER_STATUSES] })
   @ApiQuery({ name: 'limit', required: false })
   list(@CurrentPrincipal() principal: Principal, @Query('status') status?: string, @Query('limit') limit?: string) {

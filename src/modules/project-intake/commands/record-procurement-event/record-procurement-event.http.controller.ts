@@ -37,7 +37,12 @@ export class RecordProcurementEventHttpController {
   @ApiOperation({ summary: 'Record one procurement event (signed, idempotent by client + eventId)' })
   @apply(...SIGNED)
   @ApiBody({ type: ProcurementEventRequestDto })
-  @ApiAcceptedResponse({ type: ProcurementEventAcceptedDto, description: 'Recorded' })
+  @ApiAcceptedResponse({
+    type: ProcurementEventAcceptedDto,
+    description:
+      'Recorded; or, when the project is not registered yet, held: `{ projectId, eventId, held: true }`, applied in source order with the ' +
+      'registration (a hold with no registration within HELD_EVENT_TTL_DAYS becomes a HELD_EVENT_EXPIRED dead letter)',
+  })
   @ApiOkResponse({ type: ProcurementEventAcceptedDto, description: 'A repeat of an event already recorded (duplicate: true)' })
   @ApiResponse({ status: 400, description: 'Invalid event (application/problem+json, failing paths in errors)' })
   @ApiResponse({ status: 401, description: 'Missing, stale or wrong signature' })

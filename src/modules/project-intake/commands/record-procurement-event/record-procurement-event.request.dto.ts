@@ -275,4 +275,5 @@ export class ProcurementEventAcceptedDto {
   @ApiProperty() streamVersion: number;
   @ApiProperty() position: number;
   @ApiPropertyOptional({ description: 'true when this answers a repeat of an already accepted event' }) duplicate?: boolean;
+  @ApiPropertyOptional({ description: 'true when the project is not registered yet and the event is held until it is (then no streamVersion or position)' }) held?: boolean;
 }

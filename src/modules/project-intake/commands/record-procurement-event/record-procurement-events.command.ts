@@ -10,10 +10,18 @@ export interface AcceptedEvent {
   duplicate?: true;
 }
 
+/** Accepted and held: its project is not registered yet; it is applied, in source order, when the registration arrives. */
+export interface HeldEventAnswer {
+  projectId: string;
+  eventId: string;
+  held: true;
+  duplicate?: true;
+}
+
 /** One item's outcome: accepted (202), a repeat of an accepted one (200), or a refusal with its problem. */
 export type IngestItemResult =
-  | { status: 202; body: AcceptedEvent }
-  | { status: 200; body: AcceptedEvent & { duplicate: true } }
+  | { status: 202; body: AcceptedEvent | HeldEventAnswer }
+  | { status: 200; body: (AcceptedEvent | HeldEventAnswer) & { duplicate: true } }
   | { status: number; problem: Problem };
 
 /** Record procurement events (one or a batch) from an authenticated client, each decided on its own. */

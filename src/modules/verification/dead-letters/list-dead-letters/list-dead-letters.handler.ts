@@ -16,7 +16,7 @@ export class ListDeadLettersHandler implements IQueryHandler<ListDeadLettersQuer
     const params: unknown[] = [limit];
     const scope = deadLettersInScopeSql(admin.regions, params);
     const { rows } = await this.pool.query(
-      `SELECT d.id, d.queue, d.job_id, d.project_id, p.region_code, d.reason, d.attempts, d.failed_at, d.retried_at, d.retry_job_id
+      `SELECT d.id, d.kind, d.queue, d.job_id, d.project_id, p.region_code, d.reason, d.attempts, d.failed_at, d.retried_at, d.retry_job_id
          FROM ${scope.from}
         WHERE ${STATUS_FILTER[status]} AND ${scope.where}
         ORDER BY d.failed_at DESC, d.id DESC
@@ -26,6 +26,7 @@ export class ListDeadLettersHandler implements IQueryHandler<ListDeadLettersQuer
     return {
       items: rows.map((r) => ({
         id: r.id,
+        kind: r.kind,
         queue: r.queue,
         jobId: r.job_id,
         projectId: r.project_id,

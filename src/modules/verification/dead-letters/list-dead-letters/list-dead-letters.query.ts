@@ -7,6 +7,8 @@ export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
 
 export interface DeadLetterView {
   id: string;
+  /** VERIFICATION_FAILED (retryable), HELD_EVENT_EXPIRED or HELD_EVENT_REFUSED (an early event that could not be applied). */
+  kind: string;
   queue: string;
   jobId: string;
   projectId: string;

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RecordProcurementEventsHandler } from '../commands/record-procurement-event/record-procurement-events.handler';
+import { HeldEventsSweeper } from './held-events.sweeper';
+
+/** The worker's part of intake: held events applied when their registration is in, or expired to dead letters. */
+@Module({ providers: [RecordProcurementEventsHandler, HeldEventsSweeper] })
+export class HeldEventsWorkerModule {}
