@@ -150,7 +150,7 @@ async function seedCases(store: EventStore, cases: number, openedAt: Date, ladde
         expected: NO_STREAM,
         events: events.map((e) => ({
           type: e.type,
-          data: e.data as unknown as Record<string, unknown>,
+          data: e.data,
           metadata: { actor: { kind: 'system' as const, id: 'escalation-relay' }, ...cause },
         })),
       });

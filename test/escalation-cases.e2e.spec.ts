@@ -60,7 +60,7 @@ describe('officials’ case API and inbox (API + worker over HTTP)', () => {
     try {
       await tx.query('BEGIN');
       const appended = await store.appendMany(
-        [{ streamId: caseStreamId(caseId), expected: NO_STREAM, events: events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata })) }],
+        [{ streamId: caseStreamId(caseId), expected: NO_STREAM, events: events.map((e) => ({ type: e.type, data: e.data, metadata })) }],
         {},
         tx,
       );

@@ -69,7 +69,7 @@ describe('writes on a resource outside the caller’s regions answer like an unk
     const metadata = { actor: { kind: 'system' as const, id: 'test-fixture' }, correlationId: 'write-scope-e2e', regionCode: '73.07.06' };
     await inTransaction(db.pool, async (tx) => {
       await store.appendMany(
-        [{ streamId: caseStreamId(caseId), expected: NO_STREAM, events: events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata })) }],
+        [{ streamId: caseStreamId(caseId), expected: NO_STREAM, events: events.map((e) => ({ type: e.type, data: e.data, metadata })) }],
         {},
         tx,
       );

@@ -25,7 +25,7 @@ describe('EscalationTimerHandler (real PostgreSQL)', () => {
         { type: 'OpenCase', caseId, projectId: caseId, regionCode: '73.07.01', agencyCode: 'PUPR', reasons: ['ENROLMENT_MISSING'], ladder: DEFAULT_SINJAI_LADDER, now: OPENED_AT },
         initialCaseState(),
       );
-      await store.appendToStream(caseStreamId(caseId), NO_STREAM, events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: meta })));
+      await store.appendToStream(caseStreamId(caseId), NO_STREAM, events.map((e) => ({ type: e.type, data: e.data, metadata: meta })));
       await db.pool.query(`INSERT INTO escalation_timers (job_id, case_id, level, due_at) VALUES ($1, $2, 0, '2025-06-05T01:00:00Z')`, [caseTimerJobId(caseId, 0), caseId]);
     }
   });

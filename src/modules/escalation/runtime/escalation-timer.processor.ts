@@ -1,15 +1,17 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { bullConnection, CLOCK, type Clock, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { EventStore, retryOnConflict, type StreamAppend } from '@sinergi/event-store';
+import { BatchCommandHandler, EventStore, MAX_CONFLICT_ATTEMPTS, type StreamEvents } from '@sinergi/event-store';
 import { type Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import { SinergiMetrics } from '../../../platform/metrics';
-import { caseTimerJobId, decideCase, foldCase } from '../case-decider/escalation-case.decider';
+import { caseTimerJobId, decideCase, escalationCaseModel } from '../case-decider/escalation-case.decider';
 import { caseStreamId, type EscalationCaseEvent } from '../case-decider/escalation-case.events';
 import { ESCALATION_QUEUE, type EscalationTimerJob } from '../escalation.queues';
 
 export type TimerOutcome = 'escalated' | 'stale';
+
+const decideOnCases = BatchCommandHandler(escalationCaseModel);
 
 /**
  * Fires ladder timers: the case decides what an elapsed wait means (the next level, once; or nothing when the case
@@ -25,45 +27,47 @@ export class EscalationTimerHandler {
   ) {}
 
   async fire(job: EscalationTimerJob): Promise<TimerOutcome> {
-    return retryOnConflict(async () => (await this.fireMany([job]))[0]);
+    return (await this.fireMany([job], MAX_CONFLICT_ATTEMPTS))[0];
   }
 
   /**
    * Fires several timers with three statements in all: one read of their case streams, one append, one mark. Throws
-   * ConcurrencyError when any of those streams moved meanwhile (nothing is appended then); `fire` retries one alone.
+   * ConcurrencyError when any of those streams moved meanwhile and `maxAttempts` are spent (nothing is appended then);
+   * `fire` retries one alone.
    */
-  async fireMany(jobs: readonly EscalationTimerJob[]): Promise<TimerOutcome[]> {
-    const now = this.clock.now().toISOString();
-    const streams = await this.store.readStreams([...new Set(jobs.map((j) => caseStreamId(j.caseId)))]);
-    const appends = new Map<string, StreamAppend>();
-    const outcomes = jobs.map((job): TimerOutcome => {
-      const snapshot = streams.get(caseStreamId(job.caseId))!;
-      if (appends.has(caseStreamId(job.caseId)) || snapshot.events.length === 0) return 'stale';
-      const state = foldCase(snapshot.events as unknown as EscalationCaseEvent[]);
-      const events = decideCase({ type: 'EscalationTimerFired', level: job.level, now }, state);
-      if (events.length === 0) return 'stale';
-      const opened = snapshot.events[0];
-      const last = snapshot.events[snapshot.events.length - 1];
-      appends.set(caseStreamId(job.caseId), {
-        streamId: caseStreamId(job.caseId),
-        expected: snapshot.head,
-        events: events.map((e) => ({
-          type: e.type,
-          data: e.data as unknown as Record<string, unknown>,
-          metadata: {
-            actor: { kind: 'system' as const, id: 'escalation-timer' },
-            correlationId: opened.metadata.correlationId,
-            causationId: last.eventId,
-            regionCode: state.regionCode ?? undefined,
-            timerJobId: caseTimerJobId(job.caseId, job.level),
-          },
-        })),
-      });
-      return 'escalated';
-    });
-    // No transaction: the append is the effect; marking the rows fired only stops the reconciler from queueing the
-    // timers again. Should a mark be lost, that timer fires once more and its case decides nothing.
-    if (appends.size) await this.store.appendMany([...appends.values()]);
+  async fireMany(jobs: readonly EscalationTimerJob[], maxAttempts = 1): Promise<TimerOutcome[]> {
+    const deps = { store: this.store, pool: this.pool };
+    const outcomes = await decideOnCases(
+      deps,
+      jobs.map((j) => caseStreamId(j.caseId)),
+      (streams) => {
+        const now = this.clock.now().toISOString();
+        const appends: StreamEvents<EscalationCaseEvent>[] = [];
+        const result = jobs.map((job): TimerOutcome => {
+          const stream = streams.get(caseStreamId(job.caseId))!;
+          if (appends.some((a) => a.streamId === stream.streamId) || stream.events.length === 0) return 'stale';
+          const events = decideCase({ type: 'EscalationTimerFired', level: job.level, now }, stream.state);
+          if (events.length === 0) return 'stale';
+          appends.push({
+            streamId: stream.streamId,
+            events,
+            metadata: {
+              actor: { kind: 'system' as const, id: 'escalation-timer' },
+              correlationId: stream.events[0].metadata.correlationId,
+              causationId: stream.events[stream.events.length - 1].eventId,
+              regionCode: stream.state.regionCode ?? undefined,
+              timerJobId: caseTimerJobId(job.caseId, job.level),
+            },
+          });
+          return 'escalated';
+        });
+        // No transaction (no `write`): the append is the effect; marking the rows fired below only stops the
+        // reconciler from queueing the timers again. Should a mark be lost, that timer fires once more and its case
+        // decides nothing.
+        return { appends, result };
+      },
+      { maxAttempts },
+    );
     await this.pool.query(`UPDATE escalation_timers SET fired_at = now() WHERE job_id = ANY($1::text[]) AND fired_at IS NULL`, [
       jobs.map((j) => caseTimerJobId(j.caseId, j.level)),
     ]);

@@ -6,7 +6,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { verifyPayloadSignature } from '@sinergi/auth';
 import { bullConnection, SecretBox, type SinergiConfig, systemClock } from '@sinergi/common';
-import { EventStore, NO_STREAM, type RecordedEvent } from '@sinergi/event-store';
+import { EventStore, loadStream, NO_STREAM, readStreamOf, type RecordedOf } from '@sinergi/event-store';
 import {
   createMigratedDatabase,
   deleteKeysWithPrefix,
@@ -18,21 +18,20 @@ import {
   waitFor,
 } from '@sinergi/testing';
 import { SinergiMetrics } from '../../../../platform/metrics';
-import { foldProject } from '../../../project-intake/construction-project.decider';
-import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
+import { constructionProjectModel } from '../../../project-intake/construction-project.decider';
+import { projectStreamId } from '../../../project-intake/construction-project.events';
 import { RecordProcurementEventsCommand } from '../../../project-intake/commands/record-procurement-event/record-procurement-events.command';
 import { RecordProcurementEventsHandler } from '../../../project-intake/commands/record-procurement-event/record-procurement-events.handler';
 import { ProcurementClientRepository, type ProcurementClient } from '../../../procurement-clients/procurement-client.repository';
 import { decideCompliance, initialComplianceState } from '../../../verification/compliance/compliance.decider';
 import { complianceStreamId } from '../../../verification/compliance/compliance.events';
 import { projectFacts } from '../../../verification/commands/verify-enrolment/verify-enrolment.handler';
-import { type EscalationCaseCommand, decideCase, foldCase } from '../../case-decider/escalation-case.decider';
-import { caseStreamId, type EscalationCaseEvent } from '../../case-decider/escalation-case.events';
+import { type EscalationCaseCommand, decideCase, escalationCaseModel } from '../../case-decider/escalation-case.decider';
+import { caseStreamId } from '../../case-decider/escalation-case.events';
 import { OfficialsRepository } from '../../directory/officials.repository';
 import { caseIdFor, type DeliverNotificationJob, NOTIFICATION_QUEUE, notificationIdFor, notificationJobId, notificationJobOptions } from '../../escalation.queues';
 import { DEFAULT_SINJAI_LADDER } from '../../ladder/escalation-ladder';
-import type { NotificationDeliveredData, NotificationDeliveryFailedData } from '../notification.events';
-import { notificationStreamId } from '../notification.events';
+import { type NotificationEvent, notificationStreamId } from '../notification.events';
 import { DeliverNotificationHandler } from './deliver-notification.handler';
 import { DeliverNotificationProcessor } from './deliver-notification.processor';
 import { NotificationChannels } from './notification-channels';
@@ -194,7 +193,7 @@ async function seedCase(projectRef: string, dataOverrides: Record<string, unknow
   const [result] = await ingest.execute(new RecordProcurementEventsCommand(ingestClient, [projectRegistered(projectRef, {}, dataOverrides)], `test-${projectRef}`));
   if (!('body' in result)) throw new Error(`registration refused: ${JSON.stringify(result)}`);
   const projectId = result.body.projectId;
-  const project = foldProject((await store.readStream(projectStreamId(projectId))).events as unknown as ConstructionProjectEvent[]);
+  const project = (await loadStream(store, constructionProjectModel, projectStreamId(projectId))).state;
 
   const shortfall = 1_000_000n;
   const due = BigInt(project.premium!.total);
@@ -220,15 +219,15 @@ async function seedCase(projectRef: string, dataOverrides: Record<string, unknow
     projectFacts(projectId, project),
   );
   const meta = { actor: { kind: 'system' as const, id: 'test' }, correlationId: `test-${projectRef}`, regionCode: '73.07.06' };
-  await store.appendToStream(complianceStreamId(projectId), NO_STREAM, verdict.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: meta })));
+  await store.appendToStream(complianceStreamId(projectId), NO_STREAM, verdict.map((e) => ({ type: e.type, data: e.data, metadata: meta })));
 
   const caseId = caseIdFor(projectId, 1);
   const causeOf = new Map<string, string>();
   const apply = async (command: EscalationCaseCommand): Promise<string> => {
-    const snapshot = await store.readStream(caseStreamId(caseId));
-    const decided = decideCase(command, foldCase(snapshot.events as unknown as EscalationCaseEvent[]));
+    const snapshot = await loadStream(store, escalationCaseModel, caseStreamId(caseId));
+    const decided = decideCase(command, snapshot.state);
     if (decided.length === 0) throw new Error(`${command.type} decided nothing`);
-    const events = decided.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: meta }));
+    const events = decided.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: meta }));
     await store.appendToStream(caseStreamId(caseId), snapshot.head, events);
     decided.forEach((e, i) => {
       if (e.type === 'EscalationLevelReached') causeOf.set(`level-${e.data.level}`, events[i].eventId);
@@ -283,8 +282,18 @@ async function settled(id: string) {
   return waitFor(() => rowOf(id), (r) => r.status !== 'PENDING', 20_000);
 }
 
-async function eventsOf(id: string): Promise<RecordedEvent[]> {
-  return (await store.readStream(notificationStreamId(id))).events;
+async function eventsOf(id: string): Promise<RecordedOf<NotificationEvent>[]> {
+  return (await readStreamOf<NotificationEvent>(store, notificationStreamId(id))).events;
+}
+
+type DataOf<T extends NotificationEvent['type']> = Extract<NotificationEvent, { type: T }>['data'];
+
+/** The data of events that must all be of `type` (one of another type fails the test). */
+function dataOf<T extends NotificationEvent['type']>(events: readonly RecordedOf<NotificationEvent>[], type: T): DataOf<T>[] {
+  return events.map((e) => {
+    if (e.type !== type) throw new Error(`expected ${type}, not ${e.type}`);
+    return e.data as DataOf<T>;
+  });
 }
 
 async function jobDone(jobId: string) {
@@ -345,7 +354,7 @@ describe('notification delivery', () => {
 
     const events = await eventsOf(contractorNotification);
     expect(events.map((e) => e.type)).toEqual(['NotificationDelivered']);
-    const delivered = events[0].data as unknown as NotificationDeliveredData;
+    const [delivered] = dataOf(events.slice(0, 1), 'NotificationDelivered');
     expect(delivered).toMatchObject({
       notificationId: contractorNotification,
       caseId: first.caseId,
@@ -395,7 +404,7 @@ describe('notification delivery', () => {
 
     const events = await eventsOf(id);
     expect(events.map((e) => e.type)).toEqual(['NotificationDeliveryFailed', 'NotificationDeliveryFailed', 'NotificationDelivered']);
-    expect(events.slice(0, 2).map((e) => e.data as unknown as NotificationDeliveryFailedData)).toEqual([
+    expect(dataOf(events.slice(0, 2), 'NotificationDeliveryFailed')).toEqual([
       expect.objectContaining({ attempt: 1, code: 'smtp_transient', replyCode: 451, retryable: true, final: false, level: 1 }),
       expect.objectContaining({ attempt: 2, code: 'smtp_transient', replyCode: 450, retryable: true, final: false }),
     ]);
@@ -443,7 +452,7 @@ describe('notification delivery', () => {
 
     expect(await settled(id)).toMatchObject({ status: 'FAILED', attempts: 5, last_error_code: 'smtp_transient' });
     expect(await jobDone(jobId)).toMatchObject({ state: 'completed', returnvalue: 'failed' });
-    const failures = (await eventsOf(id)).map((e) => e.data as unknown as NotificationDeliveryFailedData);
+    const failures = dataOf(await eventsOf(id), 'NotificationDeliveryFailed');
     expect(failures.map((f) => [f.attempt, f.final, f.retryable])).toEqual([
       [1, false, true],
       [2, false, true],
