@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { EventStore } from '@sinergi/event-store';
 import { projectRegistered, signedPost, waitFor } from '@sinergi/testing';
 import { importSegmentsFile } from '../src/modules/regional-coverage/segments/import-segments-file';
-import { targetPace, todayWita } from '../src/modules/regional-coverage/targets/target-pace';
+import { targetPace } from '../src/modules/regional-coverage/targets/target-pace';
 import { type RunningSystem, startSystem } from './support/running-system';
 import { readCsvRows } from '@sinergi/common';
+import { todayWita } from '@sinergi/domain';
 
 const PUPR = '1.03.0.00.0.00.01.0000';
 const DIKBUD = '1.01.0.00.0.00.01.0000';

@@ -73,3 +73,67 @@ export function dayOfWeek(date: IsoDate): number {
 export function weekdayOfDayNumber(dayNumber: number): number {
   return (((dayNumber + 4) % 7) + 7) % 7;
 }
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier): a cover ending the day before it is needed is a gap of 1. */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return toDayNumber(to) - toDayNumber(from);
+}
+
+/**
+ * Calendar months from `from` to `to`, a part month counting as a whole one: the smallest n such that `from` moved
+ * n months on (the day clamped to the month's end) is on or after `to`. 0 when `to` is not after `from`.
+ * 2026-11-24 → 2026-12-10 is 1; → 2026-12-24 is 1; → 2026-12-25 is 2; 2027-01-31 → 2027-02-28 is 1.
+ */
+export function monthsUntil(from: IsoDate, to: IsoDate): number {
+  if (to <= from) return 0;
+  const [fy, fm, fd] = from.split('-').map(Number);
+  const [ty, tm, td] = to.split('-').map(Number);
+  const whole = (ty - fy) * 12 + (tm - fm);
+  // `from` moved `whole` months lands in `to`'s month, on `from`'s day clamped to that month's length.
+  const landed = Math.min(fd, daysInMonth(ty, tm));
+  return landed >= td ? whole : whole + 1;
+}
+
+/** A calendar month, `YYYY-MM`. */
+export type YearMonth = string;
+
+const YEAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export const isYearMonth = (value: unknown): value is YearMonth => typeof value === 'string' && YEAR_MONTH.test(value);
+
+/** The month a date falls in: `2025-04-27` → `2025-04`. */
+export const yearMonthOf = (date: IsoDate): YearMonth => date.slice(0, 7);
+
+/** Months since year 0 (`0000-01` is 0), so month arithmetic is integer arithmetic. */
+export const toMonthNumber = (month: YearMonth): number => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+
+export const fromMonthNumber = (monthNumber: number): YearMonth =>
+  `${String(Math.floor(monthNumber / 12)).padStart(4, '0')}-${String((monthNumber % 12) + 1).padStart(2, '0')}`;
+
+/** Moves a month by whole months (negative goes back), across year ends. */
+export const addMonths = (month: YearMonth, months: number): YearMonth => fromMonthNumber(toMonthNumber(month) + months);
+
+/**
+ * WITA (Waktu Indonesia Tengah, Sulawesi's and so Sinjai's zone) is UTC+8 all year: no daylight saving. Calendar
+ * dates of instants are read in WITA whatever the server's own time zone.
+ */
+export const WITA_OFFSET_MS = 8 * 3_600_000;
+
+const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/;
+
+/** The calendar date of an ISO date or date-time, read in WITA; a date-time without an offset is already WITA time. */
+export function calendarDateWita(value: string): IsoDate {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  // A time without an offset is a local Sinjai time; never let the server's zone decide.
+  const withOffset = HAS_OFFSET.test(value) ? value : `${value}+08:00`;
+  return new Date(Date.parse(withOffset) + WITA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Today's calendar date in WITA: 2026-11-30T16:30Z is already 1 December in Sinjai. */
+export const todayWita = (now: Date): IsoDate => calendarDateWita(now.toISOString());
+
+/** What a clock in WITA shows at an instant: the calendar date and the time of day. */
+export function witaWallClock(instant: Date | number): { date: IsoDate; hour: number; minute: number } {
+  const wita = new Date((typeof instant === 'number' ? instant : instant.getTime()) + WITA_OFFSET_MS);
+  return { date: wita.toISOString().slice(0, 10), hour: wita.getUTCHours(), minute: wita.getUTCMinutes() };
+}

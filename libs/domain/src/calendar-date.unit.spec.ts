@@ -1,4 +1,17 @@
-import { addCalendarDays, compareDates, dayOfWeek, isIsoDate } from './calendar-date';
+import {
+  addCalendarDays,
+  addMonths,
+  calendarDateWita,
+  compareDates,
+  dayOfWeek,
+  daysBetween,
+  isIsoDate,
+  isYearMonth,
+  todayWita,
+  toMonthNumber,
+  witaWallClock,
+  yearMonthOf,
+} from './calendar-date';
 
 describe('calendar dates', () => {
   it('accepts only real dates written YYYY-MM-DD', () => {
@@ -30,5 +43,28 @@ describe('calendar dates', () => {
     const sorted = ['2025-04-01', '2024-12-31', '2025-03-31'].sort(compareDates);
     expect(sorted).toEqual(['2024-12-31', '2025-03-31', '2025-04-01']);
     expect(compareDates('2025-01-01', '2025-01-01')).toBe(0);
+  });
+});
+
+describe('date arithmetic shared by the modules', () => {
+  it('counts whole days between two dates, negative backwards', () => {
+    expect(daysBetween('2025-02-28', '2025-03-01')).toBe(1);
+    expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
+    expect(daysBetween('2026-01-01', '2025-12-31')).toBe(-1);
+  });
+
+  it('does month arithmetic on YYYY-MM across year ends', () => {
+    expect(isYearMonth('2025-12')).toBe(true);
+    expect(isYearMonth('2025-13')).toBe(false);
+    expect(yearMonthOf('2025-04-27')).toBe('2025-04');
+    expect(addMonths('2025-12', -11)).toBe('2025-01');
+    expect(addMonths('2025-12', 1)).toBe('2026-01');
+    expect(toMonthNumber('2026-01') - toMonthNumber('2025-02')).toBe(11);
+  });
+
+  it('reads instants on a WITA (UTC+8) clock', () => {
+    expect(todayWita(new Date('2026-11-30T16:00:00Z'))).toBe('2026-12-01');
+    expect(witaWallClock(Date.parse('2025-05-16T16:30:00Z'))).toEqual({ date: '2025-05-17', hour: 0, minute: 30 });
+    expect(calendarDateWita('2025-04-27T23:30:00')).toBe('2025-04-27');
   });
 });

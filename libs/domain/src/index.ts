@@ -1,4 +1,22 @@
-export { addCalendarDays, compareDates, dayOfWeek, isIsoDate, type IsoDate } from './calendar-date';
+export {
+  addCalendarDays,
+  addMonths,
+  calendarDateWita,
+  compareDates,
+  dayOfWeek,
+  daysBetween,
+  daysInMonth,
+  isIsoDate,
+  isYearMonth,
+  type IsoDate,
+  monthsUntil,
+  todayWita,
+  toMonthNumber,
+  WITA_OFFSET_MS,
+  witaWallClock,
+  type YearMonth,
+  yearMonthOf,
+} from './calendar-date';
 export {
   isValidBpjsPaymentCode,
   isValidBpjsProjectNumber,

@@ -1,5 +1,5 @@
 import { conflict, DomainError, type FieldError } from '@sinergi/common';
-import { computeJakonPremium, type HolidayCalendar, registrationDeadline } from '@sinergi/domain';
+import { calendarDateWita, computeJakonPremium, type HolidayCalendar, registrationDeadline } from '@sinergi/domain';
 import type { StreamModel } from '@sinergi/event-store';
 import type {
   ConstructionProjectEvent,
@@ -68,14 +68,6 @@ export const initialState = (): ConstructionProjectState => ({
   rosterAsOf: null,
   workerCount: 0,
 });
-
-/** The calendar date of an ISO date or date-time, read in WITA (UTC+8), Sinjai's time zone. */
-export function calendarDateWita(value: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  // A time without an offset is a local Sinjai time; never let the server's zone decide.
-  const withOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}+08:00`;
-  return new Date(Date.parse(withOffset) + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 export function evolve(state: ConstructionProjectState, event: ConstructionProjectEvent): ConstructionProjectState {
   switch (event.type) {

@@ -1,8 +1,7 @@
 import { DomainError, type DomainErrorKind } from '@sinergi/common';
-import { defaultHolidayCalendar } from '@sinergi/domain';
+import { calendarDateWita, defaultHolidayCalendar } from '@sinergi/domain';
 import { DeciderSpecification } from '@sinergi/testing/decider-specification';
 import {
-  calendarDateWita,
   type ConstructionProjectState,
   decide,
   type DecisionContext,

@@ -1,4 +1,5 @@
 import { invalid } from '@sinergi/common';
+import { daysInMonth } from '@sinergi/domain';
 
 /**
  * ISO-8601 durations as ladders use them: weeks (`P2W`), or days and a time part (`P3D`, `PT1H30M`, `P1DT12H`,
@@ -104,12 +105,11 @@ export function parseInstant(value: string): number {
 /** Date.parse rolls 30 February over into March; a wrong date is a bug upstream, not a date to guess. */
 function validFields(m: RegExpExecArray): boolean {
   const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m.map(Number);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return (
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&
-    day <= daysInMonth &&
+    day <= daysInMonth(year, month) &&
     hour <= 23 &&
     minute <= 59 &&
     (m[6] === undefined || second <= 59) &&

@@ -1,4 +1,4 @@
-import { formatRupiah, formatRupiahId, isIsoDate, parseRupiah, type Rupiah } from '@sinergi/domain';
+import { formatRupiah, formatRupiahId, isIsoDate, parseRupiah, type Rupiah, witaWallClock } from '@sinergi/domain';
 import type { NotificationMessage } from './notification.types';
 
 // Messages to officials and contractors are in Bahasa Indonesia (DESIGN §6); everything here is pure.
@@ -81,9 +81,6 @@ const MONTHS_ID = [
   'Desember',
 ];
 
-/** WITA (Waktu Indonesia Tengah) is UTC+8 all year: no daylight saving. */
-const WITA_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 /** "16 Mei 2025" for `2025-05-16`. */
 export function formatDateId(date: string): string {
   if (!isIsoDate(date)) throw new RangeError(`Expected YYYY-MM-DD, got '${date}'`);
@@ -95,10 +92,8 @@ export function formatDateId(date: string): string {
 export function formatDateTimeWita(instant: string): string {
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) throw new RangeError(`Expected an ISO-8601 instant, got '${instant}'`);
-  const wita = new Date(ms + WITA_OFFSET_MS);
-  const hh = String(wita.getUTCHours()).padStart(2, '0');
-  const mm = String(wita.getUTCMinutes()).padStart(2, '0');
-  return `${wita.getUTCDate()} ${MONTHS_ID[wita.getUTCMonth()]} ${wita.getUTCFullYear()} pukul ${hh}.${mm} WITA`;
+  const wita = witaWallClock(ms);
+  return `${formatDateId(wita.date)} pukul ${String(wita.hour).padStart(2, '0')}.${String(wita.minute).padStart(2, '0')} WITA`;
 }
 
 export function escapeHtml(value: string): string {

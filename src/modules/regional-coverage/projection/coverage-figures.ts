@@ -1,5 +1,4 @@
-import { parentRegionCode, parseRegionCode, type Rupiah } from '@sinergi/domain';
-import { calendarDateWita } from '../../project-intake/construction-project.decider';
+import { calendarDateWita, parentRegionCode, parseRegionCode, type Rupiah } from '@sinergi/domain';
 
 /**
  * The coverage figures of DESIGN §7 for any set of projects (one project, a cell, a region, an agency, a month).

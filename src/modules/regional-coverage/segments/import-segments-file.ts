@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@sinergi/common';
-import { parseRegionCode } from '@sinergi/domain';
+import { parseRegionCode, todayWita, yearMonthOf } from '@sinergi/domain';
 import type { EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { todayWita } from '../targets/target-pace';
 import { checkSegmentFigures, type ReportSegmentEnrolment } from './segment-enrolment.decider';
 import type { SegmentSource } from './segment-enrolment.events';
 import { writeSegmentReports } from './segment-enrolment.writer';
@@ -49,7 +48,7 @@ export async function importSegmentsFile(
   }
 
   const now = deps.clock.now();
-  const currentMonth = todayWita(now).slice(0, 7);
+  const currentMonth = yearMonthOf(todayWita(now));
   const source = options.source ?? 'BPJS_FILE';
   const rejected: SegmentsFileImport['rejected'] = [];
   const valid = new Map<string, { line: number; command: ReportSegmentEnrolment }>();

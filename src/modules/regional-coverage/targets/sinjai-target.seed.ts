@@ -1,5 +1,5 @@
 import type { CoverageTargetView, SetCoverageTargetHandler } from './set-coverage-target/set-coverage-target.handler';
-import { todayWita } from './target-pace';
+import { todayWita } from '@sinergi/domain';
 
 /** Kabupaten Sinjai's target (DOMAIN §7): coverage about 40 % by projects, target +20 points. */
 export const SINJAI_TARGET = { regionCode: '73.07', metric: 'projects', targetPercent: 60 } as const;

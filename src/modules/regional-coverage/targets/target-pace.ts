@@ -1,23 +1,7 @@
-import { daysInMonth, type IsoDate } from '@sinergi/domain/calendar-date';
-import { calendarDateWita } from '../../project-intake/construction-project.decider';
+import { type IsoDate, monthsUntil } from '@sinergi/domain';
 
-/** Today's calendar date in WITA (UTC+8), Sinjai's time zone: 2026-11-30T16:30Z is already 1 December there. */
-export const todayWita = (now: Date): IsoDate => calendarDateWita(now.toISOString());
-
-/**
- * Calendar months from `from` to `to`, a part month counting as a whole one: the smallest n such that `from` moved
- * n months on (the day clamped to the month's end) is on or after `to`. 0 when `to` is not after `from`.
- * 2026-11-24 → 2026-12-10 is 1; → 2026-12-24 is 1; → 2026-12-25 is 2; 2027-01-31 → 2027-02-28 is 1.
- */
-export function monthsUntil(from: IsoDate, to: IsoDate): number {
-  if (to <= from) return 0;
-  const [fy, fm, fd] = from.split('-').map(Number);
-  const [ty, tm, td] = to.split('-').map(Number);
-  const whole = (ty - fy) * 12 + (tm - fm);
-  // `from` moved `whole` months lands in `to`'s month, on `from`'s day clamped to that month's length.
-  const landed = Math.min(fd, daysInMonth(ty, tm));
-  return landed >= td ? whole : whole + 1;
-}
+/** Re-exported for the console's pages, which read today from here; everything else imports @sinergi/domain. */
+export { todayWita } from '@sinergi/domain';
 
 /**
  * Where a region stands against its target:

@@ -1,4 +1,5 @@
-import { monthsUntil, targetPace, todayWita } from './target-pace';
+import { targetPace } from './target-pace';
+import { monthsUntil, todayWita } from '@sinergi/domain';
 
 describe('targetPace', () => {
   it('spreads the gap over the months left: Sinjai at 40 % aiming at 60 % in 12 months', () => {

@@ -1,5 +1,6 @@
 import { conflict, type FieldError, invalid, notFound } from '@sinergi/common';
-import { isIsoDate, isValidBpjsPaymentCode, isValidBpjsProjectNumber, isValidBpjsReceiptNumber, isValidNpp } from '@sinergi/domain';
+import { daysBetween, type IsoDate, isIsoDate, isValidBpjsPaymentCode, isValidBpjsProjectNumber, isValidBpjsReceiptNumber, isValidNpp } from '@sinergi/domain';
+import type { StreamModel } from '@sinergi/event-store';
 import type {
   ComplianceEvent,
   ComplianceReason,
@@ -170,6 +171,9 @@ function withEvidenceStatus(state: ComplianceState, evidenceId: string, status: 
   if (evidence === undefined) return state;
   return { ...state, evidence: { ...state.evidence, [evidenceId]: { ...evidence, status } } };
 }
+
+/** How a compliance stream (`compliance-<projectId>`) folds: what `loadStream` and `CommandHandler` read it with. */
+export const complianceModel: StreamModel<ComplianceState, ComplianceEvent> = { evolve: evolveCompliance, initialState: initialComplianceState };
 
 export const foldCompliance = (events: Iterable<ComplianceEvent>): ComplianceState => {
   let state = initialComplianceState();
@@ -437,17 +441,11 @@ function rupiah(value: string, path: string): bigint {
   return BigInt(value);
 }
 
-function isoDate(value: string, path: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+function isoDate(value: string, path: string): IsoDate {
+  if (!isIsoDate(value)) {
     throw invalid('invalid_date', `${path} must be a date (YYYY-MM-DD)`, [
       { path, code: 'date', message: `"${value}" is not a YYYY-MM-DD date` },
     ]);
   }
   return value;
 }
-
-const DAY_MS = 86_400_000;
-const dayNumber = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
-
-/** Whole calendar days from `from` to `to`: a cover ending the day before it is needed is a gap of 1. */
-const daysBetween = (from: string, to: string) => dayNumber(to) - dayNumber(from);

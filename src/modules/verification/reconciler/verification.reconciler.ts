@@ -1,8 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { addCalendarDays } from '@sinergi/domain';
-import { calendarDateWita } from '../../project-intake/construction-project.decider';
+import { addCalendarDays, todayWita } from '@sinergi/domain';
 import { projectIdOfStreamSql } from '../../project-intake/construction-project.events';
 import type { Pool } from 'pg';
 import { VerificationQueue } from '../verification-queue.provider';
@@ -115,7 +114,7 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
    * the job id names the end date, so an amendment that moves it gets a check of its own.
    */
   private async scheduleContractEndChecks(client: import('pg').PoolClient): Promise<number> {
-    const today = calendarDateWita(this.clock.now().toISOString());
+    const today = todayWita(this.clock.now());
     if (this.scheduledEndDay === today) return 0;
     const { rows } = await client.query<{ job_id: string; project_id: string }>(
       `WITH active AS (

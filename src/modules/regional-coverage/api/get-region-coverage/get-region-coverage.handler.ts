@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { parseRegionCode, type RegionLevel } from '@sinergi/domain';
+import { parseRegionCode, type RegionLevel, todayWita } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import { type CoverageSummary, subtractFigures, sumFigures } from '../../projection/coverage-figures';
 import { overallCoverage, type OverallCoverage, type SegmentCoverage, segmentCoverage, type SegmentReport } from '../../segments/segment-coverage';
-import { todayWita } from '../../targets/target-pace';
 import {
   belowPattern,
   CELL_SUM_COLUMNS,

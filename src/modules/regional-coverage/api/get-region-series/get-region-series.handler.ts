@@ -2,25 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { parseRegionCode, type RegionLevel } from '@sinergi/domain';
+import { addMonths, type IsoDate, isYearMonth, parseRegionCode, type RegionLevel, todayWita, toMonthNumber, type YearMonth, yearMonthOf } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import type { CoverageSummary } from '../../projection/coverage-figures';
-import { todayWita } from '../../targets/target-pace';
 import { belowPattern, figuresFromDatabase, inRegionSql, sumColumns, sumsAsText } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
 import { invalidParam } from '../region-params';
 
 export interface CoverageMonth extends CoverageSummary {
-  /** YYYY-MM: projects whose contract date (WITA) falls in this month, as they stand today. */
-  month: string;
+  /** Projects whose contract date (WITA) falls in this month, as they stand today. */
+  month: YearMonth;
 }
 
 export interface RegionSeries {
   regionCode: string;
   name: string;
   level: RegionLevel;
-  from: string;
-  to: string;
+  from: YearMonth;
+  to: YearMonth;
   /** Every month from `from` to `to`, zeros included. */
   months: CoverageMonth[];
 }
@@ -30,19 +29,16 @@ export const MAX_SERIES_MONTHS = 120;
 /** Without `from`, a series covers the twelve months up to `to`. */
 export const DEFAULT_SERIES_MONTHS = 12;
 
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
-const monthOf = (index: number) => `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 
 /** Reads `?from=YYYY-MM&to=YYYY-MM`: `to` defaults to this month (WITA), `from` to eleven months before `to`. */
-export function seriesRange(fromRaw: string | undefined, toRaw: string | undefined, today: string): { from: string; to: string } {
+export function seriesRange(fromRaw: string | undefined, toRaw: string | undefined, today: IsoDate): { from: YearMonth; to: YearMonth } {
   for (const [name, value] of [['from', fromRaw], ['to', toRaw]] as const) {
-    if (value !== undefined && !MONTH.test(value)) throw invalidParam(name, 'invalid_month', `${name} must be a month YYYY-MM`);
+    if (value !== undefined && !isYearMonth(value)) throw invalidParam(name, 'invalid_month', `${name} must be a month YYYY-MM`);
   }
-  const to = toRaw ?? today.slice(0, 7);
-  const from = fromRaw ?? monthOf(monthIndex(to) - (DEFAULT_SERIES_MONTHS - 1));
+  const to = toRaw ?? yearMonthOf(today);
+  const from = fromRaw ?? addMonths(to, -(DEFAULT_SERIES_MONTHS - 1));
   if (from > to) throw invalidParam('from', 'after_to', 'from must not be after to');
-  if (monthIndex(to) - monthIndex(from) + 1 > MAX_SERIES_MONTHS) throw invalidParam('from', 'range_too_long', `a series covers at most ${MAX_SERIES_MONTHS} months`);
+  if (toMonthNumber(to) - toMonthNumber(from) + 1 > MAX_SERIES_MONTHS) throw invalidParam('from', 'range_too_long', `a series covers at most ${MAX_SERIES_MONTHS} months`);
   return { from, to };
 }
 

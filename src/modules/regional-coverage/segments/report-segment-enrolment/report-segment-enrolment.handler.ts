@@ -5,10 +5,10 @@ import { type EventActor, EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
 import { percentOf } from '../../projection/coverage-figures';
 import { RegionsRepository } from '../../regions/regions.repository';
-import { todayWita } from '../../targets/target-pace';
 import { requireSegmentFigures } from '../segment-enrolment.decider';
 import type { SegmentSource, WorkerSegment } from '../segment-enrolment.events';
 import { writeSegmentReports } from '../segment-enrolment.writer';
+import { todayWita, yearMonthOf } from '@sinergi/domain';
 
 /** A report on record, as the PUT answers it. */
 export interface SegmentReportView {
@@ -60,7 +60,7 @@ export class ReportSegmentEnrolmentHandler {
       .filter((k) => !BODY_FIELDS.has(k))
       .map((k) => ({ path: k, code: 'unknown_field', message: `${k} is not a known field` }));
     if (unknown.length) throw invalid('invalid_segment_report', 'the segment enrolment report is not valid', unknown);
-    const figures = requireSegmentFigures({ segment, period, ...pick(fields) }, todayWita(now).slice(0, 7));
+    const figures = requireSegmentFigures({ segment, period, ...pick(fields) }, yearMonthOf(todayWita(now)));
     if (!(await this.regions.isKnown(regionCode))) {
       throw invalid('unknown_region', `${regionCode} is not a known region`, [{ path: 'regionCode', code: 'unknown_region', message: `${regionCode} is not in the region hierarchy` }]);
     }

@@ -7,7 +7,7 @@ import { inTransaction } from '@sinergi/database';
 import { RegionsRepository } from '../../regions/regions.repository';
 import { decideCoverageTarget, foldCoverageTarget, parseTargetBody } from '../coverage-target.decider';
 import { type CoverageTargetEvent, coverageTargetStreamId, type TargetMetric } from '../coverage-target.events';
-import { todayWita } from '../target-pace';
+import { todayWita } from '@sinergi/domain';
 
 /** The target in force, as the PUT answers it. */
 export interface CoverageTargetView {

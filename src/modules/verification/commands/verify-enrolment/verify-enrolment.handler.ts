@@ -4,12 +4,13 @@ import { CLOCK, type Clock, firstInstalmentPercentFor, type SinergiConfig, SINER
 import { PG_POOL } from '@sinergi/database';
 import { EventStore, type NewEvent, type RecordedEvent, retryOnConflict } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { calendarDateWita, type ConstructionProjectState, foldProject } from '../../../project-intake/construction-project.decider';
+import { type ConstructionProjectState, foldProject } from '../../../project-intake/construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId, type WorkersReportedData } from '../../../project-intake/construction-project.events';
 import { type ComplianceCommand, decideCompliance, foldCompliance, type ProjectFacts } from '../../compliance/compliance.decider';
 import { type ComplianceEvent, complianceStreamId, type EnrolmentRecord } from '../../compliance/compliance.events';
 import { ENROLMENT_REGISTRY, type EnrolmentRegistry } from '../../registry/enrolment-registry.port';
 import type { VerifyEnrolmentJob } from '../../verification.queue';
+import { todayWita } from '@sinergi/domain';
 
 export type VerificationOutcome = 'verdict' | 'unchanged' | 'skipped' | 'failed';
 
@@ -51,7 +52,7 @@ export class VerifyEnrolmentHandler {
         type: 'RecordRegistryAnswer',
         enrolment: answer.enrolment,
         uncoveredPersonRefs: answer.uncovered,
-        checkedOn: calendarDateWita(now.toISOString()),
+        checkedOn: todayWita(now),
         checkedAt: now.toISOString(),
       };
       return this.record(job, loaded, command);

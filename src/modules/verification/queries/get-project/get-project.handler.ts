@@ -3,13 +3,14 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock, firstInstalmentPercentFor, isUuid, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { resourceNotFound } from '@sinergi/auth';
 import { EventStore } from '@sinergi/event-store';
-import { calendarDateWita, foldProject } from '../../../project-intake/construction-project.decider';
+import { foldProject } from '../../../project-intake/construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
 import { foldCompliance } from '../../compliance/compliance.decider';
 import { instalmentOutstanding, premiumStanding } from '../../compliance/premium-instalments';
 import { type ComplianceEvent, complianceStreamId } from '../../compliance/compliance.events';
 import { GetProjectQuery, type ProjectView } from './get-project.query';
 import { readerCanSee } from './reader-auth.guard';
+import { todayWita } from '@sinergi/domain';
 
 /** Events that record a look at the registry (requests and evidence handling are not one). */
 const CHECK_OUTCOMES = new Set(['EnrolmentConfirmed', 'EnrolmentMissing', 'PremiumShortfall', 'CoverageGap', 'WorkersUncovered', 'VerificationFailed', 'ComplianceStatusChanged']);
@@ -75,7 +76,7 @@ export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
                 endDate: project.endDate!,
                 handedOver: project.completedAt !== null,
                 finalTerminRequested: project.contractValue > 0n && project.amountRequested >= project.contractValue,
-                checkedOn: calendarDateWita(this.clock.now().toISOString()),
+                checkedOn: todayWita(this.clock.now()),
               }),
             )
           : null,
