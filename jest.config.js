@@ -19,7 +19,7 @@ const moduleNameMapper = {
 const common = {
   rootDir: __dirname,
   transform: { '^.+\\.(t|j)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|nestjs-pino|file-type|load-esm|canonicalize|uuid|jose|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|nestjs-pino|file-type|load-esm|canonicalize|uuid|jose|content-disposition|oidc-provider|openid-client|oauth4webapi)/)'],
   moduleNameMapper,
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/test'],

@@ -5,6 +5,7 @@ import { AuthModule } from '@sinergi/auth';
 import { DatabaseModule } from '@sinergi/database';
 import { AuditApiModule } from './modules/audit/audit-api.module';
 import { AuditVerificationApiModule } from './modules/audit/tamper-evidence/audit-verification-api.module';
+import { ConsoleModule } from './modules/console/console.module';
 import { CoverageApiModule } from './modules/regional-coverage/api/coverage-api.module';
 import { EscalationCasesApiModule } from './modules/escalation/cases-api/escalation-cases-api.module';
 import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
@@ -43,6 +44,7 @@ export class ApiModule {
         AuditApiModule,
         AuditVerificationApiModule,
         OperationsApiModule,
+        ConsoleModule,
       ],
       providers: [HttpShutdownState],
     };

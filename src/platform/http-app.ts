@@ -7,6 +7,7 @@ import { findUnsafeJsonText } from '@sinergi/common/validation';
 import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from '../api.module';
+import { mountConsole } from '../modules/console/console-http';
 import { correlationIdOf } from './logging.module';
 import { HttpShutdownState } from './http-shutdown.state';
 import { SinergiMetrics } from './metrics';
@@ -70,6 +71,7 @@ export async function createHttpApp(config?: SinergiConfig, clock: Clock = syste
     }
     return payload;
   });
+  mountConsole(app);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditAccessLogModule } from '../audit/access-log/audit-access-log.module';
+import { GetProjectHistoryHandler } from '../audit/queries/get-project-history/get-project-history.handler';
+import { AcknowledgeCaseHandler } from '../escalation/cases-api/commands/acknowledge-case/acknowledge-case.handler';
+import { WaiveCaseHandler } from '../escalation/cases-api/commands/waive-case/waive-case.handler';
+import { GetCaseHandler } from '../escalation/cases-api/queries/get-case/get-case.handler';
+import { ListCasesHandler } from '../escalation/cases-api/queries/list-cases/list-cases.handler';
+import { GetRegionCoverageHandler } from '../regional-coverage/api/get-region-coverage/get-region-coverage.handler';
+import { GetRegionSeriesHandler } from '../regional-coverage/api/get-region-series/get-region-series.handler';
+import { ListAgencyCoverageHandler } from '../regional-coverage/api/list-agency-coverage/list-agency-coverage.handler';
+import { ListProjectsHandler } from '../regional-coverage/api/list-projects/list-projects.handler';
+import { RegionsModule } from '../regional-coverage/regions/regions.module';
+import { AssetsConsoleController } from './assets/assets.console.controller';
+import { ConsoleAuthGuard } from './auth/console-auth.guard';
+import { ConsoleSessions } from './auth/console-sessions';
+import { ConsoleSignIn } from './auth/oidc/console-sign-in.service';
+import { LocalIdentityProvider } from './auth/oidc/local-identity-provider';
+import { CasesConsoleController } from './pages/cases/cases.console.controller';
+import { CoverageConsoleController } from './pages/coverage/coverage.console.controller';
+import { ProjectsConsoleController } from './pages/projects/projects.console.controller';
+import { SignInConsoleController } from './pages/sign-in/sign-in.console.controller';
+
+/**
+ * The officials' console (DESIGN §11, issue 12): server-rendered pages under /console in Bahasa Indonesia. It adds
+ * presentation and sessions only: every figure and every decision comes from the API's own query and command
+ * handlers (listed here as providers of this module, or reached through the QueryBus), with the same scope rules.
+ */
+@Module({
+  imports: [CqrsModule, RegionsModule, AuditAccessLogModule],
+  controllers: [AssetsConsoleController, SignInConsoleController, CoverageConsoleController, CasesConsoleController, ProjectsConsoleController],
+  providers: [
+    ConsoleSessions,
+    ConsoleAuthGuard,
+    ConsoleSignIn,
+    LocalIdentityProvider,
+    GetRegionCoverageHandler,
+    ListAgencyCoverageHandler,
+    GetRegionSeriesHandler,
+    ListProjectsHandler,
+    ListCasesHandler,
+    GetCaseHandler,
+    AcknowledgeCaseHandler,
+    WaiveCaseHandler,
+    GetProjectHistoryHandler,
+  ],
+})
+export class ConsoleModule {}

@@ -1,0 +1,105 @@
+import { Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { type Principal, Roles } from '@sinergi/auth';
+import { CLOCK, type Clock, DomainError } from '@sinergi/common';
+import { Inject } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AcknowledgeCaseHandler } from '../../../escalation/cases-api/commands/acknowledge-case/acknowledge-case.handler';
+import { WaiveCaseHandler } from '../../../escalation/cases-api/commands/waive-case/waive-case.handler';
+import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
+import { ListCasesHandler } from '../../../escalation/cases-api/queries/list-cases/list-cases.handler';
+import { parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
+import { GetProjectQuery, type ProjectView } from '../../../verification/queries/get-project/get-project.query';
+import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
+import { ConsoleExceptionFilter } from '../../console-exception.filter';
+import type { PageViewer } from '../../view/layout';
+import { redirect, sendPage } from '../../view/respond';
+import { casePage, type InboxFilters, inboxPage } from './cases.page';
+
+/** Inbox rows per page: a phone screen or two. */
+export const INBOX_PAGE_SIZE = 25;
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/**
+ * The officials' inbox and case page, and the acknowledge / waive forms: the cases API's own query and command
+ * handlers (same scope rules, same decider), with pages in Bahasa Indonesia around them.
+ */
+@ApiExcludeController()
+@Controller('console/cases')
+@UseGuards(ConsoleAuthGuard)
+@UseFilters(ConsoleExceptionFilter)
+@Roles('official', 'auditor', 'admin')
+export class CasesConsoleController {
+  constructor(
+    private readonly list: ListCasesHandler,
+    private readonly get: GetCaseHandler,
+    private readonly acknowledgeCase: AcknowledgeCaseHandler,
+    private readonly waiveCase: WaiveCaseHandler,
+    private readonly queries: QueryBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  async inbox(@Query() query: Record<string, unknown>, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    const viewer = consoleViewer(req);
+    // The form sends every field, empty ones too; an empty filter is no filter. Without `status` the inbox is the open cases.
+    const filters: InboxFilters = { status: 'OPEN', level: text(query.level), regionCode: text(query.regionCode).trim(), agency: text(query.agency).trim() };
+    if (query.status !== undefined) filters.status = text(query.status) === 'semua' ? '' : text(query.status);
+    const apiQuery: Record<string, unknown> = { order: 'oldest', limit: String(INBOX_PAGE_SIZE) };
+    for (const [k, v] of Object.entries({ ...filters, cursor: text(query.cursor) })) if (v !== '') apiQuery[k] = v;
+    const page = await this.list.execute(parseListCasesQuery(viewer.principal, apiQuery));
+    const projects = await this.projectsOf(page.items.map((c) => c.projectId), viewer.principal);
+    return sendPage(reply, inboxPage(viewer, { items: page.items, projects, nextCursor: page.nextCursor, filters, paged: text(query.cursor) !== '', now: this.clock.now() }));
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @Query('selesai') done: string | undefined, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    const viewer = consoleViewer(req);
+    return this.render(viewer, id, reply, { done: text(done) });
+  }
+
+  @Post(':id/acknowledge')
+  @Roles('official')
+  async acknowledge(@Param('id') id: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    const viewer = consoleViewer(req);
+    const note = text((req.body as Record<string, unknown> | undefined)?.note);
+    return this.act(viewer, id, reply, 'acknowledge', note, () => this.acknowledgeCase.execute(id, viewer.principal, note, String(req.id)));
+  }
+
+  @Post(':id/waive')
+  @Roles('official')
+  async waive(@Param('id') id: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    const viewer = consoleViewer(req);
+    const justification = text((req.body as Record<string, unknown> | undefined)?.justification);
+    return this.act(viewer, id, reply, 'waive', justification, () => this.waiveCase.execute(id, viewer.principal, justification, String(req.id)));
+  }
+
+  /** Success: 303 to the case, which shows the result at once. A refusal: the case again, with the message and the typed text. */
+  private async act(viewer: PageViewer, id: string, reply: FastifyReply, form: 'acknowledge' | 'waive', typed: string, run: () => Promise<unknown>) {
+    try {
+      await run();
+    } catch (error) {
+      // Unknown or out of scope stays a plain 404, exactly as the API answers it.
+      if (!(error instanceof DomainError) || error.kind === 'not_found' || error.kind === 'unauthenticated') throw error;
+      const status = error.kind === 'invalid' ? 400 : error.kind === 'forbidden' ? 403 : error.kind === 'conflict' ? 409 : 422;
+      return this.render(viewer, id, reply, { error: { form, code: error.code, text: typed } }, status);
+    }
+    return redirect(reply, `/console/cases/${id}?selesai=${form === 'acknowledge' ? 'acknowledged' : 'waived'}`);
+  }
+
+  private async render(viewer: PageViewer, id: string, reply: FastifyReply, extra: { done?: string; error?: { form: 'acknowledge' | 'waive'; code: string; text: string } }, status = 200) {
+    const detail = await this.get.execute(id, viewer.principal);
+    const project = await this.queries.execute(new GetProjectQuery(detail.projectId, { kind: 'user', principal: viewer.principal }));
+    return sendPage(reply, casePage(viewer, { detail, project, ...extra }), status);
+  }
+
+  private async projectsOf(ids: string[], principal: Principal): Promise<Map<string, ProjectView | null>> {
+    const unique = [...new Set(ids)];
+    const views = await Promise.all(
+      unique.map((projectId) => this.queries.execute(new GetProjectQuery(projectId, { kind: 'user', principal })).catch(() => null)),
+    );
+    return new Map(unique.map((projectId, i) => [projectId, views[i]]));
+  }
+}

@@ -1,0 +1,63 @@
+import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { ALL_REGIONS, type Principal, resourceNotFound, Roles } from '@sinergi/auth';
+import { parseRegionCode } from '@sinergi/domain';
+import type { FastifyReply } from 'fastify';
+import { GetRegionCoverageHandler } from '../../../regional-coverage/api/get-region-coverage/get-region-coverage.handler';
+import { GetRegionSeriesHandler } from '../../../regional-coverage/api/get-region-series/get-region-series.handler';
+import { ListAgencyCoverageHandler } from '../../../regional-coverage/api/list-agency-coverage/list-agency-coverage.handler';
+import { RegionsRepository } from '../../../regional-coverage/regions/regions.repository';
+import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
+import { ConsoleExceptionFilter } from '../../console-exception.filter';
+import type { PageViewer } from '../../view/layout';
+import { redirect, sendPage } from '../../view/respond';
+import { coveragePage, regionChooserPage } from './coverage.page';
+
+/** `/console` and `/console/regions/{code}`: coverage against the target, from the coverage API's own handlers. */
+@ApiExcludeController()
+@Controller('console')
+@UseGuards(ConsoleAuthGuard)
+@UseFilters(ConsoleExceptionFilter)
+@Roles('official', 'auditor', 'admin')
+export class CoverageConsoleController {
+  constructor(
+    private readonly coverage: GetRegionCoverageHandler,
+    private readonly agencies: ListAgencyCoverageHandler,
+    private readonly series: GetRegionSeriesHandler,
+    private readonly regions: RegionsRepository,
+  ) {}
+
+  /** The home page: the one region of the viewer's scope, or a choice among several. */
+  @Get()
+  async home(@Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    const viewer = consoleViewer(req);
+    const own = viewer.principal.regions.filter((r) => r !== ALL_REGIONS && parseRegionCode(r) !== null);
+    if (own.length === 1 && !viewer.principal.regions.includes(ALL_REGIONS)) return this.render(own[0], viewer, reply);
+    const named = await Promise.all(own.map(async (code) => ({ code, name: (await this.regions.find(code))?.name ?? code })));
+    return sendPage(reply, regionChooserPage(viewer, named));
+  }
+
+  /** The chooser's form (`?kode=73.07`) without JavaScript. */
+  @Get('regions')
+  choose(@Query('kode') code: string | undefined, @Res() reply: FastifyReply) {
+    const trimmed = typeof code === 'string' ? code.trim() : '';
+    return redirect(reply, parseRegionCode(trimmed) ? `/console/regions/${trimmed}` : '/console');
+  }
+
+  @Get('regions/:code')
+  region(@Param('code') code: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    if (parseRegionCode(code) === null) throw resourceNotFound('region');
+    return this.render(code, consoleViewer(req), reply);
+  }
+
+  private async render(code: string, viewer: PageViewer & { principal: Principal }, reply: FastifyReply) {
+    // The region first: unknown or out of scope is 404 before anything else is read.
+    const report = await this.coverage.execute(code, viewer.principal);
+    const [agencies, series, ancestors] = await Promise.all([
+      this.agencies.execute(code, viewer.principal),
+      this.series.execute(code, {}, viewer.principal),
+      this.regions.ancestors(code),
+    ]);
+    return sendPage(reply, coveragePage(viewer, { report, agencies, series, ancestors }));
+  }
+}
