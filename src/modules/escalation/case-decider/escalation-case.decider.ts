@@ -4,7 +4,7 @@ import type { StreamModel } from '@sinergi/event-store';
 import type { ComplianceReason } from '../../verification/compliance/compliance.events';
 import { type EscalationLadder, validateLadder } from '../ladder/escalation-ladder';
 import { addDuration } from '../ladder/iso-duration';
-import type { ActingOfficial, EscalationCaseEvent } from './escalation-case.events';
+import type { ActingOfficial, EscalationCaseEvent, PaymentHoldLiftedData } from './escalation-case.events';
 
 export {
   type ActingOfficial,
@@ -219,7 +219,12 @@ export function decideCase(command: EscalationCaseCommand, state: EscalationCase
       ];
     case 'CloseCase':
       if (state.status !== 'OPEN') return [];
-      return [{ type: 'CaseClosed', data: { caseId: state.caseId!, closedAt: command.now, reason: 'PROJECT_CANCELLED' } }];
+      // The project is gone: its held termins will never be paid under this contract, so the holds are lifted too
+      // (the procurement client is told, and the case stops showing a hold).
+      return [
+        { type: 'CaseClosed', data: { caseId: state.caseId!, closedAt: command.now, reason: 'PROJECT_CANCELLED' } },
+        ...liftHolds(state, 'PROJECT_CANCELLED', command.now),
+      ];
     case 'WaiveCase': {
       if (state.status === 'NOT_OPENED') throw notFound('case_not_found', 'no such case');
       const position = command.by.position;
@@ -278,8 +283,8 @@ function levelReached(caseId: string, ladder: EscalationLadder, level: number, n
   };
 }
 
-/** A case that ends while payments are held lets them go (a cancelled project's payments are moot: no lift). */
-function liftHolds(state: EscalationCaseState, reason: 'COMPLIANT' | 'WAIVED', now: string): EscalationCaseEvent[] {
+/** A case that ends while payments are held lets them go: compliance, a waiver or the project's cancellation. */
+function liftHolds(state: EscalationCaseState, reason: PaymentHoldLiftedData['reason'], now: string): EscalationCaseEvent[] {
   if (state.heldTermins.length === 0) return [];
   return [
     {

@@ -435,7 +435,7 @@ describe('escalation case decider', () => {
         ]);
     });
 
-    it('lifts the hold when the case is waived, and not when the project is cancelled', () => {
+    it('lifts the hold when the case is waived, and when the project is cancelled', () => {
       spec
         .given([opened(), L0, held(1)])
         .when({ type: 'WaiveCase', by: KADIS, justification: JUSTIFICATION, now: L1_DUE })
@@ -446,7 +446,11 @@ describe('escalation case decider', () => {
       spec
         .given([opened(), L0, held(1)])
         .when({ type: 'CloseCase', now: L1_DUE })
-        .then({ type: 'CaseClosed', data: { caseId: CASE_ID, closedAt: L1_DUE, reason: 'PROJECT_CANCELLED' } });
+        .then([
+          { type: 'CaseClosed', data: { caseId: CASE_ID, closedAt: L1_DUE, reason: 'PROJECT_CANCELLED' } },
+          { type: 'PaymentHoldLifted', data: { caseId: CASE_ID, projectId: PROJECT_ID, terminNumbers: [1], reason: 'PROJECT_CANCELLED', liftedAt: L1_DUE } },
+        ]);
+      expect(foldCase([opened(), L0, held(1)]).heldTermins).toEqual([1]);
     });
 
     it('keeps track of what is held', () => {

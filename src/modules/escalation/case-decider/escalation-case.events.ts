@@ -76,12 +76,15 @@ export interface PaymentHoldRecommendedData {
   recommendedAt: string;
 }
 
-/** The held termins may be paid: the project became compliant, or an authorised official waived the case. */
+/**
+ * The held termins are no longer held: the project became compliant, an authorised official waived the case, or
+ * the project was cancelled (nothing is paid under a cancelled contract, and the hold must not linger on the case).
+ */
 export interface PaymentHoldLiftedData {
   caseId: string;
   projectId: string;
   terminNumbers: number[];
-  reason: 'COMPLIANT' | 'WAIVED';
+  reason: 'COMPLIANT' | 'WAIVED' | 'PROJECT_CANCELLED';
   liftedAt: string;
 }
 

@@ -65,7 +65,7 @@ export const initialPolicyState = (): EscalationPolicyState => null;
  *   case and drops the waiting termin; PENDING and UNVERIFIABLE change nothing else;
  * - a payment request recommends a hold on the open case; with no case open (and not cancelled) it waits for the
  *   verdict its own re-verification brings (the latest termin waits; earlier ones are superseded);
- * - cancellation closes the open case (a cancelled project's payments are moot: nothing is held or lifted after it).
+ * - cancellation closes the open case, which lifts its holds; nothing is held after it.
  */
 export function decideEscalation(fact: EscalationFact, view: EscalationPolicyState): EscalationPolicyEvent[] {
   if (fact.type === 'ProjectRegistered') {

@@ -64,6 +64,8 @@ export interface PaymentHoldInput {
   readonly reasons: readonly NonComplianceReason[];
   readonly caseId?: string;
   readonly caseUrl?: string;
+  /** Why a hold is lifted: the project became compliant (default), the case was waived, or the project was cancelled. */
+  readonly liftReason?: 'COMPLIANT' | 'WAIVED' | 'PROJECT_CANCELLED';
 }
 
 const MONTHS_ID = [
@@ -252,11 +254,16 @@ function paymentHoldMessage(input: PaymentHoldInput, recommendation: 'HOLD' | 'R
   const subject = singleLine(
     hold
       ? `[Sinergi] Rekomendasi penundaan ${termin}: ${input.projectName}`
-      : `[Sinergi] Rekomendasi penundaan dicabut, ${termin} dapat dilanjutkan: ${input.projectName}`,
+      : input.liftReason === 'PROJECT_CANCELLED'
+        ? `[Sinergi] Proyek dibatalkan, rekomendasi penundaan ${termin} dicabut: ${input.projectName}`
+        : `[Sinergi] Rekomendasi penundaan dicabut, ${termin} dapat dilanjutkan: ${input.projectName}`,
   );
+  const cancelled = !hold && input.liftReason === 'PROJECT_CANCELLED';
   const lead = hold
     ? `Sinergi merekomendasikan agar ${termin} untuk proyek "${input.projectName}" (kode paket ${input.projectRef}) ditunda sampai proyek patuh terhadap kewajiban BPJS Ketenagakerjaan.`
-    : `Proyek "${input.projectName}" (kode paket ${input.projectRef}) telah patuh terhadap kewajiban BPJS Ketenagakerjaan; rekomendasi penundaan dicabut dan ${termin} dapat dilanjutkan.`;
+    : cancelled
+      ? `Proyek "${input.projectName}" (kode paket ${input.projectRef}) telah dibatalkan; rekomendasi penundaan ${termin} tidak berlaku lagi dan kasusnya ditutup.`
+      : `Proyek "${input.projectName}" (kode paket ${input.projectRef}) telah patuh terhadap kewajiban BPJS Ketenagakerjaan; rekomendasi penundaan dicabut dan ${termin} dapat dilanjutkan.`;
   const problems = hold ? reasons.map((reason) => reasonSentenceId(reason)) : [];
 
   const text = [
@@ -282,6 +289,7 @@ function paymentHoldMessage(input: PaymentHoldInput, recommendation: 'HOLD' | 'R
     complianceStatus: input.complianceStatus,
     reasons,
     recommendation,
+    ...(hold ? {} : { liftReason: input.liftReason ?? 'COMPLIANT' }),
   };
   return {
     kind: hold ? 'PAYMENT_HOLD_RECOMMENDED' : 'PAYMENT_HOLD_LIFTED',

@@ -210,4 +210,12 @@ describe('payment hold messages', () => {
     expect(message.text).toContain('rekomendasi penundaan dicabut dan pembayaran termin 2 dapat dilanjutkan');
     expect(message.text).toContain('Lihat kasus: https://sinergi.example/cases/1');
   });
+
+  it('says a cancelled project\'s hold no longer applies, rather than that the payment may proceed', () => {
+    const message = paymentHoldLiftedMessage({ ...input, complianceStatus: 'NON_COMPLIANT', reasons: [], liftReason: 'PROJECT_CANCELLED' });
+    expect(message.payload).toMatchObject({ type: 'PaymentHoldLifted', recommendation: 'RELEASE', liftReason: 'PROJECT_CANCELLED' });
+    expect(message.subject).toBe('[Sinergi] Proyek dibatalkan, rekomendasi penundaan pembayaran termin 2 dicabut: Rehabilitasi <Jalan>');
+    expect(message.text).toContain('telah dibatalkan');
+    expect(message.text).not.toContain('dapat dilanjutkan');
+  });
 });
