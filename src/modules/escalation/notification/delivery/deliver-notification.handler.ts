@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock, isUuid, SecretBox, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { EventStore, type EventMetadata, type NewEvent, retryOnConflict } from '@sinergi/event-store';
+import { EventStore, type EventMetadata, loadStreamGroup, type NewEvent, retryOnConflict, streamRef } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { SinergiMetrics } from '../../../../platform/metrics';
-import { foldProject } from '../../../project-intake/construction-project.decider';
-import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
-import { foldCompliance } from '../../../verification/compliance/compliance.decider';
-import { type ComplianceEvent, complianceStreamId } from '../../../verification/compliance/compliance.events';
-import { caseStreamId, foldCase } from '../../case-decider/escalation-case.decider';
-import type { EscalationCaseEvent } from '../../case-decider/escalation-case.events';
+import { constructionProjectModel } from '../../../project-intake/construction-project.decider';
+import { projectStreamId } from '../../../project-intake/construction-project.events';
+import { complianceModel } from '../../../verification/compliance/compliance.decider';
+import { complianceStreamId } from '../../../verification/compliance/compliance.events';
+import { caseStreamId, escalationCaseModel } from '../../case-decider/escalation-case.decider';
 import { regionAndAncestors } from '../../directory/ladder.repository';
 import {
   type DeliveryFailureCode,
@@ -124,17 +123,19 @@ export class DeliverNotificationHandler {
   }
 
   private async loadSources(row: NotificationRow): Promise<MessageSources> {
-    const ids = [projectStreamId(row.projectId), complianceStreamId(row.projectId), caseStreamId(row.caseId)];
     const [streams, regions] = await Promise.all([
-      this.store.readStreams(ids),
+      loadStreamGroup(this.store, {
+        project: streamRef(constructionProjectModel, projectStreamId(row.projectId)),
+        compliance: streamRef(complianceModel, complianceStreamId(row.projectId)),
+        escalationCase: streamRef(escalationCaseModel, caseStreamId(row.caseId)),
+      }),
       this.pool.query<RegionRow>('SELECT code, name, level FROM regions WHERE code = ANY($1::text[])', [regionAndAncestors(row.regionCode)]),
     ]);
-    const [project, compliance, escalationCase] = ids.map((id) => streams.get(id)!.events);
     return {
-      project: foldProject(project as unknown as ConstructionProjectEvent[]),
-      compliance: foldCompliance(compliance as unknown as ComplianceEvent[]),
-      escalationCase: foldCase(escalationCase as unknown as EscalationCaseEvent[]),
-      caseEvents: escalationCase,
+      project: streams.project.state,
+      compliance: streams.compliance.state,
+      escalationCase: streams.escalationCase.state,
+      caseEvents: streams.escalationCase.events,
       regionName: regionLabel(row.regionCode, regions.rows),
       publicBaseUrl: this.config.publicBaseUrl,
     };
@@ -317,7 +318,7 @@ export class DeliverNotificationHandler {
           return false;
         }
         const head = (await this.store.readStreams([streamId], client)).get(streamId)!.head;
-        const newEvent: NewEvent = { type: event.type, data: event.data as unknown as Record<string, unknown>, metadata };
+        const newEvent: NewEvent = { type: event.type, data: event.data, metadata };
         await this.store.appendMany([{ streamId, expected: head, events: [newEvent] }], {}, client);
         await effect(client);
         await client.query('COMMIT');

@@ -189,7 +189,7 @@ interface SeededCase {
 
 /** A registered Sinjai project (through the ingest handler), a premium shortfall verdict and an open case at level 0. */
 async function seedCase(projectRef: string, dataOverrides: Record<string, unknown> = {}): Promise<SeededCase> {
-  const ingest = new RecordProcurementEventsHandler(store, box, metrics);
+  const ingest = new RecordProcurementEventsHandler(store, box, metrics, db.pool, systemClock);
   const [result] = await ingest.execute(new RecordProcurementEventsCommand(ingestClient, [projectRegistered(projectRef, {}, dataOverrides)], `test-${projectRef}`));
   if (!('body' in result)) throw new Error(`registration refused: ${JSON.stringify(result)}`);
   const projectId = result.body.projectId;

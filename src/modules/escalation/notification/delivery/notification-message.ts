@@ -1,8 +1,8 @@
-import type { RecordedEvent } from '@sinergi/event-store';
+import type { RecordedOf } from '@sinergi/event-store';
 import type { ConstructionProjectState } from '../../../project-intake/construction-project.decider';
 import type { ComplianceState } from '../../../verification/compliance/compliance.decider';
 import type { EscalationCaseState } from '../../case-decider/escalation-case.decider';
-import type { EscalationLevelReachedData, PaymentHoldLiftedData, PaymentHoldRecommendedData } from '../../case-decider/escalation-case.events';
+import type { EscalationCaseEvent } from '../../case-decider/escalation-case.events';
 import { caseEscalatedMessage, paymentHoldLiftedMessage, paymentHoldRecommendedMessage } from '../message-templates';
 import type { NotificationChannelKind, NotificationRecipientKind } from '../notification.events';
 import type { NotificationKind, NotificationMessage } from '../notification.types';
@@ -32,7 +32,7 @@ export interface MessageSources {
   compliance: ComplianceState;
   escalationCase: EscalationCaseState;
   /** The case stream as stored: the notification's cause and its level's own event are found here. */
-  caseEvents: readonly RecordedEvent[];
+  caseEvents: readonly RecordedOf<EscalationCaseEvent>[];
   /** e.g. "Kecamatan Bulupoddo, Kabupaten Sinjai". */
   regionName: string;
   publicBaseUrl: string;
@@ -78,10 +78,8 @@ export function composeNotificationMessage(row: NotificationRow, sources: Messag
     case 'CASE_ESCALATED': {
       const state = sources.escalationCase;
       const level = row.level ?? state.currentLevel ?? 0;
-      const reached = sources.caseEvents.find(
-        (e) => e.type === 'EscalationLevelReached' && (e.data as unknown as EscalationLevelReachedData).level === level,
-      );
-      const nextEscalationAt = reached ? (reached.data as unknown as EscalationLevelReachedData).nextEscalationAt : null;
+      const reached = sources.caseEvents.find((e) => e.type === 'EscalationLevelReached' && e.data.level === level);
+      const nextEscalationAt = reached?.type === 'EscalationLevelReached' ? reached.data.nextEscalationAt : null;
       const next = state.ladder?.levels[level + 1];
       return caseEscalatedMessage({
         caseId: row.caseId,
@@ -103,7 +101,7 @@ export function composeNotificationMessage(row: NotificationRow, sources: Messag
       });
     }
     case 'PAYMENT_HOLD_RECOMMENDED': {
-      const hold = cause?.type === 'PaymentHoldRecommended' ? (cause.data as unknown as PaymentHoldRecommendedData) : null;
+      const hold = cause?.type === 'PaymentHoldRecommended' ? cause.data : null;
       return paymentHoldRecommendedMessage({
         projectId: row.projectId,
         projectRef: registration.projectRef,
@@ -116,7 +114,7 @@ export function composeNotificationMessage(row: NotificationRow, sources: Messag
       });
     }
     case 'PAYMENT_HOLD_LIFTED': {
-      const lift = cause?.type === 'PaymentHoldLifted' ? (cause.data as unknown as PaymentHoldLiftedData) : null;
+      const lift = cause?.type === 'PaymentHoldLifted' ? cause.data : null;
       return paymentHoldLiftedMessage({
         projectId: row.projectId,
         projectRef: registration.projectRef,
@@ -127,6 +125,7 @@ export function composeNotificationMessage(row: NotificationRow, sources: Messag
         reasons: [],
         caseId: row.caseId,
         caseUrl,
+        ...(lift ? { liftReason: lift.reason } : {}),
       });
     }
     default: {

@@ -1,4 +1,4 @@
-import type { EventActor, RecordedEvent } from '@sinergi/event-store';
+import type { EventActor, RecordedOf } from '@sinergi/event-store';
 import { type EscalationCaseState, evolveCase, initialCaseState } from '../../../case-decider/escalation-case.decider';
 import type { EscalationCaseEvent } from '../../../case-decider/escalation-case.events';
 
@@ -102,15 +102,14 @@ const NOTIFICATION_CAUSES: Record<NotificationView['kind'], EscalationCaseEvent[
  * one whose cause is not on this stream goes to the latest event of its kind (and level) recorded before it, so
  * none is lost from the view.
  */
-export function buildTimeline(recorded: readonly RecordedEvent[], notifications: readonly NotificationRow[]): { state: EscalationCaseState; timeline: TimelineEntry[] } {
+export function buildTimeline(recorded: readonly RecordedOf<EscalationCaseEvent>[], notifications: readonly NotificationRow[]): { state: EscalationCaseState; timeline: TimelineEntry[] } {
   let state = initialCaseState();
   const timeline: TimelineEntry[] = [];
-  for (const r of recorded) {
-    const event = { type: r.type, data: r.data } as unknown as EscalationCaseEvent;
+  for (const event of recorded) {
     state = evolveCase(state, event);
     const { at, details } = describe(event);
     const level = event.type === 'EscalationLevelReached' || event.type === 'CaseAcknowledged' ? event.data.level : state.currentLevel;
-    timeline.push({ eventId: r.eventId, version: r.streamVersion, type: event.type, at, recordedAt: r.recordedAt.toISOString(), level, actor: r.metadata.actor, details, notifications: [] });
+    timeline.push({ eventId: event.eventId, version: event.streamVersion, type: event.type, at, recordedAt: event.recordedAt.toISOString(), level, actor: event.metadata.actor, details, notifications: [] });
   }
   const byEventId = new Map(timeline.map((e) => [e.eventId, e]));
   for (const n of notifications) {

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@sinergi/event-store';
+import type { RecordedOf } from '@sinergi/event-store';
 import { decideCase, type EscalationCaseEvent, foldCase } from '../../../case-decider/escalation-case.decider';
 import { DEFAULT_SINJAI_LADDER } from '../../../ladder/escalation-ladder';
 import { buildTimeline, type NotificationRow } from './case-timeline';
@@ -6,16 +6,15 @@ import { buildTimeline, type NotificationRow } from './case-timeline';
 const caseId = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const openedAt = '2025-05-01T08:00:00.000Z';
 
-function recorded(events: EscalationCaseEvent[]): RecordedEvent[] {
+function recorded(events: EscalationCaseEvent[]): RecordedOf<EscalationCaseEvent>[] {
   return events.map((e, i) => ({
+    ...e,
     globalPosition: String(i + 1),
     transactionId: '1',
     streamId: `case-${caseId}`,
     streamVersion: i + 1,
     eventId: `e${i + 1}`,
-    type: e.type,
     schemaVersion: 1,
-    data: e.data as unknown as Record<string, unknown>,
     metadata: { actor: { kind: 'system', id: 'escalation-relay' }, correlationId: 'c' },
     recordedAt: new Date(Date.parse(openedAt) + i * 1000),
     prevHash: '',

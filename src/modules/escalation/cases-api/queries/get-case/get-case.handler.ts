@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
-import { EventStore } from '@sinergi/event-store';
+import { EventStore, readStreamOf } from '@sinergi/event-store';
 import type { Pool } from 'pg';
 import type { CaseAcknowledgement, CaseStatus } from '../../../case-decider/escalation-case.decider';
-import { caseStreamId } from '../../../case-decider/escalation-case.events';
+import { caseStreamId, type EscalationCaseEvent } from '../../../case-decider/escalation-case.events';
 import type { EscalationLadder } from '../../../ladder/escalation-ladder';
 import { buildTimeline, type NotificationRow, type TimelineEntry } from './case-timeline';
 import { isUuid } from '@sinergi/common';
@@ -40,9 +40,9 @@ export class GetCaseHandler {
 
   async execute(caseId: string, reader: Principal): Promise<CaseDetail> {
     if (!isUuid(caseId)) throw resourceNotFound('case');
-    const stream = (await this.store.readStreams([caseStreamId(caseId)])).get(caseStreamId(caseId))!;
+    const stream = await readStreamOf<EscalationCaseEvent>(this.store, caseStreamId(caseId));
     const opened = stream.events[0];
-    const regionCode = opened?.type === 'CaseOpened' ? (opened.data as { regionCode?: string }).regionCode : undefined;
+    const regionCode = opened?.type === 'CaseOpened' ? opened.data.regionCode : undefined;
     // Unknown and out of scope answer alike: no existence leak (DESIGN §10).
     if (regionCode === undefined || !canSeeRegion(reader, regionCode)) throw resourceNotFound('case');
     const { rows } = await this.pool.query<NotificationRow>(
