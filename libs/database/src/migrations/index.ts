@@ -14,6 +14,7 @@ import { AuditCheckpoints1764000000012 } from './1764000000012-audit-checkpoints
 import { NumericMoneyAndParkedEvents1764000000013 } from './1764000000013-numeric-money-and-parked-events';
 import { AuditCheckpointHeads1764000000014 } from './1764000000014-audit-checkpoint-heads';
 import { HeldEvents1764000000015 } from './1764000000015-held-events';
+import { Holidays1764000000016 } from './1764000000016-holidays';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   NumericMoneyAndParkedEvents1764000000013,
   AuditCheckpointHeads1764000000014,
   HeldEvents1764000000015,
+  Holidays1764000000016,
 ];
