@@ -1,5 +1,6 @@
 export * from './request-signature';
 export * from './principal';
+export * from './region-scope.sql';
 export * from './jwt-verifier';
 export {
   type AuthenticatedRequest,

@@ -107,13 +107,54 @@ export function parentRegionCode(code: string): string | null {
   return code.slice(0, code.lastIndexOf('.'));
 }
 
+/** Whether `code` is `region` or lies inside it, by whole segments (`73.07` holds `73.07.05`, not `73.070`); unchecked. */
+export function isInRegion(code: string, region: string): boolean {
+  return code === region || code.startsWith(`${region}.`);
+}
+
 /**
  * Whether a region falls inside a user's scope. Matching is by whole segments: '73.07' covers '73.07' and
  * '73.07.05' but not '73.070' or '73.7'; '73' covers the province.
  */
 export function isWithinScope(code: string, scopePrefixes: readonly string[]): boolean {
   if (parseRegionCode(code) === null) return false;
-  return scopePrefixes.some(
-    (prefix) => parseRegionCode(prefix) !== null && (code === prefix || code.startsWith(`${prefix}.`)),
-  );
+  return scopePrefixes.some((prefix) => parseRegionCode(prefix) !== null && isInRegion(code, prefix));
 }
+
+/** A region and every region above it, coarsest first: `73.07.05.2001` → `73`, `73.07`, `73.07.05`, `73.07.05.2001`; `[]` for an invalid code. */
+export function regionAncestry(code: string): string[] {
+  if (parseRegionCode(code) === null) return [];
+  const chain: string[] = [];
+  for (let c: string | null = code; c !== null; c = parentRegionCode(c)) chain.unshift(c);
+  return chain;
+}
+
+/**
+ * The child of `parent` that `code` rolls up through (`73.07.05.2001` under `73.07` → `73.07.05`); `null` when
+ * `code` is `parent` itself (a project registered at the regency level belongs to no district) or outside it.
+ */
+export function childRegionOf(code: string, parent: string): string | null {
+  if (code === parent || !isInRegion(code, parent)) return null;
+  const chain = regionAncestry(code);
+  const at = chain.indexOf(parent);
+  return at >= 0 && at + 1 < chain.length ? chain[at + 1] : null;
+}
+
+/** How long a code of each level is: `73`, `73.07`, `73.07.05`, `73.07.05.2001`. */
+export const REGION_CODE_LENGTH: Readonly<Record<RegionLevel, number>> = { province: 2, regency: 5, district: 8, village: 13 };
+
+/** How long the codes of a level's children are (a regency's districts: 8); `null` for a village, which has none. */
+export function childCodeLength(level: RegionLevel): number | null {
+  const below = REGION_LEVELS[REGION_LEVELS.indexOf(level) + 1];
+  return below === undefined ? null : REGION_CODE_LENGTH[below];
+}
+
+const REGENCY_CODE_LENGTH = REGION_CODE_LENGTH.regency;
+
+/** The regency (or city) a code lies in, `73.07.05.2001` → `73.07`; a regency or a province is its own. */
+export const regencyOf = (code: string): string => (code.length > REGENCY_CODE_LENGTH ? code.slice(0, REGENCY_CODE_LENGTH) : code);
+
+/** `regencyOf` in SQL, for a column of region codes. */
+export const regencyOfSql = (column: string) =>
+  `CASE WHEN length(${column}) > ${REGENCY_CODE_LENGTH} THEN left(${column}, ${REGENCY_CODE_LENGTH}) ELSE ${column} END`;
+

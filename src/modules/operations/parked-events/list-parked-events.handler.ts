@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
-import { withinRegionsSql } from '../../escalation/cases-api/region-scope.sql';
 import { ListParkedEventsQuery, type ParkedEventView } from './list-parked-events.query';
+import { withinRegionsSql } from '@sinergi/auth';
 
 @QueryHandler(ListParkedEventsQuery)
 export class ListParkedEventsHandler implements IQueryHandler<ListParkedEventsQuery, { items: ParkedEventView[] }> {

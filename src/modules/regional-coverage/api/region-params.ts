@@ -35,14 +35,3 @@ export function formatParam(query: Record<string, unknown>): string | undefined 
   if (format !== undefined && format !== 'json' && format !== 'csv') throw invalidParam('format', 'not_allowed', 'format must be json or csv');
   return format;
 }
-
-/**
- * A SQL condition that `column` lies within one of `scope` (whole segments, as `canSeeRegion`); `TRUE` for every
- * region (undefined), `FALSE` for an empty scope. Pushes its parameters onto `params`.
- */
-export function withinScopeSql(column: string, scope: readonly string[] | undefined, params: unknown[]): string {
-  if (scope === undefined) return 'TRUE';
-  if (scope.length === 0) return 'FALSE';
-  params.push([...scope], scope.map((s) => `${s}.%`));
-  return `(${column} = ANY($${params.length - 1}::text[]) OR ${column} LIKE ANY($${params.length}::text[]))`;
-}

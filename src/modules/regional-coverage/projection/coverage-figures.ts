@@ -1,4 +1,4 @@
-import { calendarDateWita, parentRegionCode, parseRegionCode, type Rupiah } from '@sinergi/domain';
+import { calendarDateWita, childRegionOf, isInRegion, regionAncestry, type Rupiah } from '@sinergi/domain';
 
 /**
  * The coverage figures of DESIGN §7 for any set of projects (one project, a cell, a region, an agency, a month).
@@ -142,30 +142,6 @@ export function contractMonthWita(contractDate: string): string {
   const date = calendarDateWita(contractDate);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`not a date: '${contractDate}'`);
   return `${date.slice(0, 7)}-01`;
-}
-
-/** A region and every region above it, coarsest first: `73.07.05.2001` → `73`, `73.07`, `73.07.05`, `73.07.05.2001`. */
-export function regionAncestry(code: string): string[] {
-  if (parseRegionCode(code) === null) return [];
-  const chain: string[] = [];
-  for (let c: string | null = code; c !== null; c = parentRegionCode(c)) chain.unshift(c);
-  return chain;
-}
-
-/** Whether `code` is `region` or lies inside it, by whole segments (`73.07` holds `73.07.05`, not `73.070`). */
-export function isInRegion(code: string, region: string): boolean {
-  return code === region || code.startsWith(`${region}.`);
-}
-
-/**
- * The child of `parent` that `code` rolls up through (`73.07.05.2001` under `73.07` → `73.07.05`); `null` when
- * `code` is `parent` itself (a project registered at the regency level belongs to no district) or outside it.
- */
-export function childRegionOf(code: string, parent: string): string | null {
-  if (code === parent || !isInRegion(code, parent)) return null;
-  const chain = regionAncestry(code);
-  const at = chain.indexOf(parent);
-  return at >= 0 && at + 1 < chain.length ? chain[at + 1] : null;
 }
 
 /** Totals of every region at every level (province, regency, district, village) that any cell rolls up into. */

@@ -1,13 +1,11 @@
+import { childRegionOf, isInRegion, regionAncestry } from '@sinergi/domain';
 import {
   addFigures,
-  childRegionOf,
   contractMonthWita,
   type CoverageFigures,
   coveragePercent,
-  isInRegion,
   isZeroFigures,
   percentOf,
-  regionAncestry,
   rollUpByRegion,
   rollUpRegion,
   subtractFigures,

@@ -9,6 +9,7 @@ import {
   evolveCoverageProject,
   type ProjectLifecycle,
 } from './coverage-project';
+import { regencyOf } from '@sinergi/domain';
 
 export const COVERAGE_PROJECTS = 'coverage_projects';
 export const COVERAGE_CELLS = 'coverage_cells';
@@ -118,10 +119,6 @@ const cellRecord = (key: CoverageCellKey, f: CoverageFigures) => ({
   premium_paid: f.premium.paid.toString(),
 });
 
-/** Agency codes are per regional government: names are kept per regency (or the coarser region a project names). */
-export function agencyScopeOf(regionCode: string): string {
-  return regionCode.length > 5 ? regionCode.slice(0, 5) : regionCode;
-}
 
 /**
  * Folds a batch into the coverage tables with a fixed number of statements whatever its size: one read of the
@@ -160,7 +157,8 @@ export async function applyCoverageBatch(events: readonly RecordedEvent[], tx: P
     for (const event of projectEvents) {
       row = evolveCoverageProject(row, projectId, event as unknown as CoverageEvent, event.globalPosition);
       if (event.type === 'ProjectRegistered' && row.regionCode !== null && row.agencyCode !== null && row.agencyName !== null) {
-        const scope = agencyScopeOf(row.regionCode);
+        // Agency codes are per regional government: names are kept per regency (or the coarser region a project names).
+        const scope = regencyOf(row.regionCode);
         const id = JSON.stringify([scope, row.agencyCode]);
         const seen = agencies.get(id);
         if (seen && BigInt(seen.last_position) > BigInt(event.globalPosition)) continue;

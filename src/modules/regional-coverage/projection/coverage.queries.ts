@@ -1,5 +1,6 @@
 import { invalid, isUuid } from '@sinergi/common';
-import { parseRegionCode } from '@sinergi/domain';
+import { withinRegionsSql } from '@sinergi/auth';
+import { childCodeLength, parseRegionCode, regencyOf, regencyOfSql } from '@sinergi/domain';
 import type { Pool, PoolClient } from 'pg';
 import type { ComplianceStatus } from '../../verification/compliance/compliance.events';
 import type { CoverageCell, CoverageFigures } from './coverage-figures';
@@ -71,11 +72,7 @@ function regionConditions(filter: { regionCode?: string; scope?: readonly string
     params.push(regionCodeArg(filter.regionCode, 'regionCode'));
     where.push(`(${column} = $${params.length} OR ${column} LIKE $${params.length} || '.%')`);
   }
-  if (filter.scope !== undefined) {
-    const patterns = filter.scope.flatMap((s) => [regionCodeArg(s, 'scope'), `${s}.%`]);
-    params.push(patterns);
-    where.push(`${column} LIKE ANY($${params.length}::text[])`);
-  }
+  if (filter.scope !== undefined) where.push(withinRegionsSql(column, filter.scope, params));
   return where;
 }
 
@@ -93,12 +90,11 @@ function cellConditions(filter: CoverageFilter, params: unknown[]): string {
 }
 
 /** Length of the codes one level below `code`: province 73 → 73.07 (5), regency → district (8), district → village (13). */
-function childCodeLength(code: string): number {
+function childCodeLengthOf(code: string): number {
   const level = parseRegionCode(code)?.level;
-  if (level === 'province') return 5;
-  if (level === 'regency') return 8;
-  if (level === 'district') return 13;
-  throw invalid('invalid_region_code', 'a village has no children', [{ path: 'regionCode', code: 'no_children', message: `${code} is a village` }]);
+  const length = level === undefined ? null : childCodeLength(level);
+  if (length === null) throw invalid('invalid_region_code', 'a village has no children', [{ path: 'regionCode', code: 'no_children', message: `${code} is a village` }]);
+  return length;
 }
 
 /** Sums the cells that match `filter`, grouped as asked; groups without projects are absent (add the zeros yourself). */
@@ -115,12 +111,12 @@ export async function sumCoverage(db: Db, filter: CoverageFilter, groupBy: Cover
       break;
     case 'child': {
       if (filter.regionCode === undefined) throw new RangeError("sumCoverage by 'child' needs filter.regionCode");
-      const length = childCodeLength(filter.regionCode);
+      const length = childCodeLengthOf(filter.regionCode);
       key = `CASE WHEN length(region_code) >= ${length} THEN left(region_code, ${length}) END`;
       break;
     }
     case 'agency':
-      key = `CASE WHEN length(region_code) > 5 THEN left(region_code, 5) ELSE region_code END || '|' || agency_code`;
+      key = `${regencyOfSql('region_code')} || '|' || agency_code`;
       break;
     case 'fundingSource':
       key = 'funding_source';
@@ -155,7 +151,6 @@ export async function loadCoverageCells(db: Db, filter: CoverageFilter): Promise
 /** Agency names by `<regency>|<agency code>` (the `agency` grouping's key), for the regencies under `regionCode`. */
 export async function agencyNames(db: Db, filter: { regionCode?: string; scope?: readonly string[] } = {}): Promise<Map<string, string>> {
   // A district or village (filter or scope) still names the agencies of its regency.
-  const regencyOf = (code: string) => (code.length > 5 ? code.slice(0, 5) : code);
   const params: unknown[] = [];
   const where = regionConditions(
     { regionCode: filter.regionCode === undefined ? undefined : regencyOf(filter.regionCode), scope: filter.scope?.map(regencyOf) },

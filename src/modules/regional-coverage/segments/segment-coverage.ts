@@ -1,4 +1,5 @@
-import { childRegionOf, isInRegion, percentOf } from '../projection/coverage-figures';
+import { childRegionOf, isInRegion } from '@sinergi/domain';
+import { percentOf } from '../projection/coverage-figures';
 import { type SegmentSource, WORKER_SEGMENTS, type WorkerSegment } from './segment-enrolment.events';
 
 /** A region's latest report for one segment (`coverage_segments`, latest period per region and segment). */

@@ -1,5 +1,5 @@
-import { withinRegionsSql } from '../../escalation/cases-api/region-scope.sql';
 
+import { withinRegionsSql } from '@sinergi/auth';
 /**
  * `dead_letters d` with `region_code`, the region the project was registered in (its stream's first event, the
  * ProjectRegistered), kept to the rows within `regions`. The event log rather than a projection: a dead letter

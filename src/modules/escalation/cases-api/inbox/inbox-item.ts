@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Principal } from '@sinergi/auth';
-import { withinRegionsSql } from '../region-scope.sql';
+import { type Principal, withinRegionsSql } from '@sinergi/auth';
 
 export const INBOX_ITEM_COLUMNS = `i.id, i.recipient_official_id, i.position, i.region_code, i.case_id, i.project_id, i.subject, i.body,
   i.created_at, i.read_at, to_json(i.created_at) #>> '{}' AS created_key`;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { parseRegionCode, type RegionLevel, todayWita } from '@sinergi/domain';
+import { childCodeLength, parseRegionCode, type RegionLevel, todayWita } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import { type CoverageSummary, subtractFigures, sumFigures } from '../../projection/coverage-figures';
 import { overallCoverage, type OverallCoverage, type SegmentCoverage, segmentCoverage, type SegmentReport } from '../../segments/segment-coverage';
@@ -51,8 +51,8 @@ SELECT DISTINCT c.region_code FROM coverage_cells c
  WHERE ${inRegionSql('c.region_code', '$1', '$2')} AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = c.region_code)
  ORDER BY 1 LIMIT 100`;
 
-/** Length of a child's code: province 73 → 73.07 (5), regency → district (8), district → village (13); a village has none. */
-const CHILD_CODE_LENGTH: Record<RegionLevel, number> = { province: 5, regency: 8, district: 13, village: 99 };
+/** A village has no children: a length no code reaches puts every cell in no child. */
+const NO_CHILDREN = 99;
 
 /**
  * The region, its children (from `regions`), each one's sums of `coverage_cells` by code prefix, their targets and
@@ -105,7 +105,7 @@ export class GetRegionCoverageHandler {
     if (parsed === null) throw resourceNotFound('region');
     assertCanRead(reader, regionCode, 'region');
     const [{ rows }, unplaced] = await Promise.all([
-      this.pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), CHILD_CODE_LENGTH[parsed.level]]),
+      this.pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), childCodeLength(parsed.level) ?? NO_CHILDREN]),
       this.pool.query<{ region_code: string }>(UNPLACED_CODES_SQL, [regionCode, belowPattern(regionCode)]),
     ]);
     if (rows.length === 0 || rows[0].ord !== 0) throw resourceNotFound('region');

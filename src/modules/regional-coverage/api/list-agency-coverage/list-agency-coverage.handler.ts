@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
+import { assertCanRead, type Principal, resourceNotFound, withinRegionsSql } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
-import { parseRegionCode } from '@sinergi/domain';
+import { parseRegionCode, regencyOfSql } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import type { CoverageSummary } from '../../projection/coverage-figures';
 import { RegionsRepository } from '../../regions/regions.repository';
 import { belowPattern, figuresFromDatabase, inRegionSql, sumColumns, sumsAsText } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
-import { invalidParam, scopeOf, withinScopeSql } from '../region-params';
+import { invalidParam } from '../region-params';
 
 /** One agency (satker) of a regional government with its projects' coverage in the region asked about. */
 export interface AgencyCoverage extends CoverageSummary {
@@ -46,10 +46,10 @@ export class ListAgencyCoverageHandler {
       params.push(regionCode, belowPattern(regionCode));
       where.push(inRegionSql('region_code', '$1', '$2'));
     }
-    where.push(withinScopeSql('region_code', scopeOf(reader), params));
+    where.push(withinRegionsSql('region_code', reader.regions, params));
     const { rows } = await this.pool.query(
       `WITH sums AS (
-         SELECT CASE WHEN length(region_code) > 5 THEN left(region_code, 5) ELSE region_code END AS regency_code, agency_code, ${sumColumns()}
+         SELECT ${regencyOfSql('region_code')} AS regency_code, agency_code, ${sumColumns()}
            FROM coverage_cells WHERE ${where.join(' AND ')}
           GROUP BY 1, 2
        )

@@ -3,8 +3,8 @@ import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { CASE_SUMMARY_COLUMNS, type CaseSummary, type CaseSummaryRow, toCaseSummary } from '../../case-summary';
 import { toPage } from '../../list-paging';
-import { withinRegionsSql } from '../../region-scope.sql';
 import type { ListCasesQuery } from './list-cases.query';
+import { withinRegionsSql } from '@sinergi/auth';
 
 /**
  * Cases in the reader's regions from the read model, newest first (or longest open first, `order=oldest`). Pages are keyset on (opened_at, case_id), so a
