@@ -26,6 +26,7 @@ p{margin:.5rem 0}
 .crumbs ol{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem}
 .crumbs li+li::before{content:"›";margin:0 .35rem;color:#59636e}
 .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;margin:0 0 1rem}
+.card>h2:first-child,.card>h3:first-child{margin-top:0}
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr))}
 .figure{font-size:2.4rem;font-weight:700;line-height:1.1;margin:.25rem 0}
 .figure small{font-size:1rem;font-weight:400}

@@ -1,6 +1,8 @@
-import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { CLOCK, type Clock } from '@sinergi/common';
+import { todayWita } from '../../../regional-coverage/targets/target-pace';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ALL_REGIONS, type Principal, resourceNotFound, Roles } from '@sinergi/auth';
+import { ALL_REGIONS, canSeeRegion, type Principal, resourceNotFound, Roles } from '@sinergi/auth';
 import { parseRegionCode } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
 import { GetRegionCoverageHandler } from '../../../regional-coverage/api/get-region-coverage/get-region-coverage.handler';
@@ -12,6 +14,14 @@ import { ConsoleExceptionFilter } from '../../console-exception.filter';
 import type { PageViewer } from '../../view/layout';
 import { redirect, sendPage } from '../../view/respond';
 import { coveragePage, regionChooserPage } from './coverage.page';
+
+/** The trend shows two years of contract months, up to this month (WITA): a fiscal year and the one before it. */
+export const TREND_MONTHS = 24;
+export function trendStart(now: Date): string {
+  const [y, m] = todayWita(now).split('-').map(Number);
+  const index = y * 12 + (m - 1) - (TREND_MONTHS - 1);
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
 
 /** `/console` and `/console/regions/{code}`: coverage against the target, from the coverage API's own handlers. */
 @ApiExcludeController()
@@ -25,6 +35,7 @@ export class CoverageConsoleController {
     private readonly agencies: ListAgencyCoverageHandler,
     private readonly series: GetRegionSeriesHandler,
     private readonly regions: RegionsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The home page: the one region of the viewer's scope, or a choice among several. */
@@ -55,9 +66,11 @@ export class CoverageConsoleController {
     const report = await this.coverage.execute(code, viewer.principal);
     const [agencies, series, ancestors] = await Promise.all([
       this.agencies.execute(code, viewer.principal),
-      this.series.execute(code, {}, viewer.principal),
+      this.series.execute(code, { from: trendStart(this.clock.now()) }, viewer.principal),
       this.regions.ancestors(code),
     ]);
-    return sendPage(reply, coveragePage(viewer, { report, agencies, series, ancestors }));
+    // Crumbs only to regions the viewer may open: a regency official's province page would be a 404.
+    const visible = ancestors.filter((a) => canSeeRegion(viewer.principal, a.code));
+    return sendPage(reply, coveragePage(viewer, { report, agencies, series, ancestors: visible }));
   }
 }

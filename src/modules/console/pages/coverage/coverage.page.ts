@@ -144,8 +144,10 @@ function trendChart(series: RegionSeries): Html {
   const bars = months.map((m, i) => {
     const pct = m.coveragePercent.projects ?? 0;
     const bh = (pct / 100) * (h - 30);
-    return html`<rect x="${(i * barW + 4).toFixed(1)}" y="${(h - 20 - bh).toFixed(1)}" width="${Math.max(barW - 8, 2).toFixed(1)}" height="${bh.toFixed(1)}" fill="#1a7f37"></rect>
-      <text x="${(i * barW + barW / 2).toFixed(1)}" y="${h - 5}" font-size="11" text-anchor="middle" fill="#1b1f24">${formatMonth(`${m.month}-01`).split(' ')[0]}</text>`;
+    // A label every third month keeps two years legible on a phone.
+    const label = i % 3 === 0 ? formatMonth(`${m.month}-01`) : '';
+    return html`<rect x="${(i * barW + 2).toFixed(1)}" y="${(h - 20 - bh).toFixed(1)}" width="${Math.max(barW - 4, 1).toFixed(1)}" height="${bh.toFixed(1)}" fill="#1a7f37"></rect>
+      ${label ? html`<text x="${(i * barW + 2).toFixed(1)}" y="${h - 5}" font-size="12" fill="#1b1f24">${label}</text>` : ''}`;
   });
   return html`<h2 id="judul-tren">Tren bulanan (menurut bulan kontrak)</h2>
   <div class="card chart">
