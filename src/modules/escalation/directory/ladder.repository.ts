@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { invalid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { parentRegionCode, parseRegionCode } from '@sinergi/domain';
+import { parseRegionCode, regionAncestry } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import { type EscalationLadder, type EscalationLevel, validateLadder } from '../ladder/escalation-ladder';
 
@@ -13,13 +13,6 @@ export interface StoredLadder extends EscalationLadder {
 
 /** How many times a new version is retried when another writer took the same number at once. */
 const VERSION_RACE_RETRIES = 5;
-
-/** The region and its ancestors, nearest first: '73.07.05' → ['73.07.05', '73.07', '73']. */
-export function regionAndAncestors(regionCode: string): string[] {
-  const chain: string[] = [];
-  for (let code: string | null = regionCode; code !== null; code = parentRegionCode(code)) chain.push(code);
-  return chain;
-}
 
 /**
  * Ladders per region (DESIGN §6). Every change is a new version; old versions are kept so that a case keeps the
@@ -91,7 +84,7 @@ export class LadderRepository {
       `SELECT region_code, version, ladder, created_at, created_by FROM escalation_ladders
         WHERE region_code = ANY($1::text[])
         ORDER BY length(region_code) DESC, version DESC LIMIT 1`,
-      [regionAndAncestors(regionCode)],
+      [regionAncestry(regionCode)],
     );
     return rows.length ? toStored(rows[0]) : null;
   }

@@ -3,10 +3,9 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Position } from '@sinergi/auth';
 import { assertWebhookAllowed, conflict, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { isWithinScope, parseRegionCode } from '@sinergi/domain';
+import { isWithinScope, parseRegionCode, regionAncestry } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import type { WebhookSecret } from '../notification/webhook.channel';
-import { regionAndAncestors } from './ladder.repository';
 
 /** An entry of the officials directory as admins see it: never with its webhook secret. */
 export interface Official {
@@ -106,7 +105,7 @@ export class OfficialsRepository {
       where.push(`position = $${params.length}`);
     }
     if (filter.regionCode) {
-      params.push(regionAndAncestors(filter.regionCode), filter.regionCode);
+      params.push(regionAncestry(filter.regionCode), filter.regionCode);
       where.push(`(region_scope = ANY($${params.length - 1}::text[]) OR region_scope LIKE $${params.length} || '.%')`);
     }
     const { rows } = await this.pool.query(
@@ -183,7 +182,7 @@ export class OfficialsRepository {
       `SELECT ${COLUMNS} FROM officials
         WHERE active AND position = ANY($1::text[]) AND region_scope = ANY($2::text[])
         ORDER BY name, id`,
-      [[...positions], regionAndAncestors(regionCode)],
+      [[...positions], regionAncestry(regionCode)],
     );
     const out: Recipient[] = [];
     for (const position of positions) {

@@ -24,6 +24,7 @@ import { CaseWriter } from './case-writer';
 import { refreshCaseReadModel } from './case-read-model';
 import { EscalationQueues, type TimerToSchedule } from './escalation-queues.provider';
 import { NotificationPlanner } from './notification-planner';
+import { regencyOf } from '@sinergi/domain';
 
 const PROJECT_TYPES = new Set(['ProjectRegistered', 'PaymentRequested', 'ProjectCancelled']);
 
@@ -164,7 +165,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     if (stored) ladder = { regionCode: stored.regionCode, version: stored.version, levels: stored.levels };
     else {
       this.logger.warn({ regionCode }, 'no escalation ladder configured for the region or its ancestors; using the built-in default');
-      ladder = { ...DEFAULT_SINJAI_LADDER, regionCode: regionCode.slice(0, 5), levels: DEFAULT_SINJAI_LADDER.levels.map((l) => ({ ...l, recipients: [...l.recipients] })) };
+      ladder = { ...DEFAULT_SINJAI_LADDER, regionCode: regencyOf(regionCode), levels: DEFAULT_SINJAI_LADDER.levels.map((l) => ({ ...l, recipients: [...l.recipients] })) };
     }
     const fast = this.config.escalation.fastLadderMs;
     return fast === null ? ladder : shortenLadder(ladder, fast);

@@ -9,7 +9,6 @@ import { projectStreamId } from '../../../project-intake/construction-project.ev
 import { complianceModel } from '../../../verification/compliance/compliance.decider';
 import { complianceStreamId } from '../../../verification/compliance/compliance.events';
 import { caseStreamId, escalationCaseModel } from '../../case-decider/escalation-case.decider';
-import { regionAndAncestors } from '../../directory/ladder.repository';
 import {
   type DeliveryFailureCode,
   type NotificationDeliveredData,
@@ -23,6 +22,7 @@ import type { WebhookSecret } from '../webhook.channel';
 import { NotificationChannels } from './notification-channels';
 import { composeNotificationMessage, type MessageSources, type NotificationRow, regionLabel, type RegionRow } from './notification-message';
 import { NotificationUndeliverableError } from './notification-undeliverable.error';
+import { regionAncestry } from '@sinergi/domain';
 
 /** What one attempt came to; a temporary failure with attempts left is thrown instead, for BullMQ to retry. */
 export type DeliveryOutcome = 'delivered' | 'failed' | 'skipped';
@@ -129,7 +129,7 @@ export class DeliverNotificationHandler {
         compliance: streamRef(complianceModel, complianceStreamId(row.projectId)),
         escalationCase: streamRef(escalationCaseModel, caseStreamId(row.caseId)),
       }),
-      this.pool.query<RegionRow>('SELECT code, name, level FROM regions WHERE code = ANY($1::text[])', [regionAndAncestors(row.regionCode)]),
+      this.pool.query<RegionRow>('SELECT code, name, level FROM regions WHERE code = ANY($1::text[])', [regionAncestry(row.regionCode)]),
     ]);
     return {
       project: streams.project.state,

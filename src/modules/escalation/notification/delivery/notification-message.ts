@@ -7,6 +7,7 @@ import { caseEscalatedMessage, paymentHoldLiftedMessage, paymentHoldRecommendedM
 import type { NotificationChannelKind, NotificationRecipientKind } from '../notification.events';
 import type { NotificationKind, NotificationMessage } from '../notification.types';
 import { NotificationUndeliverableError } from './notification-undeliverable.error';
+import { regionAncestry } from '@sinergi/domain';
 
 /** One row of `notifications`, as the delivery reads it. */
 export interface NotificationRow {
@@ -54,7 +55,7 @@ export const caseUrlFor = (publicBaseUrl: string, caseId: string) => `${publicBa
 export function regionLabel(regionCode: string, regionAndAncestors: readonly RegionRow[]): string {
   const byCode = new Map(regionAndAncestors.map((r) => [r.code, r]));
   const parts: string[] = [];
-  for (let code = regionCode; code !== ''; code = code.includes('.') ? code.slice(0, code.lastIndexOf('.')) : '') {
+  for (const code of regionAncestry(regionCode).reverse()) {
     const region = byCode.get(code);
     if (!region || region.level === 'province') continue;
     parts.push(region.level === 'district' ? `Kecamatan ${region.name}` : region.name);
