@@ -1,4 +1,19 @@
+import { parseRegionCode, vendoredRegions } from '@sinergi/domain';
 import { parseSecretsKey } from './secret-box';
+
+/** LKPP's INAPROC data API, pulled for one KLPD (README, Pulling contracts from INAPROC). */
+export interface InaprocConfig {
+  /** The API's base URL, without `/api/v1`. */
+  apiUrl: string;
+  /** Bearer token: a secret, never logged. */
+  token: string;
+  /** The regency's KLPD code as LKPP spells it (e.g. `D123`). */
+  klpd: string;
+  /** The regency's Kemendagri code: the procurement client's scope, and the region of a row that names no district. */
+  regionCode: string;
+  /** How often the worker pulls, an ISO-8601 duration in days, weeks or time (`PT1H`). */
+  pullEvery: string;
+}
 
 /** Runtime configuration (DESIGN §3), validated once at boot. */
 export interface SinergiConfig {
@@ -64,6 +79,8 @@ export interface SinergiConfig {
     /** Limit of one webhook or SMTP exchange. */
     deliveryTimeoutMs: number;
   };
+  /** The INAPROC pull connector; null (off) when INAPROC_API_URL is unset. */
+  inaproc: InaprocConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -198,7 +215,37 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       notificationBackoffMs: int(env, 'NOTIFICATION_BACKOFF_MS', 2000, 1, 3_600_000),
       deliveryTimeoutMs: int(env, 'DELIVERY_TIMEOUT_MS', 10_000, 50, 120_000),
     },
+    inaproc: inaprocConfig(env),
   };
+}
+
+/** Durations as the ladder parser reads them (weeks, or days and a time part); years and months are refused. */
+const PULL_EVERY = /^P(?:\d+W|(?=\d|T\d)(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:[.,]\d{1,3})?S)?)?)$/;
+
+/** Off when INAPROC_API_URL is unset; once it is set, the rest is required. The token is never echoed. */
+function inaprocConfig(env: Env): InaprocConfig | null {
+  if (!env.INAPROC_API_URL) {
+    const stray = ['INAPROC_TOKEN', 'INAPROC_KLPD', 'INAPROC_REGION'].find((name) => env[name]);
+    if (stray) throw new ConfigError(`INAPROC_API_URL is required with ${stray} (the INAPROC connector is off without it)`);
+    return null;
+  }
+  const apiUrl = url(env, 'INAPROC_API_URL', ['https:', 'http:']).replace(/\/+$/, '');
+  const token = env.INAPROC_TOKEN;
+  if (!token) throw new ConfigError('INAPROC_TOKEN is required with INAPROC_API_URL');
+  if (!/^[\x21-\x7e]{8,4096}$/.test(token)) throw new ConfigError('INAPROC_TOKEN must be 8 or more printable characters without spaces');
+  const klpd = env.INAPROC_KLPD;
+  if (!klpd) throw new ConfigError('INAPROC_KLPD is required with INAPROC_API_URL');
+  if (!/^[A-Za-z0-9]{1,20}$/.test(klpd)) throw new ConfigError('INAPROC_KLPD must be a KLPD code of letters and digits, e.g. D123');
+  const regionCode = env.INAPROC_REGION;
+  if (!regionCode) throw new ConfigError('INAPROC_REGION is required with INAPROC_API_URL');
+  if (parseRegionCode(regionCode)?.level !== 'regency' || vendoredRegions().existence(regionCode) !== 'known') {
+    throw new ConfigError('INAPROC_REGION must be the Kemendagri code of a regency or city, e.g. 73.07');
+  }
+  const pullEvery = env.INAPROC_PULL_EVERY || 'PT1H';
+  if (!PULL_EVERY.test(pullEvery) || !/[1-9]/.test(pullEvery)) {
+    throw new ConfigError('INAPROC_PULL_EVERY must be an ISO-8601 duration in weeks, days or time, e.g. PT1H or PT30M');
+  }
+  return { apiUrl, token, klpd, regionCode, pullEvery };
 }
 
 export const SINERGI_CONFIG = Symbol('SINERGI_CONFIG');
