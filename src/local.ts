@@ -10,7 +10,7 @@ import { ensurePostgres, ensureRedis, type RunningService, startMailCatcher } fr
 import { SetCoverageTargetHandler } from './modules/regional-coverage/targets/set-coverage-target/set-coverage-target.handler';
 import { seedSinjaiTarget } from './modules/regional-coverage/targets/sinjai-target.seed';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from './platform/http-app';
+import { createApiApp } from './api';
 import { clearLocalRuntime, LOCAL_STATE_DIR, writeLocalRuntime } from './platform/local-state';
 import { startWorker } from './worker';
 
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 
   const worker = await startWorker(config);
   stops.push(() => worker.close());
-  const app = await createHttpApp(config);
+  const app = await createApiApp(config);
   stops.push(() => app.close());
   await app.listen({ port: config.port, host: '127.0.0.1' });
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@sinergi/common';
-import { createHttpApp } from './platform/http-app';
+import { createApiApp } from './api';
 
 async function main(): Promise<void> {
   let config;
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createHttpApp(config);
+  const app = await createApiApp(config);
   await app.listen({ port: config.port, host: config.host });
 }
 

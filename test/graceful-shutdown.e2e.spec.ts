@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createMigratedDatabase, deleteKeysWithPrefix, type MigratedTestDatabase, projectRegistered, signedPost, testConfig, testRedisUrl, uniqueQueuePrefix } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../src/platform/http-app';
+import { createApiApp } from '../src/api';
 
 describe('graceful shutdown (booted app over HTTP)', () => {
   let db: MigratedTestDatabase;
@@ -18,7 +18,7 @@ describe('graceful shutdown (booted app over HTTP)', () => {
   });
 
   it('finishes requests in flight before closing the database, and records exactly what it acknowledged', async () => {
-    app = await createHttpApp(testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '100000' }));
+    app = await createApiApp(testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '100000' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const baseUrl = await app.getUrl();
     const client = { id: 'spse-shutdown', secret: '' };

@@ -13,7 +13,7 @@ import {
   workersReported,
 } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../src/platform/http-app';
+import { createApiApp } from '../src/api';
 
 /**
  * Inputs a careless client or an attacker sends, each once answered with a 500, a frozen projection, a stuck
@@ -31,7 +31,7 @@ describe('ingest edge cases (booted app over HTTP)', () => {
     db = await createMigratedDatabase('ingest_edges');
     prefix = uniqueQueuePrefix('edges');
     config = testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '100000' });
-    app = await createHttpApp(config);
+    app = await createApiApp(config);
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = await app.getUrl();
     client.secret = (await app.get(ProcurementClientRepository).create({ id: client.id, name: 'SPSE edges', regionScopes: ['73.07'] })).secret;

@@ -15,7 +15,7 @@ import {
   workersReported,
 } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../src/platform/http-app';
+import { createApiApp } from '../src/api';
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -47,7 +47,7 @@ describe('no personal data in the logs (the API as a process)', () => {
   beforeAll(async () => {
     db = await createMigratedDatabase('pii_logs');
     prefix = uniqueQueuePrefix('pii-logs');
-    const setup = await createHttpApp(testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix }));
+    const setup = await createApiApp(testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix }));
     client.secret = (await setup.get(ProcurementClientRepository).create({ id: client.id, name: 'SPSE logs', regionScopes: ['73.07'] })).secret;
     await setup.close();
     // A database that refuses one roster with an error quoting the row in its message, detail and hint, as

@@ -11,7 +11,7 @@ import {
   workersReported,
 } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../src/platform/http-app';
+import { createApiApp } from '../src/api';
 
 const BATCHES = 8;
 const PER_BATCH = 500;
@@ -65,7 +65,7 @@ describe('procurement batch ingest under concurrent batches (booted app over HTT
   beforeAll(async () => {
     db = await createMigratedDatabase('ingest_concurrency');
     prefix = uniqueQueuePrefix('ingest-concurrency');
-    app = await createHttpApp(testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '100000' }));
+    app = await createApiApp(testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '100000' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = await app.getUrl();
     client.secret = (await app.get(ProcurementClientRepository).create({ id: client.id, name: 'SPSE Sulawesi Selatan', regionScopes: ['73.07'] })).secret;

@@ -11,7 +11,7 @@ import {
   workersReported,
 } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../src/platform/http-app';
+import { createApiApp } from '../src/api';
 
 describe('procurement ingest API (booted app over HTTP)', () => {
   let db: MigratedTestDatabase;
@@ -24,7 +24,7 @@ describe('procurement ingest API (booted app over HTTP)', () => {
   beforeAll(async () => {
     db = await createMigratedDatabase('ingest_e2e');
     prefix = uniqueQueuePrefix('ingest');
-    app = await createHttpApp(testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '100000' }));
+    app = await createApiApp(testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '100000' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = await app.getUrl();
     const clients = app.get(ProcurementClientRepository);

@@ -10,7 +10,7 @@ import {
   uniqueQueuePrefix,
 } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../src/platform/http-app';
+import { createApiApp } from '../src/api';
 
 const LIMIT = 30;
 
@@ -27,7 +27,7 @@ describe('procurement rate limit: events per minute, one budget for both routes 
     prefix = uniqueQueuePrefix('rate-limit');
     // Two API processes behind one load balancer: same database, same Redis prefix.
     const config = testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '100000' });
-    apps = [await createHttpApp(config), await createHttpApp(config)];
+    apps = [await createApiApp(config), await createApiApp(config)];
     urls = [];
     for (const app of apps) {
       await app.listen({ port: 0, host: '127.0.0.1' });

@@ -9,7 +9,7 @@ import { createMigratedDatabase, type MigratedTestDatabase, projectRegistered, s
 import Redis from 'ioredis';
 import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
 import { VerificationReconciler } from '../src/modules/verification/reconciler/verification.reconciler';
-import { createHttpApp } from '../src/platform/http-app';
+import { createApiApp } from '../src/api';
 import { startWorker } from '../src/worker';
 
 const NPWP = '0012345674901000';
@@ -42,7 +42,7 @@ describe('verification survives Redis data loss and a killed worker', () => {
       WORKER_METRICS_PORT: '0',
       RATE_LIMIT_PER_MINUTE: '100000',
     });
-    api = await createHttpApp(config);
+    api = await createApiApp(config);
     await api.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = await api.getUrl();
     client.secret = (await api.get(ProcurementClientRepository).create({ id: client.id, name: 'SPSE', regionScopes: ['73.07'] })).secret;

@@ -1,13 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type Clock, type FieldError, problem, PROBLEM_CONTENT_TYPE, type SinergiConfig, systemClock } from '@sinergi/common';
+import { type FieldError, problem, PROBLEM_CONTENT_TYPE } from '@sinergi/common';
 import { findUnsafeJsonText } from '@sinergi/common/validation';
 import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { ApiModule } from '../api.module';
-import { mountConsole } from '../modules/console/console-http';
 import { correlationIdOf } from './logging.module';
 import { HttpShutdownState } from './http-shutdown.state';
 import { SinergiMetrics } from './metrics';
@@ -28,8 +27,16 @@ function unsafeRequestText(req: FastifyRequest): FieldError[] {
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Builds the API application (not yet listening): used by main, start:local and the end-to-end tests. */
-export async function createHttpApp(config?: SinergiConfig, clock: Clock = systemClock): Promise<NestFastifyApplication> {
+export interface HttpAppOptions {
+  /** Routes the root module cannot declare (a foreign app under a path), added after the platform's own hooks. */
+  readonly mount?: (app: NestFastifyApplication) => void;
+}
+
+/**
+ * Builds an HTTP application (not yet listening) around `root`, the composition root the caller chooses: Fastify with
+ * the body limit, correlation ids, problem documents for every error, metrics, graceful shutdown and the OpenAPI UI.
+ */
+export async function createHttpApp(root: DynamicModule, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
@@ -42,7 +49,7 @@ export async function createHttpApp(config?: SinergiConfig, clock: Clock = syste
     // Fastify's own closing answer bypasses hooks; requests during shutdown are answered below instead.
     return503OnClosing: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, clock), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     rawBody: true,
     bufferLogs: true,
   });
@@ -71,7 +78,7 @@ export async function createHttpApp(config?: SinergiConfig, clock: Clock = syste
     }
     return payload;
   });
-  mountConsole(app);
+  options.mount?.(app);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -4,7 +4,7 @@ import { mintLocalToken, type SinergiClaims } from '@sinergi/auth';
 import type { SinergiConfig } from '@sinergi/common';
 import { EventStore, type NewEvent, NO_STREAM, type StreamAppend } from '@sinergi/event-store';
 import { createMigratedDatabase, deleteKeysWithPrefix, type MigratedTestDatabase, testConfig, testRedisUrl, uniqueQueuePrefix } from '@sinergi/testing';
-import { createHttpApp } from '../../src/platform/http-app';
+import { createApiApp } from '../../src/api';
 
 /** The API alone (no worker) over a fresh database, for audit reads of events a test writes straight into the log. */
 export interface AuditApi {
@@ -21,7 +21,7 @@ export async function startAuditApi(label: string): Promise<AuditApi> {
   const db = await createMigratedDatabase(label);
   const prefix = uniqueQueuePrefix(label);
   const config = testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, WORKER_METRICS_PORT: '0' });
-  const app = await createHttpApp(config);
+  const app = await createApiApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     db,

@@ -5,7 +5,7 @@ import { type BpjsSimulator, startBpjsSimulator } from '@sinergi/bpjs-simulator'
 import type { SinergiConfig } from '@sinergi/common';
 import { createMigratedDatabase, deleteKeysWithPrefix, type MigratedTestDatabase, testConfig, testRedisUrl, uniqueQueuePrefix } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../../src/modules/procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../../src/platform/http-app';
+import { createApiApp } from '../../src/api';
 import { startWorker } from '../../src/worker';
 
 /** API, worker and BPJS simulator over real HTTP, PostgreSQL and Redis, for one test file. */
@@ -44,7 +44,7 @@ export async function startSystem(label: string, env: Record<string, string> = {
     RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
-  const api = await createHttpApp(config);
+  const api = await createApiApp(config);
   await api.listen({ port: 0, host: '127.0.0.1' });
   const worker = await startWorker(config);
   const system: RunningSystem = {

@@ -20,7 +20,7 @@ import {
 } from '@sinergi/testing';
 import { Client, Pool } from 'pg';
 import { ProcurementClientRepository } from '../procurement-clients/procurement-client.repository';
-import { createHttpApp } from '../../platform/http-app';
+import { createApiApp } from '../../api';
 import { startWorker } from '../../worker';
 import { sampleEvent } from '../../../test/support/audit-api';
 
@@ -127,7 +127,7 @@ describe('least privilege: the application role cannot rewrite the log', () => {
         WORKER_METRICS_PORT: '0',
         RATE_LIMIT_PER_MINUTE: '100000',
       });
-      api = await createHttpApp(config);
+      api = await createApiApp(config);
       await api.listen({ port: 0, host: '127.0.0.1' });
       worker = await startWorker(config);
     });
