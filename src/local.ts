@@ -185,6 +185,7 @@ function printWelcome(base: string, demo: { id: string; secret: string }): void 
     '',
     'Sinergi is running (local mode).',
     `  API          ${base}`,
+    `  Console      ${base}/console   (one-click sign-in as a seeded official, auditor or admin)`,
     `  OpenAPI UI   ${base}/docs   (JSON: ${base}/docs-json)`,
     `  Health       ${base}/health/ready`,
     `  Demo client  ${demo.id} / ${demo.secret}   (scope 73.07, Kabupaten Sinjai)`,
