@@ -1,7 +1,4 @@
-import { formatRupiahId } from '@sinergi/domain';
-
-/** WITA (Waktu Indonesia Tengah) is UTC+8 all year: no daylight saving. */
-const WITA_OFFSET_MS = 8 * 60 * 60 * 1000;
+import { calendarDateWita, formatRupiahId, witaWallClock } from '@sinergi/domain';
 
 const MONTHS_ID = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
 const MONTHS_SHORT_ID = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
@@ -49,12 +46,9 @@ export function formatPoints(value: number | null | undefined): string {
 
 /** The calendar date in WITA of a plain date (`2025-05-16`, kept as is) or an instant (moved to UTC+8 first). */
 function witaParts(value: string): [number, number, number] | null {
-  const plain = PLAIN_DATE.exec(value);
-  if (plain) return [Number(plain[1]), Number(plain[2]), Number(plain[3])];
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) return null;
-  const wita = new Date(ms + WITA_OFFSET_MS);
-  return [wita.getUTCFullYear(), wita.getUTCMonth() + 1, wita.getUTCDate()];
+  if (!PLAIN_DATE.test(value) && Number.isNaN(Date.parse(value))) return null;
+  const [y, m, d] = calendarDateWita(value).split('-').map(Number);
+  return [y, m, d];
 }
 
 /** A date as `16 Mei 2025` (WITA for instants); "—" for none. */
@@ -80,10 +74,9 @@ export function formatDateTime(value: string | Date | null | undefined): string 
   if (value === null || value === undefined) return '—';
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
   if (Number.isNaN(ms)) return '—';
-  const wita = new Date(ms + WITA_OFFSET_MS);
-  const hh = String(wita.getUTCHours()).padStart(2, '0');
-  const mm = String(wita.getUTCMinutes()).padStart(2, '0');
-  return `${wita.getUTCDate()} ${MONTHS_ID[wita.getUTCMonth()]} ${wita.getUTCFullYear()} pukul ${hh}.${mm} WITA`;
+  const wita = witaWallClock(ms);
+  const [y, m, d] = wita.date.split('-').map(Number);
+  return `${d} ${MONTHS_ID[m - 1]} ${y} pukul ${String(wita.hour).padStart(2, '0')}.${String(wita.minute).padStart(2, '0')} WITA`;
 }
 
 /** A month of a series (`2025-05-01`) as `Mei 2025`. */

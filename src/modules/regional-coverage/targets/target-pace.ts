@@ -1,8 +1,5 @@
 import { type IsoDate, monthsUntil } from '@sinergi/domain';
 
-/** Re-exported for the console's pages, which read today from here; everything else imports @sinergi/domain. */
-export { todayWita } from '@sinergi/domain';
-
 /**
  * Where a region stands against its target:
  * - `NO_DATA`: nothing to measure yet (no projects, no roster or no contract value for the metric);

@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CLOCK, type Clock } from '@sinergi/common';
-import { todayWita } from '../../../regional-coverage/targets/target-pace';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ALL_REGIONS, canSeeRegion, type Principal, resourceNotFound, Roles } from '@sinergi/auth';
-import { parseRegionCode } from '@sinergi/domain';
+import { addMonths, parseRegionCode, todayWita, type YearMonth, yearMonthOf } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
 import { GetRegionCoverageHandler } from '../../../regional-coverage/api/get-region-coverage/get-region-coverage.handler';
 import { GetRegionSeriesHandler } from '../../../regional-coverage/api/get-region-series/get-region-series.handler';
@@ -17,10 +16,8 @@ import { coveragePage, regionChooserPage } from './coverage.page';
 
 /** The trend shows two years of contract months, up to this month (WITA): a fiscal year and the one before it. */
 export const TREND_MONTHS = 24;
-export function trendStart(now: Date): string {
-  const [y, m] = todayWita(now).split('-').map(Number);
-  const index = y * 12 + (m - 1) - (TREND_MONTHS - 1);
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+export function trendStart(now: Date): YearMonth {
+  return addMonths(yearMonthOf(todayWita(now)), -(TREND_MONTHS - 1));
 }
 
 /** `/console` and `/console/regions/{code}`: coverage against the target, from the coverage API's own handlers. */

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { hasRole, Roles } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
-import { addCalendarDays, defaultHolidayCalendar, isWorkingDay } from '@sinergi/domain';
+import { addCalendarDays, defaultHolidayCalendar, isWorkingDay, todayWita } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
 import { GetProjectHistoryHandler } from '../../../audit/queries/get-project-history/get-project-history.handler';
 import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
@@ -11,7 +11,6 @@ import { ListCasesHandler } from '../../../escalation/cases-api/queries/list-cas
 import { parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
 import { ListProjectsHandler } from '../../../regional-coverage/api/list-projects/list-projects.handler';
 import { parseListProjectsQuery } from '../../../regional-coverage/api/list-projects/list-projects.query';
-import { todayWita } from '../../../regional-coverage/targets/target-pace';
 import { GetProjectQuery } from '../../../verification/queries/get-project/get-project.query';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
 import { ConsoleExceptionFilter } from '../../console-exception.filter';
