@@ -109,7 +109,7 @@ describe('CommandHandler (PostgreSQL)', () => {
 
   it('appends nothing when decide returns no events', async () => {
     const id = counterId();
-    expect(await handleCounter(deps, id, () => ({ events: [], metadata, result: 'unchanged' }))).toBe('unchanged');
+    expect(await handleCounter(deps, id, () => ({ events: [], result: 'unchanged' }))).toBe('unchanged');
     expect((await readStreamOf<CounterEvent>(store, id)).head).toEqual(NO_STREAM);
   });
 

@@ -31,8 +31,11 @@ export type DecisionOutcome<R> =
       result: R;
     };
 
-/** What `decide` came to on one stream: its events (all with `metadata`) and the outcome. */
-export type Decision<E extends DomainEvent, R> = { events: readonly E[]; metadata: EventMetadata } & DecisionOutcome<R>;
+/** Events to append, all with `metadata`; no events need none. */
+export type DecidedEvents<E extends DomainEvent> = { events: readonly E[]; metadata: EventMetadata } | { events: readonly []; metadata?: undefined };
+
+/** What `decide` came to on one stream: its events and the outcome. */
+export type Decision<E extends DomainEvent, R> = DecidedEvents<E> & DecisionOutcome<R>;
 
 /** Events for one stream of a batch, appended at the head the stream was read at. */
 export interface StreamEvents<E extends DomainEvent> {
@@ -68,7 +71,8 @@ export function CommandHandler<State, E extends DomainEvent>(model: StreamModel<
       const streams = await readStreamsOf<DomainEvent>(deps.store, [streamId, ...Object.values(alongside).map((ref) => ref.streamId)]);
       const self = foldStream(model, streams.get(streamId)!);
       const decision = await decide(self, foldGroup(alongside, streams));
-      const append: StreamAppend = { streamId, expected: self.head, events: toNewEvents(decision.events, decision.metadata) };
+      const events = decision.metadata === undefined ? [] : toNewEvents(decision.events, decision.metadata);
+      const append: StreamAppend = { streamId, expected: self.head, events };
       return commit(deps, [append], decision);
     }, options.maxAttempts ?? MAX_CONFLICT_ATTEMPTS);
   };

@@ -1,14 +1,14 @@
 import { canSeeRegion, resourceNotFound } from '@sinergi/auth';
-import { inTransaction } from '@sinergi/database';
-import { type EventMetadata, EventStore, retryOnConflict } from '@sinergi/event-store';
+import { isUuid } from '@sinergi/common';
+import { CommandHandler, type EventMetadata, EventStore, streamRef } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
-import { type ConstructionProjectState, foldProject } from '../../project-intake/construction-project.decider';
-import { type ConstructionProjectEvent, type ProjectRegisteredData, projectStreamId } from '../../project-intake/construction-project.events';
-import { type ComplianceState, foldCompliance, type ProjectFacts } from '../compliance/compliance.decider';
+import { constructionProjectModel, type ConstructionProjectState } from '../../project-intake/construction-project.decider';
+import { type ProjectRegisteredData, projectStreamId } from '../../project-intake/construction-project.events';
+import { complianceModel, type ComplianceState, type ProjectFacts } from '../compliance/compliance.decider';
 import { type ComplianceEvent, complianceStreamId } from '../compliance/compliance.events';
 import { projectFacts } from './verify-enrolment/verify-enrolment.handler';
-import { isUuid } from '@sinergi/common';
 
+const handleCompliance = CommandHandler(complianceModel);
 
 /** A registered project as the commands on its compliance stream see it. */
 export interface ComplianceProject {
@@ -41,22 +41,23 @@ export async function decideOnComplianceStream<T>(
   decide: (loaded: ComplianceProject) => ComplianceDecision<T>,
 ): Promise<T> {
   if (!isUuid(projectId)) throw resourceNotFound('project');
-  return retryOnConflict(async () => {
-    const streams = await store.readStreams([projectStreamId(projectId), complianceStreamId(projectId)]);
-    const project = foldProject(streams.get(projectStreamId(projectId))!.events as unknown as ConstructionProjectEvent[]);
-    if (!project.registration || !canSeeRegion(caller, project.registration.regionCode)) throw resourceNotFound('project');
-    const stream = streams.get(complianceStreamId(projectId))!;
-    const decision = decide({
-      project,
-      registration: project.registration,
-      compliance: foldCompliance(stream.events as unknown as ComplianceEvent[]),
-      facts: projectFacts(projectId, project),
-    });
-    const events = decision.events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: decision.metadata }));
-    return inTransaction(pool, async (tx) => {
-      await store.appendMany([{ streamId: complianceStreamId(projectId), expected: stream.head, events }], {}, tx);
-      await decision.write?.(tx);
-      return decision.result;
-    });
-  });
+  const project = streamRef(constructionProjectModel, projectStreamId(projectId));
+  return handleCompliance(
+    { store, pool },
+    complianceStreamId(projectId),
+    (compliance, alongside) => {
+      const state = alongside.project.state;
+      if (!state.registration || !canSeeRegion(caller, state.registration.regionCode)) throw resourceNotFound('project');
+      const decision = decide({ project: state, registration: state.registration, compliance: compliance.state, facts: projectFacts(projectId, state) });
+      return {
+        events: decision.events,
+        metadata: decision.metadata,
+        write: async (tx) => {
+          await decision.write?.(tx);
+          return decision.result;
+        },
+      };
+    },
+    { alongside: { project } },
+  );
 }

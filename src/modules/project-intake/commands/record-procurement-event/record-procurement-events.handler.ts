@@ -6,11 +6,12 @@ import { inTransaction, PG_POOL } from '@sinergi/database';
 import { defaultHolidayCalendar, isWithinScope } from '@sinergi/domain';
 import {
   ConcurrencyError,
+  emptyStream,
   EventStore,
   IdempotencyRaceError,
   type IdempotencyRecord,
   type IdempotencyWrite,
-  NO_STREAM,
+  loadStreams,
   type NewEvent,
   type PersonalDataWrite,
   type StreamAppend,
@@ -19,7 +20,7 @@ import {
 } from '@sinergi/event-store';
 import type { Pool } from 'pg';
 import canonicalize from 'canonicalize';
-import { type ConstructionProjectState, decide, evolve, foldProject, type RecordProcurementFact } from '../../construction-project.decider';
+import { constructionProjectModel, type ConstructionProjectState, decide, evolve, type RecordProcurementFact } from '../../construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId } from '../../construction-project.events';
 import { SinergiMetrics } from '../../../../platform/metrics';
 import { projectIdFor } from '../../project-id';
@@ -130,8 +131,8 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
       const [known, streams, heldKnown, heldByProject] = await Promise.all([
         speculate ? new Map<string, IdempotencyRecord>() : this.store.findIdempotency(client.id, eventIds),
         speculate
-          ? new Map(candidates.map((c) => [c.streamId, { events: [], head: NO_STREAM }]))
-          : this.store.readStreams([...new Set(candidates.map((c) => c.streamId))]),
+          ? new Map(candidates.map((c) => [c.streamId, emptyStream(constructionProjectModel, c.streamId)]))
+          : loadStreams(this.store, constructionProjectModel, candidates.map((c) => c.streamId)),
         speculate ? new Map<string, { requestHash: string; projectId: string }>() : findHeld(this.pool, client.id, eventIds),
         heldEventsFor(this.pool, registering),
       ]);
@@ -158,7 +159,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
           continue;
         }
         const snapshot = streams.get(c.streamId)!;
-        const state = batch.states.get(c.streamId) ?? foldProject(snapshot.events as unknown as ConstructionProjectEvent[]);
+        const state = batch.states.get(c.streamId) ?? snapshot.state;
         try {
           const regionCode = this.checkScope(client, c.event, state);
           const { fact, personalData: personal } = normaliseProcurementEvent(c.event, this.box);
@@ -248,14 +249,14 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     for (let attempt = 1; ; attempt += 1) {
       const held = await heldEventsFor(this.pool, ids);
       if (held.size === 0) return 0;
-      const streams = await this.store.readStreams([...held.keys()].map(projectStreamId));
+      const streams = await loadStreams(this.store, constructionProjectModel, [...held.keys()].map(projectStreamId));
       const batch = new BatchWrite();
       for (const [projectId, events] of held) {
         const streamId = projectStreamId(projectId);
         const snapshot = streams.get(streamId)!;
-        if (!foldProject(snapshot.events as unknown as ConstructionProjectEvent[]).registration) continue;
+        if (!snapshot.state.registration) continue;
         for (const event of events) {
-          const outcome = this.applyHeld(batch, streamId, snapshot.head, event, foldProject(snapshot.events as unknown as ConstructionProjectEvent[]));
+          const outcome = this.applyHeld(batch, streamId, snapshot.head, event, snapshot.state);
           batch.released.push(event);
           if (!outcome.ok) batch.deadLetters.push({ id: randomUUID(), kind: 'HELD_EVENT_REFUSED', held: event, reason: outcome.error.code });
         }
@@ -372,7 +373,7 @@ class BatchWrite {
     const eventIds: string[] = [];
     for (const e of decided) {
       const eventId = randomUUID();
-      append.events.push({ eventId, type: e.type, data: e.data as unknown as Record<string, unknown>, metadata });
+      append.events.push({ eventId, type: e.type, data: e.data, metadata });
       eventIds.push(eventId);
     }
     return { eventIds };

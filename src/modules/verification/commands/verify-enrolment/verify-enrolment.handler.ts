@@ -2,24 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock, firstInstalmentPercentFor, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { EventStore, type NewEvent, type RecordedEvent, retryOnConflict } from '@sinergi/event-store';
+import { todayWita } from '@sinergi/domain';
+import { CommandHandler, type Decision, EventStore, type LoadedStream, streamRef } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { type ConstructionProjectState, foldProject } from '../../../project-intake/construction-project.decider';
-import { type ConstructionProjectEvent, projectStreamId, type WorkersReportedData } from '../../../project-intake/construction-project.events';
-import { type ComplianceCommand, decideCompliance, foldCompliance, type ProjectFacts } from '../../compliance/compliance.decider';
+import { constructionProjectModel, type ConstructionProjectState } from '../../../project-intake/construction-project.decider';
+import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
+import { type ComplianceCommand, complianceModel, type ComplianceState, decideCompliance, type ProjectFacts } from '../../compliance/compliance.decider';
 import { type ComplianceEvent, complianceStreamId, type EnrolmentRecord } from '../../compliance/compliance.events';
 import { ENROLMENT_REGISTRY, type EnrolmentRegistry } from '../../registry/enrolment-registry.port';
 import type { VerifyEnrolmentJob } from '../../verification.queue';
-import { todayWita } from '@sinergi/domain';
 
 export type VerificationOutcome = 'verdict' | 'unchanged' | 'skipped' | 'failed';
 
-interface Loaded {
-  project: ConstructionProjectState;
-  projectEvents: RecordedEvent[];
-  complianceEvents: RecordedEvent[];
-  complianceHead: { version: number; hash: string };
-}
+type ProjectStream = LoadedStream<ConstructionProjectState, ConstructionProjectEvent>;
+
+const handleCompliance = CommandHandler(complianceModel);
 
 /**
  * Asks the enrolment registry about one project and records what the compliance decider makes of
@@ -39,14 +36,13 @@ export class VerifyEnrolmentHandler {
   /** Throws the registry's errors (unavailable, rate limited, rejected) for the processor to classify. */
   async verify(job: VerifyEnrolmentJob): Promise<VerificationOutcome> {
     let answer: { enrolment: EnrolmentRecord | null; uncovered: string[] | null } | null = null;
-    return retryOnConflict(async () => {
-      const loaded = await this.load(job.projectId);
-      if (!loaded.project.registration || loaded.project.status === 'CANCELLED') {
+    return this.onComplianceStream(job, async (compliance, project) => {
+      if (!project.state.registration || project.state.status === 'CANCELLED') {
         await this.complete(job, 'skipped');
-        return 'skipped';
+        return { events: [], result: 'skipped' };
       }
       // Asked once per job: a retry after a concurrent append re-decides on the same answer.
-      answer ??= await this.ask(loaded);
+      answer ??= await this.ask(project);
       const now = this.clock.now();
       const command: ComplianceCommand = {
         type: 'RecordRegistryAnswer',
@@ -55,43 +51,41 @@ export class VerifyEnrolmentHandler {
         checkedOn: todayWita(now),
         checkedAt: now.toISOString(),
       };
-      return this.record(job, loaded, command);
+      return this.record(job, project, compliance, command);
     });
   }
 
   /** Records that verification gave up (retries exhausted, or BPJS refused outright) and dead-letters it. */
   async recordFailure(job: VerifyEnrolmentJob, reason: string, attempts: number): Promise<void> {
-    await retryOnConflict(async () => {
-      const loaded = await this.load(job.projectId);
+    await this.onComplianceStream(job, (compliance, project) => {
       const command: ComplianceCommand = { type: 'RecordVerificationFailure', reason, attempts, failedAt: this.clock.now().toISOString() };
-      await this.record(job, loaded, command, { reason, attempts });
+      return this.record(job, project, compliance, command, { reason, attempts });
     });
   }
 
-  private async load(projectId: string): Promise<Loaded> {
-    const streams = await this.store.readStreams([projectStreamId(projectId), complianceStreamId(projectId)]);
-    const projectEvents = streams.get(projectStreamId(projectId))!.events;
-    const compliance = streams.get(complianceStreamId(projectId))!;
-    return {
-      project: foldProject(projectEvents as unknown as ConstructionProjectEvent[]),
-      projectEvents,
-      complianceEvents: compliance.events,
-      complianceHead: compliance.head,
-    };
+  /** Load → decide → append on the project's compliance stream, with the project stream read alongside. */
+  private onComplianceStream(
+    job: VerifyEnrolmentJob,
+    decide: (compliance: ComplianceState, project: ProjectStream) => Decision<ComplianceEvent, VerificationOutcome> | Promise<Decision<ComplianceEvent, VerificationOutcome>>,
+  ): Promise<VerificationOutcome> {
+    const project = streamRef(constructionProjectModel, projectStreamId(job.projectId));
+    return handleCompliance({ store: this.store, pool: this.pool }, complianceStreamId(job.projectId), (compliance, alongside) => decide(compliance.state, alongside.project), {
+      alongside: { project },
+    });
   }
 
-  private async ask(loaded: Loaded): Promise<{ enrolment: EnrolmentRecord | null; uncovered: string[] | null }> {
-    const registration = loaded.project.registration!;
+  private async ask(project: ProjectStream): Promise<{ enrolment: EnrolmentRecord | null; uncovered: string[] | null }> {
+    const registration = project.state.registration!;
     const enrolment = await this.registry.findProject({ npwp: registration.contractor.npwp, contractNumber: registration.contractNumber });
     if (!enrolment) return { enrolment, uncovered: null };
-    return { enrolment, uncovered: await this.uncoveredWorkers(loaded, enrolment.projectNumber) };
+    return { enrolment, uncovered: await this.uncoveredWorkers(project, enrolment.projectNumber) };
   }
 
   /** Roster people the registry does not know; NIKs are read here and never leave this call. */
-  private async uncoveredWorkers(loaded: Loaded, projectNumber: string): Promise<string[] | null> {
-    const roster = [...loaded.projectEvents].reverse().find((e) => e.type === 'WorkersReported');
-    if (!roster) return null;
-    const refs = (roster.data as unknown as WorkersReportedData).workers.map((w) => w.personRef);
+  private async uncoveredWorkers(project: ProjectStream, projectNumber: string): Promise<string[] | null> {
+    const roster = project.events.findLast((e) => e.type === 'WorkersReported');
+    if (roster?.type !== 'WorkersReported') return null;
+    const refs = roster.data.workers.map((w) => w.personRef);
     const { rows } = await this.pool.query<{ ref: string; nik: string }>(
       `SELECT ref, data->>'nik' AS nik FROM personal_data WHERE ref = ANY($1::text[]) AND erased_at IS NULL AND data ? 'nik'`,
       [refs],
@@ -102,44 +96,37 @@ export class VerifyEnrolmentHandler {
     return rows.filter((r) => covered.get(r.nik) === false).map((r) => r.ref);
   }
 
-  private async record(job: VerifyEnrolmentJob, loaded: Loaded, command: ComplianceCommand, deadLetter?: { reason: string; attempts: number }): Promise<VerificationOutcome> {
-    const state = foldCompliance(loaded.complianceEvents as unknown as ComplianceEvent[]);
-    const decided = decideCompliance(
-      command,
-      state,
-      projectFacts(job.projectId, loaded.project, firstInstalmentPercentFor(this.config, loaded.project.registration!.regionCode)),
-    );
+  /** The decision on the compliance stream, with the request's completion (and any dead letter) in its transaction. */
+  private record(
+    job: VerifyEnrolmentJob,
+    project: ProjectStream,
+    compliance: ComplianceState,
+    command: ComplianceCommand,
+    deadLetter?: { reason: string; attempts: number },
+  ): Decision<ComplianceEvent, VerificationOutcome> {
+    const registration = project.state.registration;
+    const decided = decideCompliance(command, compliance, projectFacts(job.projectId, project.state, firstInstalmentPercentFor(this.config, registration!.regionCode)));
     const outcome: VerificationOutcome = deadLetter ? 'failed' : decided.length ? 'verdict' : 'unchanged';
-    const events: NewEvent[] = decided.map((e) => ({
-      type: e.type,
-      data: e.data as unknown as Record<string, unknown>,
+    return {
+      events: decided,
       metadata: {
         actor: { kind: 'system', id: 'verification' },
         correlationId: job.requestId,
         causationId: job.requestId,
-        regionCode: loaded.project.registration?.regionCode,
+        regionCode: registration?.regionCode,
         projectId: job.projectId,
       },
-    }));
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await this.store.appendMany([{ streamId: complianceStreamId(job.projectId), expected: loaded.complianceHead, events }], {}, client);
-      await client.query(`UPDATE verification_requests SET completed_at = now(), outcome = $2 WHERE job_id = $1`, [job.requestId, outcome]);
-      if (deadLetter) {
-        await client.query(
-          `INSERT INTO dead_letters (id, queue, job_id, project_id, reason, attempts, failed_at) VALUES ($1, 'verification', $2, $3, $4, $5, now())`,
-          [randomUUID(), job.requestId, job.projectId, deadLetter.reason, deadLetter.attempts],
-        );
-      }
-      await client.query('COMMIT');
-      return outcome;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      write: async (tx) => {
+        await tx.query(`UPDATE verification_requests SET completed_at = now(), outcome = $2 WHERE job_id = $1`, [job.requestId, outcome]);
+        if (deadLetter) {
+          await tx.query(
+            `INSERT INTO dead_letters (id, queue, job_id, project_id, reason, attempts, failed_at) VALUES ($1, 'verification', $2, $3, $4, $5, now())`,
+            [randomUUID(), job.requestId, job.projectId, deadLetter.reason, deadLetter.attempts],
+          );
+        }
+        return outcome;
+      },
+    };
   }
 
   private async complete(job: VerifyEnrolmentJob, outcome: VerificationOutcome): Promise<void> {
@@ -147,7 +134,6 @@ export class VerifyEnrolmentHandler {
   }
 }
 
-/** What the compliance decider needs to know of the project. */
 /**
  * The compliance decider's view of a project. `firstInstalmentPercent` matters only to registry answers, which the
  * verification passes with the region's configured share.

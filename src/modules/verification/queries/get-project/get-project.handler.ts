@@ -2,12 +2,12 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock, firstInstalmentPercentFor, isUuid, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { resourceNotFound } from '@sinergi/auth';
-import { EventStore } from '@sinergi/event-store';
-import { foldProject } from '../../../project-intake/construction-project.decider';
-import { type ConstructionProjectEvent, projectStreamId } from '../../../project-intake/construction-project.events';
-import { foldCompliance } from '../../compliance/compliance.decider';
+import { EventStore, loadStreamGroup, streamRef } from '@sinergi/event-store';
+import { constructionProjectModel } from '../../../project-intake/construction-project.decider';
+import { projectStreamId } from '../../../project-intake/construction-project.events';
+import { complianceModel } from '../../compliance/compliance.decider';
 import { instalmentOutstanding, premiumStanding } from '../../compliance/premium-instalments';
-import { type ComplianceEvent, complianceStreamId } from '../../compliance/compliance.events';
+import { complianceStreamId } from '../../compliance/compliance.events';
 import { GetProjectQuery, type ProjectView } from './get-project.query';
 import { readerCanSee } from './reader-auth.guard';
 import { todayWita } from '@sinergi/domain';
@@ -26,14 +26,15 @@ export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
 
   async execute({ projectId, reader }: GetProjectQuery): Promise<ProjectView> {
     if (!isUuid(projectId)) throw resourceNotFound('project');
-    const streams = await this.store.readStreams([projectStreamId(projectId), complianceStreamId(projectId)]);
-    const projectStream = streams.get(projectStreamId(projectId))!;
-    const complianceStream = streams.get(complianceStreamId(projectId))!;
-    const project = foldProject(projectStream.events as unknown as ConstructionProjectEvent[]);
+    const { project: projectStream, compliance: complianceStream } = await loadStreamGroup(this.store, {
+      project: streamRef(constructionProjectModel, projectStreamId(projectId)),
+      compliance: streamRef(complianceModel, complianceStreamId(projectId)),
+    });
+    const project = projectStream.state;
     const r = project.registration;
     // Unknown and out of scope answer alike: no existence leak (DESIGN §10).
     if (!r || !readerCanSee(reader, r.regionCode)) throw resourceNotFound('project');
-    const compliance = foldCompliance(complianceStream.events as unknown as ComplianceEvent[]);
+    const compliance = complianceStream.state;
     const lastChecked = [...complianceStream.events].reverse().find((e) => CHECK_OUTCOMES.has(e.type));
     return {
       id: projectId,
