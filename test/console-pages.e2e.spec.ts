@@ -1,3 +1,4 @@
+import { waitFor } from '@sinergi/testing';
 import { Browserless, type ConsoleFixture, PUPR, seedConsoleFixture } from './support/console-fixture';
 import { type RunningSystem, startSystem } from './support/running-system';
 
@@ -99,8 +100,16 @@ describe('officials’ console over HTTP (pages, sessions, forms, scope)', () =>
     const byRegion = await (await get('/console/cases?regionCode=73.07.09&level=&agency=', kadis)).text();
     expect(byRegion).toContain(fixture.cases[2].caseId);
     expect(byRegion).not.toContain(fixture.cases[0].caseId);
-    // Paging: a page of 25 holds all three here, so no next link; the link appears when there is more.
+    // Paging: a page of 25 holds all three here, so no next link; two a page gives a rel="next" link to the third.
     expect(first).not.toContain('rel="next"');
+    const paged = await (await get('/console/cases?limit=2', kadis)).text();
+    const next = /<a rel="next" href="([^"]+)">/.exec(paged)![1].replace(/&amp;/g, '&');
+    expect(next).toMatch(/^\/console\/cases\?limit=2&cursor=/);
+    const second = await (await get(next, kadis)).text();
+    const shown = (page: string) => oldestFirst.filter((c) => page.includes(`/console/cases/${c.caseId}`)).map((c) => c.caseId);
+    expect([...shown(paged), ...shown(second)]).toEqual(oldestFirst.map((c) => c.caseId));
+    expect(second).not.toContain('rel="next"');
+    expect(second).toContain('Halaman pertama');
     const bad = await get('/console/cases?status=NOPE', kadis);
     expect(bad.status).toBe(400);
   });
@@ -182,6 +191,23 @@ describe('officials’ console over HTTP (pages, sessions, forms, scope)', () =>
     expect(result).toContain('Kasus sudah dikecualikan');
     expect(result).toContain('Dikecualikan');
     expect(result).toContain(`“${JUSTIFICATION}”`);
+  });
+
+  it('asks BPJS again from the case page (the verification API’s command) and says so after the redirect', async () => {
+    const target = fixture.cases[2];
+    const calls = system.sim.calls().length;
+    const res = await fetch(`${system.baseUrl}/console/cases/${target.caseId}/reverify`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${kadis}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/console/cases/${target.caseId}?selesai=reverify`);
+    expect(await (await get(res.headers.get('location')!, kadis)).text()).toContain('Verifikasi ulang ke BPJS Ketenagakerjaan sudah diminta');
+    await waitFor(async () => system.sim.calls().length, (n) => n > calls, 30_000);
+    const asAuditor = await fetch(`${system.baseUrl}/console/cases/${target.caseId}/reverify`, { method: 'POST', headers: { authorization: `Bearer ${auditor}`, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(asAuditor.status).toBe(403);
   });
 
   it('shows a project: contract, premium due and paid, deadline, reasons, roster, holds and history', async () => {

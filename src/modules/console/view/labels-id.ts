@@ -109,4 +109,5 @@ export const ACTION_ERROR_ID: Record<string, string> = {
 export const ACTION_DONE_ID: Record<string, string> = {
   acknowledged: 'Tanggapan Anda sudah dicatat.',
   waived: 'Kasus sudah dikecualikan dan penahanan pembayaran dicabut.',
+  reverify: 'Verifikasi ulang ke BPJS Ketenagakerjaan sudah diminta; hasilnya tampil di halaman proyek begitu BPJS menjawab.',
 };

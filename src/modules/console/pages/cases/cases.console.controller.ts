@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type Principal, Roles } from '@sinergi/auth';
 import { CLOCK, type Clock, DomainError } from '@sinergi/common';
@@ -10,12 +10,15 @@ import { WaiveCaseHandler } from '../../../escalation/cases-api/commands/waive-c
 import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
 import { ListCasesHandler } from '../../../escalation/cases-api/queries/list-cases/list-cases.handler';
 import { parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
+import { RequestReverificationCommand } from '../../../verification/commands/request-reverification/request-reverification.command';
 import { GetProjectQuery, type ProjectView } from '../../../verification/queries/get-project/get-project.query';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
 import { ConsoleExceptionFilter } from '../../console-exception.filter';
 import type { PageViewer } from '../../view/layout';
 import { redirect, sendPage } from '../../view/respond';
-import { casePage, type InboxFilters, inboxPage } from './cases.page';
+import { type ActionForm, casePage, type InboxFilters, inboxPage } from './cases.page';
+
+const DONE: Record<ActionForm, string> = { acknowledge: 'acknowledged', waive: 'waived', reverify: 'reverify' };
 
 /** Inbox rows per page: a phone screen or two. */
 export const INBOX_PAGE_SIZE = 25;
@@ -38,6 +41,7 @@ export class CasesConsoleController {
     private readonly acknowledgeCase: AcknowledgeCaseHandler,
     private readonly waiveCase: WaiveCaseHandler,
     private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -47,11 +51,13 @@ export class CasesConsoleController {
     // The form sends every field, empty ones too; an empty filter is no filter. Without `status` the inbox is the open cases.
     const filters: InboxFilters = { status: 'OPEN', level: text(query.level), regionCode: text(query.regionCode).trim(), agency: text(query.agency).trim() };
     if (query.status !== undefined) filters.status = text(query.status) === 'semua' ? '' : text(query.status);
-    const apiQuery: Record<string, unknown> = { order: 'oldest', limit: String(INBOX_PAGE_SIZE) };
+    // `limit` as the API takes it (1–200); the inbox's own default is a phone screen or two.
+    const apiQuery: Record<string, unknown> = { order: 'oldest', limit: text(query.limit) || String(INBOX_PAGE_SIZE) };
     for (const [k, v] of Object.entries({ ...filters, cursor: text(query.cursor) })) if (v !== '') apiQuery[k] = v;
     const page = await this.list.execute(parseListCasesQuery(viewer.principal, apiQuery));
     const projects = await this.projectsOf(page.items.map((c) => c.projectId), viewer.principal);
-    return sendPage(reply, inboxPage(viewer, { items: page.items, projects, nextCursor: page.nextCursor, filters, paged: text(query.cursor) !== '', now: this.clock.now() }));
+    const limit = text(query.limit) || undefined;
+    return sendPage(reply, inboxPage(viewer, { items: page.items, projects, nextCursor: page.nextCursor, filters, limit, paged: text(query.cursor) !== '', now: this.clock.now() }));
   }
 
   @Get(':id')
@@ -76,8 +82,18 @@ export class CasesConsoleController {
     return this.act(viewer, id, reply, 'waive', justification, () => this.waiveCase.execute(id, viewer.principal, justification, String(req.id)));
   }
 
+  /** Asks BPJS about the case's project again now (the verification API's own command, through the CommandBus). */
+  @Post(':id/reverify')
+  @Roles('official', 'admin')
+  async reverify(@Param('id') id: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    const viewer = consoleViewer(req);
+    // The case first: unknown or out of scope is 404 before anything is asked.
+    const detail = await this.get.execute(id, viewer.principal);
+    return this.act(viewer, id, reply, 'reverify', '', () => this.commands.execute(new RequestReverificationCommand(detail.projectId, viewer.principal)));
+  }
+
   /** Success: 303 to the case, which shows the result at once. A refusal: the case again, with the message and the typed text. */
-  private async act(viewer: PageViewer, id: string, reply: FastifyReply, form: 'acknowledge' | 'waive', typed: string, run: () => Promise<unknown>) {
+  private async act(viewer: PageViewer, id: string, reply: FastifyReply, form: ActionForm, typed: string, run: () => Promise<unknown>) {
     try {
       await run();
     } catch (error) {
@@ -86,10 +102,10 @@ export class CasesConsoleController {
       const status = error.kind === 'invalid' ? 400 : error.kind === 'forbidden' ? 403 : error.kind === 'conflict' ? 409 : 422;
       return this.render(viewer, id, reply, { error: { form, code: error.code, text: typed } }, status);
     }
-    return redirect(reply, `/console/cases/${id}?selesai=${form === 'acknowledge' ? 'acknowledged' : 'waived'}`);
+    return redirect(reply, `/console/cases/${id}?selesai=${DONE[form]}`);
   }
 
-  private async render(viewer: PageViewer, id: string, reply: FastifyReply, extra: { done?: string; error?: { form: 'acknowledge' | 'waive'; code: string; text: string } }, status = 200) {
+  private async render(viewer: PageViewer, id: string, reply: FastifyReply, extra: { done?: string; error?: { form: ActionForm; code: string; text: string } }, status = 200) {
     const detail = await this.get.execute(id, viewer.principal);
     const project = await this.queries.execute(new GetProjectQuery(detail.projectId, { kind: 'user', principal: viewer.principal }));
     return sendPage(reply, casePage(viewer, { detail, project, ...extra }), status);

@@ -35,6 +35,8 @@ export interface InboxData {
   projects: Map<string, Pick<ProjectView, 'name' | 'agency'> | null>;
   nextCursor: string | null;
   filters: InboxFilters;
+  /** A page size other than the inbox's own, kept on the paging links. */
+  limit?: string;
   /** True when this page is not the first (a cursor was given). */
   paged: boolean;
   now: Date;
@@ -76,9 +78,8 @@ export function inboxPage(viewer: PageViewer, d: InboxData): Html {
       <td data-label="Dibuka" class="nowrap">${formatDate(c.openedAt)} (${formatDaysAgo(c.openedAt, d.now)})</td>
     </tr>`;
   });
-  const next = d.nextCursor
-    ? href('/console/cases', { status: d.filters.status === 'OPEN' ? undefined : d.filters.status || 'semua', level: d.filters.level, regionCode: d.filters.regionCode, agency: d.filters.agency, cursor: d.nextCursor })
-    : null;
+  const filterQuery = { status: d.filters.status === 'OPEN' ? undefined : d.filters.status || 'semua', level: d.filters.level, regionCode: d.filters.regionCode, agency: d.filters.agency, limit: d.limit };
+  const next = d.nextCursor ? href('/console/cases', { ...filterQuery, cursor: d.nextCursor }) : null;
   return page({
     title: 'Kasus',
     viewer,
@@ -91,11 +92,13 @@ export function inboxPage(viewer: PageViewer, d: InboxData): Html {
             <tbody>${rows}</tbody></table></div>`
         : html`<p class="card">Tidak ada kasus yang cocok dengan saringan ini.</p>`}
       <nav class="pager" aria-label="Halaman">
-        ${d.paged ? html`<a href="${href('/console/cases', { status: d.filters.status === 'OPEN' ? undefined : d.filters.status || 'semua', level: d.filters.level, regionCode: d.filters.regionCode, agency: d.filters.agency })}">« Halaman pertama</a>` : html`<span></span>`}
+        ${d.paged ? html`<a href="${href('/console/cases', filterQuery)}">« Halaman pertama</a>` : html`<span></span>`}
         ${next ? html`<a rel="next" href="${next}">Halaman berikutnya »</a>` : ''}
       </nav>`,
   });
 }
+
+export type ActionForm = 'acknowledge' | 'waive' | 'reverify';
 
 export interface CasePageData {
   detail: CaseDetail;
@@ -103,7 +106,7 @@ export interface CasePageData {
   /** After a redirect: what was done (`?selesai=`). */
   done?: string;
   /** A refused form, re-shown with what was typed. */
-  error?: { form: 'acknowledge' | 'waive'; code: string; text: string };
+  error?: { form: ActionForm; code: string; text: string };
 }
 
 function describeEntry(e: TimelineEntry): Html {
@@ -161,7 +164,7 @@ function actions(viewer: PageViewer, d: CasePageData): Html {
   if (detail.status !== 'OPEN') return html`<p>Kasus ini ${(CASE_STATUS_ID[detail.status] ?? detail.status).toLowerCase()}; tidak ada tindakan lagi.</p>`;
   if (!hasRole(p, 'official')) return html`<p class="muted">Peran Anda hanya dapat membaca kasus ini.</p>`;
   const mine = detail.acknowledgements.find((a) => a.level === detail.currentLevel && a.by.sub === p.sub);
-  const err = (form: 'acknowledge' | 'waive') =>
+  const err = (form: ActionForm) =>
     d.error?.form === form ? html`<p class="notice error" role="alert" id="galat-${form}">${ACTION_ERROR_ID[d.error.code] ?? 'Tindakan tidak dapat dicatat.'}</p>` : '';
   const ack = canAcknowledge(p, detail)
     ? html`<form class="card" method="post" action="/console/cases/${detail.caseId}/acknowledge">
@@ -186,8 +189,12 @@ function actions(viewer: PageViewer, d: CasePageData): Html {
       </form>`
     : html`<p class="muted card">Pengecualian hanya dapat dilakukan oleh ${WAIVER_POSITIONS.map(positionId).join(', ')}.</p>`;
   // A refusal of a form this viewer is not offered (a script posting it) still says why, above the forms.
-  const orphan = d.error && !(d.error.form === 'acknowledge' ? canAcknowledge(p, detail) : canWaive(p, detail));
-  return html`${orphan ? html`<p class="notice error" role="alert">${ACTION_ERROR_ID[d.error!.code] ?? 'Tindakan tidak dapat dicatat.'}</p>` : ''}<div class="actions">${ack}${waive}</div>`;
+  const orphan = d.error && d.error.form !== 'reverify' && !(d.error.form === 'acknowledge' ? canAcknowledge(p, detail) : canWaive(p, detail));
+  const reverify = html`<form class="card" method="post" action="/console/cases/${detail.caseId}/reverify">
+      <h3>Periksa ulang ke BPJS</h3>${err('reverify')}${csrfField(viewer)}
+      <p>Bila penyedia sudah mendaftar atau membayar, minta Sinergi menanyakan kepesertaan proyek ini ke BPJS Ketenagakerjaan sekarang.</p>
+      <button type="submit" class="secondary">Minta verifikasi ulang</button></form>`;
+  return html`${orphan ? html`<p class="notice error" role="alert">${ACTION_ERROR_ID[d.error!.code] ?? 'Tindakan tidak dapat dicatat.'}</p>` : ''}<div class="actions">${ack}${waive}${reverify}</div>`;
 }
 
 export function casePage(viewer: PageViewer, d: CasePageData): Html {
