@@ -4,12 +4,13 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintLocalToken, type Position, type Role } from '@sinergi/auth';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig, type SinergiConfig, systemClock } from '@sinergi/common';
+import { ConfigError, DomainError, loadConfig, type SinergiConfig, systemClock } from '@sinergi/common';
 import { ensureAppLogin, runMigrations } from '@sinergi/database';
 import { CliModule, PoolHolder } from './cli.module';
 import { localEnvironment } from './platform/local-state';
 import { importBranchFile } from './modules/verification/registry/branch-file.registry';
 import { importSegmentsFile } from './modules/regional-coverage/segments/import-segments-file';
+import { importHolidays, parseHolidaysCsv } from './modules/project-intake/holidays/import-holidays';
 import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 import { EventStore } from '@sinergi/event-store';
 import { formatRebuildReport, rebuildProjectionByName } from './projections';
@@ -85,6 +86,29 @@ const COMMANDS: Record<string, { usage: string; run?: Handler; standalone?: (arg
       print(`imported ${result.imported} project(s) from ${basename(file)}`);
       for (const r of result.rejected) print(`  line ${r.line}: ${r.reason}`);
       if (result.rejected.length) process.exitCode = 2;
+    },
+  },
+  'holidays:import': {
+    usage: 'holidays:import FILE [--source DECREE]     import one year of national holidays and cuti bersama (date,name,kind[,region_prefix][,provisional]) and recount the deadlines it moves',
+    run: async (args, config) => {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { source: { type: 'string' } } });
+      const [file] = positionals;
+      if (!file) throw new UsageError('holidays:import needs the CSV file');
+      let parsed: ReturnType<typeof parseHolidaysCsv>;
+      try {
+        parsed = parseHolidaysCsv(readFileSync(file, 'utf8'));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        print(`${basename(file)}: ${error.message}`);
+        for (const e of error.errors) print(`  ${e.message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const report = await withApp(config, (get) =>
+        importHolidays(get(PoolHolder).pool, get(EventStore), systemClock, parsed, values.source ?? basename(file)),
+      );
+      print(`imported ${report.holidays} holiday(s) of ${report.year} from ${basename(file)}`);
+      print(`  active projects checked: ${report.projectsChecked}; deadlines recomputed: ${report.deadlinesMoved}; still provisional: ${report.stillProvisional}`);
     },
   },
   'segments:import': {

@@ -57,10 +57,13 @@ export { percent, type Rational } from './rational';
 export { DEFAULT_VAT_TABLE, vatRateAt, type VatRate } from './vat';
 export {
   addWorkingDays,
+  BUNDLED_HOLIDAY_YEARS,
+  BUNDLED_HOLIDAYS,
   defaultHolidayCalendar,
   HolidayCalendar,
   isWorkingDay,
   registrationDeadline,
+  registrationDeadlineOf,
   type HolidayEntry,
   type HolidayKind,
 } from './working-days';

@@ -16,12 +16,22 @@ export interface HolidayEntry {
 
 const KINDS: readonly HolidayKind[] = ['national', 'cuti_bersama', 'regional'];
 
-/** Days off besides weekends, as data: one region's view of national, cuti bersama and regional holidays. */
+/**
+ * Days off besides weekends, as data: one region's view of national, cuti bersama and regional holidays, and the
+ * years that data covers. A year not covered counts weekends only, and what is computed across it is provisional.
+ */
 export class HolidayCalendar {
-  private constructor(private readonly byDate: ReadonlyMap<IsoDate, readonly HolidayEntry[]>) {}
+  private constructor(
+    private readonly byDate: ReadonlyMap<IsoDate, readonly HolidayEntry[]>,
+    /** Years whose decrees are in the data; null: every year counts as covered (tests, hand-made calendars). */
+    private readonly years: ReadonlySet<number> | null,
+  ) {}
 
-  /** Keeps national holidays and cuti bersama, and regional ones only when `regionCode` lies within their prefix. */
-  static fromData(entries: readonly HolidayEntry[], regionCode?: string): HolidayCalendar {
+  /**
+   * Keeps national holidays and cuti bersama, and regional ones only when `regionCode` lies within their prefix.
+   * @defaultValue coveredYears null (every year covered)
+   */
+  static fromData(entries: readonly HolidayEntry[], regionCode?: string, coveredYears: Iterable<number> | null = null): HolidayCalendar {
     const byDate = new Map<IsoDate, HolidayEntry[]>();
     for (const entry of entries) {
       assertEntry(entry);
@@ -29,7 +39,17 @@ export class HolidayCalendar {
       const applies = entry.kind !== 'regional' || inRegion;
       if (applies) byDate.set(entry.date, [...(byDate.get(entry.date) ?? []), entry]);
     }
-    return new HolidayCalendar(byDate);
+    return new HolidayCalendar(byDate, coveredYears === null ? null : new Set(coveredYears));
+  }
+
+  /** Whether the year's holidays and collective leave are in the data. */
+  coversYear(year: number): boolean {
+    return this.years === null || this.years.has(year);
+  }
+
+  /** The last year with data (null when every year counts as covered). */
+  get lastCoveredYear(): number | null {
+    return this.years === null || this.years.size === 0 ? null : Math.max(...this.years);
   }
 
   isHoliday(date: IsoDate): boolean {
@@ -62,12 +82,19 @@ export function defaultHolidayCalendar(regionCode?: string): HolidayCalendar {
   const key = regionCode ?? '';
   let calendar = defaultCalendars.get(key);
   if (!calendar) {
-    calendar = HolidayCalendar.fromData(indonesia.holidays as readonly HolidayEntry[], regionCode);
+    calendar = HolidayCalendar.fromData(indonesia.holidays as readonly HolidayEntry[], regionCode, BUNDLED_YEARS);
     defaultCalendars.set(key, calendar);
   }
   return calendar;
 }
 const defaultCalendars = new Map<string, HolidayCalendar>();
+
+/** The years the bundled data has decrees for (its `decrees` keys). */
+export const BUNDLED_HOLIDAY_YEARS: readonly number[] = Object.keys(indonesia.decrees).map(Number).sort();
+const BUNDLED_YEARS = BUNDLED_HOLIDAY_YEARS;
+
+/** The bundled holidays and collective leave days (every region's national view; regional entries included). */
+export const BUNDLED_HOLIDAYS: readonly HolidayEntry[] = indonesia.holidays as readonly HolidayEntry[];
 
 /** Government offices work Monday to Friday, except on holidays and cuti bersama. */
 export function isWorkingDay(date: IsoDate, calendar: HolidayCalendar): boolean {
@@ -95,4 +122,19 @@ export function addWorkingDays(date: IsoDate, days: number, calendar: HolidayCal
  */
 export function registrationDeadline(spkDate: IsoDate, calendar: HolidayCalendar, workingDays = 14): IsoDate {
   return addWorkingDays(spkDate, workingDays, calendar);
+}
+
+/**
+ * The registration deadline, and whether it is provisional: some day counted lies in a year the calendar has no
+ * holiday data for, so only weekends were skipped there and a holiday decree may still move the deadline later.
+ * @defaultValue workingDays 14
+ */
+export function registrationDeadlineOf(spkDate: IsoDate, calendar: HolidayCalendar, workingDays = 14): { date: IsoDate; provisional: boolean } {
+  const date = registrationDeadline(spkDate, calendar, workingDays);
+  // Counting starts the day after the SPK: only the years from there to the deadline matter.
+  const from = Number(fromDayNumber(toDayNumber(spkDate) + 1).slice(0, 4));
+  const to = Number(date.slice(0, 4));
+  let provisional = false;
+  for (let year = from; year <= to; year++) if (!calendar.coversYear(year)) provisional = true;
+  return { date, provisional };
 }

@@ -1,5 +1,5 @@
 import { conflict, DomainError, type FieldError } from '@sinergi/common';
-import { calendarDateWita, computeJakonPremium, type HolidayCalendar, registrationDeadline } from '@sinergi/domain';
+import { calendarDateWita, computeJakonPremium, type HolidayCalendar, registrationDeadlineOf } from '@sinergi/domain';
 import type { StreamModel } from '@sinergi/event-store';
 import type {
   ConstructionProjectEvent,
@@ -104,6 +104,13 @@ export function evolve(state: ConstructionProjectState, event: ConstructionProje
       return { ...state, status: 'COMPLETED', completedAt: event.data.completedAt };
     case 'ProjectCancelled':
       return { ...state, status: 'CANCELLED' };
+    case 'RegistrationDeadlineRecomputed':
+      return state.registration
+        ? {
+            ...state,
+            registration: { ...state.registration, registrationDeadline: event.data.registrationDeadline, registrationDeadlineProvisional: event.data.provisional },
+          }
+        : state;
     default: {
       const unexpected: never = event;
       throw new Error(`unknown event ${(unexpected as { type: string }).type}`);
@@ -119,6 +126,38 @@ export const foldProject = (events: Iterable<ConstructionProjectEvent>): Constru
   for (const e of events) state = evolve(state, e);
   return state;
 };
+
+/** The registration deadline (SPK + N working days) and whether a year without holiday data made it provisional. */
+function deadlineOf(contractDate: string, ctx: Pick<DecisionContext, 'calendar' | 'registrationWorkingDays'>) {
+  const { date, provisional } = registrationDeadlineOf(contractDate, ctx.calendar, ctx.registrationWorkingDays);
+  return { registrationDeadline: date, registrationDeadlineProvisional: provisional };
+}
+
+/**
+ * Counts a registered, still active project's deadline again with `calendar` (holidays imported since): an event
+ * when the date or its provisional mark changed, nothing otherwise. Cancelled and completed projects keep theirs.
+ */
+export function recomputeRegistrationDeadline(
+  state: ConstructionProjectState,
+  ctx: Pick<DecisionContext, 'calendar' | 'registrationWorkingDays'> & { holidayYear: number; now: string },
+): ConstructionProjectEvent[] {
+  const r = state.registration;
+  if (!r || state.status === 'CANCELLED' || state.status === 'COMPLETED') return [];
+  const next = deadlineOf(r.contractDate, ctx);
+  if (next.registrationDeadline === r.registrationDeadline && next.registrationDeadlineProvisional === (r.registrationDeadlineProvisional ?? false)) return [];
+  return [
+    {
+      type: 'RegistrationDeadlineRecomputed',
+      data: {
+        registrationDeadline: next.registrationDeadline,
+        provisional: next.registrationDeadlineProvisional,
+        previousDeadline: r.registrationDeadline,
+        holidayYear: ctx.holidayYear,
+        recomputedAt: ctx.now,
+      },
+    },
+  ];
+}
 
 function dateOrderError(path: string, message: string): DomainError {
   return new DomainError('invalid', 'invalid_dates', message, [{ path, code: 'date_order', message }]);
@@ -161,7 +200,7 @@ export function decide(
             projectRef: ctx.projectRef,
             ...d,
             premium: premiumFor(BigInt(d.contractValue), d.valueIncludesVat, d.contractDate),
-            registrationDeadline: registrationDeadline(d.contractDate, ctx.calendar, ctx.registrationWorkingDays),
+            ...deadlineOf(d.contractDate, ctx),
             occurredAt,
           },
         },

@@ -36,6 +36,11 @@ export interface ProjectRegisteredData {
   estimatedWorkers: number | null;
   premium: PremiumFigures;
   registrationDeadline: string;
+  /**
+   * True when the deadline was counted across a year without holiday data (weekends only there): a later holiday
+   * import may move it (`RegistrationDeadlineRecomputed`). Absent on events recorded before it existed: false.
+   */
+  registrationDeadlineProvisional?: boolean;
   occurredAt: string;
 }
 
@@ -86,6 +91,16 @@ export interface ProjectCancelledData {
   occurredAt: string;
 }
 
+/** The registration deadline counted again with holidays imported since (`cli holidays:import`). */
+export interface RegistrationDeadlineRecomputedData {
+  registrationDeadline: string;
+  provisional: boolean;
+  previousDeadline: string;
+  /** The holiday year whose import led to this. */
+  holidayYear: number;
+  recomputedAt: string;
+}
+
 export type ConstructionProjectEvent =
   | { type: 'ProjectRegistered'; data: ProjectRegisteredData }
   | { type: 'ContractAmended'; data: ContractAmendedData }
@@ -93,7 +108,8 @@ export type ConstructionProjectEvent =
   | { type: 'WorkStarted'; data: WorkStartedData }
   | { type: 'PaymentRequested'; data: PaymentRequestedData }
   | { type: 'ProjectCompleted'; data: ProjectCompletedData }
-  | { type: 'ProjectCancelled'; data: ProjectCancelledData };
+  | { type: 'ProjectCancelled'; data: ProjectCancelledData }
+  | { type: 'RegistrationDeadlineRecomputed'; data: RegistrationDeadlineRecomputedData };
 
 export type ConstructionProjectEventType = ConstructionProjectEvent['type'];
 
@@ -105,6 +121,7 @@ export const CONSTRUCTION_PROJECT_EVENT_TYPES: readonly ConstructionProjectEvent
   'PaymentRequested',
   'ProjectCompleted',
   'ProjectCancelled',
+  'RegistrationDeadlineRecomputed',
 ];
 
 const PROJECT_STREAM_PREFIX = 'project-';

@@ -51,6 +51,7 @@ export const COVERAGE_PROJECT_EVENT_TYPES = new Set<string>([
   'WorkersReported',
   'WorkStarted',
   'ProjectCompleted',
+  'RegistrationDeadlineRecomputed',
   'ProjectCancelled',
 ]);
 
@@ -58,7 +59,10 @@ export const COVERAGE_PROJECT_EVENT_TYPES = new Set<string>([
 export const COVERAGE_COMPLIANCE_EVENT_TYPES = new Set<string>(['EnrolmentConfirmed', 'EnrolmentMissing', 'WorkersUncovered', 'ComplianceStatusChanged']);
 
 export type CoverageEvent =
-  | Extract<ConstructionProjectEvent, { type: 'ProjectRegistered' | 'ContractAmended' | 'WorkersReported' | 'WorkStarted' | 'ProjectCompleted' | 'ProjectCancelled' }>
+  | Extract<
+      ConstructionProjectEvent,
+      { type: 'ProjectRegistered' | 'ContractAmended' | 'WorkersReported' | 'WorkStarted' | 'ProjectCompleted' | 'ProjectCancelled' | 'RegistrationDeadlineRecomputed' }
+    >
   | Extract<ComplianceEvent, { type: 'EnrolmentConfirmed' | 'EnrolmentMissing' | 'WorkersUncovered' | 'ComplianceStatusChanged' }>;
 
 /** The project an event is about, when it is one the coverage projection folds; null for every other event. */
@@ -151,6 +155,8 @@ function applyEvent(row: CoverageProjectRow, event: CoverageEvent): CoverageProj
       return { ...row, lifecycle: moveTo(row, 'COMPLETED') };
     case 'ProjectCancelled':
       return { ...row, lifecycle: 'CANCELLED', cancelled: true };
+    case 'RegistrationDeadlineRecomputed':
+      return { ...row, registrationDeadline: event.data.registrationDeadline };
     case 'EnrolmentConfirmed':
       return { ...row, registered: true, premiumPaid: BigInt(event.data.enrolment.premiumPaid) };
     case 'EnrolmentMissing':

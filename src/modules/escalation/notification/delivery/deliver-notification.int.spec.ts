@@ -22,6 +22,7 @@ import { constructionProjectModel } from '../../../project-intake/construction-p
 import { projectStreamId } from '../../../project-intake/construction-project.events';
 import { RecordProcurementEventsCommand } from '../../../project-intake/commands/record-procurement-event/record-procurement-events.command';
 import { RecordProcurementEventsHandler } from '../../../project-intake/commands/record-procurement-event/record-procurement-events.handler';
+import { HolidayCalendars } from '../../../project-intake/holidays/holiday-calendars';
 import { ProcurementClientRepository, type ProcurementClient } from '../../../procurement-clients/procurement-client.repository';
 import { decideCompliance, initialComplianceState } from '../../../verification/compliance/compliance.decider';
 import { complianceStreamId } from '../../../verification/compliance/compliance.events';
@@ -189,7 +190,7 @@ interface SeededCase {
 
 /** A registered Sinjai project (through the ingest handler), a premium shortfall verdict and an open case at level 0. */
 async function seedCase(projectRef: string, dataOverrides: Record<string, unknown> = {}): Promise<SeededCase> {
-  const ingest = new RecordProcurementEventsHandler(store, box, metrics, db.pool, systemClock);
+  const ingest = new RecordProcurementEventsHandler(store, box, metrics, db.pool, systemClock, new HolidayCalendars(db.pool));
   const [result] = await ingest.execute(new RecordProcurementEventsCommand(ingestClient, [projectRegistered(projectRef, {}, dataOverrides)], `test-${projectRef}`));
   if (!('body' in result)) throw new Error(`registration refused: ${JSON.stringify(result)}`);
   const projectId = result.body.projectId;

@@ -19,7 +19,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { CONSTRUCTION_PROJECT_EVENT_TYPES, FUNDING_SOURCES } from '../../construction-project.events';
+import { FUNDING_SOURCES } from '../../construction-project.events';
 
 const TEXT = 500;
 const DATE_TIME = { strict: true, strictSeparator: true } as const;
@@ -241,14 +241,17 @@ export const DATA_DTO_BY_TYPE = {
   ProjectCancelled: ProjectCancelledDataDto,
 } as const;
 
+/** The event types a procurement system may post (the project stream also holds events Sinergi records itself). */
+export const PROCUREMENT_EVENT_TYPES = Object.keys(DATA_DTO_BY_TYPE) as (keyof typeof DATA_DTO_BY_TYPE)[];
+
 @ApiExtraModels(...Object.values(DATA_DTO_BY_TYPE))
 export class ProcurementEventRequestDto {
   @ApiProperty({ example: 'spse-7307-10080116000-1', description: "The source's unique id of this event: (client, eventId) is the idempotency key" })
   @IsString() @IsNotEmpty() @MaxLength(200) @Matches(/^[\x21-\x7e]+$/, { message: 'eventId must be printable ASCII without spaces' })
   eventId: string;
 
-  @ApiProperty({ enum: CONSTRUCTION_PROJECT_EVENT_TYPES })
-  @IsIn(CONSTRUCTION_PROJECT_EVENT_TYPES)
+  @ApiProperty({ enum: PROCUREMENT_EVENT_TYPES })
+  @IsIn(PROCUREMENT_EVENT_TYPES)
   type: string;
 
   @ApiProperty({ example: '2025-04-23T08:00:00+08:00', description: 'When it happened in the source, ISO 8601 with offset' })

@@ -3,7 +3,7 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock, DomainError, problem, problemFromDomainError, safeError, SecretBox } from '@sinergi/common';
 import { inTransaction, PG_POOL } from '@sinergi/database';
-import { defaultHolidayCalendar, isWithinScope } from '@sinergi/domain';
+import { isWithinScope } from '@sinergi/domain';
 import {
   ConcurrencyError,
   emptyStream,
@@ -23,6 +23,7 @@ import canonicalize from 'canonicalize';
 import { constructionProjectModel, type ConstructionProjectState, decide, evolve, type RecordProcurementFact } from '../../construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId } from '../../construction-project.events';
 import { SinergiMetrics } from '../../../../platform/metrics';
+import { HolidayCalendars } from '../../holidays/holiday-calendars';
 import { projectIdFor } from '../../project-id';
 import {
   findHeld,
@@ -67,6 +68,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     private readonly metrics: SinergiMetrics,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly calendars: HolidayCalendars,
   ) {}
 
   async execute({ client, items, correlationId }: RecordProcurementEventsCommand): Promise<IngestItemResult[]> {
@@ -308,7 +310,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
       projectId,
       projectRef,
       occurredAt,
-      calendar: defaultHolidayCalendar(regionCode),
+      calendar: this.calendars.forRegion(regionCode),
       registrationWorkingDays: REGISTRATION_WORKING_DAYS,
     };
   }

@@ -18,6 +18,8 @@ const TRIGGERS = new Set([
   'PaymentRequested',
   // Hand-over makes the whole premium due: the verdict changes on the day (instalments).
   'ProjectCompleted',
+  // A moved deadline can change a "not registered (yet)" verdict.
+  'RegistrationDeadlineRecomputed',
   'VerificationRequested',
   'EnrolmentEvidenceConfirmed',
 ]);

@@ -59,6 +59,7 @@ export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
       premiumDue: project.premium!.total,
       premiumPaid: compliance.enrolment?.premiumPaid ?? '0',
       registrationDeadline: r.registrationDeadline,
+      registrationDeadlineProvisional: r.registrationDeadlineProvisional ?? false,
       enrolment: compliance.enrolment
         ? (({ source, projectNumber, npp, status, coveredFrom, coveredTo }) => ({ source, projectNumber, npp, status, coveredFrom, coveredTo }))(compliance.enrolment)
         : null,

@@ -25,6 +25,8 @@ export interface ProjectView {
   premiumDue: string;
   premiumPaid: string;
   registrationDeadline: string;
+  /** Counted across a year without holiday data (weekends only there): a holiday import may still move it. */
+  registrationDeadlineProvisional: boolean;
   enrolment: Pick<EnrolmentRecord, 'source' | 'projectNumber' | 'npp' | 'status' | 'coveredFrom' | 'coveredTo'> | null;
   workersReported: number;
   streamVersion: number;
