@@ -224,6 +224,30 @@ describe('escalation workflow (API + worker + SMTP + webhook receiver)', () => {
     expect(holdHook('PAYMENT_HOLD_RECOMMENDED')).toHaveLength(1);
   });
 
+  it('lifts a payment hold when the project is cancelled, tells the client why, and the case shows no hold', async () => {
+    const ref = 'ESC-0009';
+    const projectId = await register(ref);
+    const caseId = caseIdFor(projectId, 1);
+    await waitFor(() => levelsReached(caseId), (levels) => levels.includes(0));
+    const send = (event: Record<string, unknown>) => signedPost(system.baseUrl, '/v1/procurement/events', client, { occurredAt: '2025-07-01T09:00:00+08:00', projectRef: ref, ...event });
+    expect((await send({ eventId: `spse-7307-${ref}-pay-1`, type: 'PaymentRequested', data: { terminNumber: 1, amount: '500000000', requestedAt: '2025-07-01' } })).status).toBe(202);
+    const holdHook = (kind: string) => hooks.filter((h) => h.path === `/client/${client.id}` && h.headers['x-sinergi-event'] === kind && h.body.includes(projectId));
+    await waitFor(async () => holdHook('PAYMENT_HOLD_RECOMMENDED'), (h) => h.length > 0);
+
+    expect((await send({ eventId: `spse-7307-${ref}-cancel`, type: 'ProjectCancelled', occurredAt: '2025-07-02T09:00:00+08:00', data: { reason: 'Pemutusan kontrak' } })).status).toBe(202);
+    await waitFor(async () => holdHook('PAYMENT_HOLD_LIFTED'), (h) => h.length > 0);
+    const lifted = JSON.parse(holdHook('PAYMENT_HOLD_LIFTED')[0].body);
+    expect(lifted).toMatchObject({ type: 'PaymentHoldLifted', projectId, terminNumber: 1, liftReason: 'PROJECT_CANCELLED' });
+    const lift = (await caseEvents(caseId)).find((e) => e.type === 'PaymentHoldLifted');
+    expect(lift?.data).toMatchObject({ terminNumbers: [1], reason: 'PROJECT_CANCELLED' });
+    const official = await system.token({ sub: 'kadis', roles: ['official'], regions: ['73.07'], position: 'KEPALA_DINAS' });
+    const view = await waitFor(
+      async () => (await (await fetch(`${system.baseUrl}/v1/cases/${caseId}`, { headers: { authorization: `Bearer ${official}` } })).json()) as { status: string; paymentHold: boolean },
+      (c) => c.status === 'CLOSED',
+    );
+    expect(view.paymentHold).toBe(false);
+  });
+
   it('fires each overdue level exactly once, in order, after the worker was down across two due times', async () => {
     const ref = 'ESC-0003';
     const projectId = await register(ref);
