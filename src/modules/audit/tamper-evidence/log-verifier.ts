@@ -1,4 +1,5 @@
 import { merkleLeafHash, MerkleAccumulator, compareStreamIds, type StoredEventRow } from '@sinergi/event-store';
+import { inTransaction } from '@sinergi/database/in-transaction';
 import type { ClientBase, Pool } from 'pg';
 import { type BrokenLink, ChainChecker, earlierBreak } from './chain-checker';
 
@@ -111,20 +112,12 @@ const COLUMNS = `global_position::text AS global_position, stream_id, stream_ver
  * per stream when a checkpoint's Merkle root is recomputed). Everything is read in one REPEATABLE READ snapshot,
  * so the answer is the log as of one instant.
  */
-export async function verifyEventLog(db: Pool | ClientBase, target: VerificationTarget, options: VerifyOptions = {}): Promise<VerificationReport> {
-  const pooled = 'totalCount' in db;
-  const client: ClientBase = pooled ? await (db as Pool).connect() : (db as ClientBase);
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-      return await new LogScan(client, target, options).run();
-    } finally {
-      await client.query('ROLLBACK').catch(() => undefined);
-    }
-  } finally {
-    if (pooled) (client as ClientBase & { release(): void }).release();
-  }
+export function verifyEventLog(db: Pool | ClientBase, target: VerificationTarget, options: VerifyOptions = {}): Promise<VerificationReport> {
+  // Read only: the commit at the end writes nothing.
+  return inTransaction(db, (client) => new LogScan(client, target, options).run(), SNAPSHOT);
 }
+
+const SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 class LogScan {
   private readonly started = Date.now();

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Position } from '@sinergi/auth';
 import { assertWebhookAllowed, conflict, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
-import { PG_POOL } from '@sinergi/database';
+import { inTransaction, PG_POOL } from '@sinergi/database';
 import { isWithinScope, parseRegionCode, regionAncestry } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import type { WebhookSecret } from '../notification/webhook.channel';
@@ -122,45 +122,38 @@ export class OfficialsRepository {
    */
   async update(id: string, patch: UpdateOfficialInput): Promise<{ official: Official; webhookSecret: string | null } | null> {
     if (patch.webhookUrl) await assertWebhookAllowed(patch.webhookUrl, this.config?.escalation.webhookAllowHosts ?? []);
-    const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query(`SELECT ${COLUMNS} FROM officials WHERE id = $1 FOR UPDATE`, [id]);
-      if (rows.length === 0) {
-        await client.query('ROLLBACK');
-        return null;
-      }
-      const current = rows[0];
-      let sealed: string | null = current.webhook_secret_sealed;
-      let secret: string | null = null;
-      if (patch.webhookUrl === null) sealed = null;
-      else if (patch.webhookUrl && !sealed) {
-        secret = newWebhookSecret();
-        sealed = this.box.seal(secret);
-      }
-      const updated = await client.query(
-        `UPDATE officials SET name = $2, email = $3, webhook_url = $4, webhook_secret_sealed = $5, active = $6, subject = $7, updated_at = now()
-          WHERE id = $1 RETURNING ${COLUMNS}`,
-        [
-          id,
-          patch.name ?? current.name,
-          patch.email !== undefined ? patch.email : current.email,
-          patch.webhookUrl !== undefined ? patch.webhookUrl : current.webhook_url,
-          sealed,
-          patch.active ?? current.active,
-          patch.subject !== undefined ? patch.subject : current.subject,
-        ],
-      );
-      await client.query('COMMIT');
-      return { official: toOfficial(updated.rows[0]), webhookSecret: secret };
+      return await inTransaction(this.pool, async (client) => {
+        const { rows } = await client.query(`SELECT ${COLUMNS} FROM officials WHERE id = $1 FOR UPDATE`, [id]);
+        if (rows.length === 0) return null;
+        const current = rows[0];
+        let sealed: string | null = current.webhook_secret_sealed;
+        let secret: string | null = null;
+        if (patch.webhookUrl === null) sealed = null;
+        else if (patch.webhookUrl && !sealed) {
+          secret = newWebhookSecret();
+          sealed = this.box.seal(secret);
+        }
+        const updated = await client.query(
+          `UPDATE officials SET name = $2, email = $3, webhook_url = $4, webhook_secret_sealed = $5, active = $6, subject = $7, updated_at = now()
+            WHERE id = $1 RETURNING ${COLUMNS}`,
+          [
+            id,
+            patch.name ?? current.name,
+            patch.email !== undefined ? patch.email : current.email,
+            patch.webhookUrl !== undefined ? patch.webhookUrl : current.webhook_url,
+            sealed,
+            patch.active ?? current.active,
+            patch.subject !== undefined ? patch.subject : current.subject,
+          ],
+        );
+        return { official: toOfficial(updated.rows[0]), webhookSecret: secret };
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'officials_subject_key') {
         throw conflict('subject_taken', 'this sign-in subject is already linked to another official');
       }
       throw error;
-    } finally {
-      client.release();
     }
   }
 

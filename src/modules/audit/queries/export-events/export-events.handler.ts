@@ -70,7 +70,8 @@ export class ExportEventsHandler {
     let copy: CopyLinesOut;
     try {
       await client.connect();
-      // One snapshot for the personal data recorded as revealed and for the COPY that reveals it.
+      // One snapshot for the personal data recorded as revealed and for the COPY that reveals it. Not inTransaction:
+      // the transaction outlives this call, open on its own connection while the response streams, and ends in release().
       await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
       const params: unknown[] = [];
       const where = eventFilterSql(q.filter, params);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock, isUuid, SecretBox, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
-import { PG_POOL } from '@sinergi/database';
+import { inTransaction, PG_POOL } from '@sinergi/database';
 import { EventStore, type EventMetadata, loadStreamGroup, type NewEvent, retryOnConflict, streamRef } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { SinergiMetrics } from '../../../../platform/metrics';
@@ -309,27 +309,18 @@ export class DeliverNotificationHandler {
     };
     const streamId = notificationStreamId(row.id);
     return retryOnConflict(async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+      const recorded = await inTransaction(this.pool, async (client) => {
+        // Locked until commit: a second delivery of the same row waits here, then sees it is no longer PENDING.
         const current = await this.findRow(row.id, client, true);
-        if (current?.status !== 'PENDING') {
-          await client.query('ROLLBACK');
-          return false;
-        }
+        if (current?.status !== 'PENDING') return false;
         const head = (await this.store.readStreams([streamId], client)).get(streamId)!.head;
         const newEvent: NewEvent = { type: event.type, data: event.data, metadata };
         await this.store.appendMany([{ streamId, expected: head, events: [newEvent] }], {}, client);
         await effect(client);
-        await client.query('COMMIT');
-        this.metrics.eventsAppended.inc({ type: event.type });
         return true;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
+      if (recorded) this.metrics.eventsAppended.inc({ type: event.type });
+      return recorded;
     });
   }
 }

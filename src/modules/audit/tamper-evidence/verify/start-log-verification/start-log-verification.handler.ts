@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ALL_REGIONS, type Principal } from '@sinergi/auth';
-import { PG_POOL } from '@sinergi/database';
+import { inTransaction, PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { AuditAccessLog } from '../../../access-log/audit-access-log';
 import { AuditQueue } from '../../audit-queue.provider';
@@ -31,29 +31,18 @@ export class StartLogVerificationHandler {
   /** `regions`: prefixes already cut to the reader's scope, or undefined for the whole log (scope '*' only). */
   async execute(regions: string[] | undefined, reader: Principal, filters: Record<string, unknown>, correlationId: string | null): Promise<StartedVerification> {
     const scope = regions === undefined ? [ALL_REGIONS] : [...regions].sort();
-    const client = await this.pool.connect();
-    let started: StartedVerification;
-    try {
-      await client.query('BEGIN');
+    const started = await inTransaction(this.pool, async (client): Promise<StartedVerification> => {
       // One starter at a time per scope, so two identical requests cannot both insert.
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('audit-verification'), hashtext($1))`, [scope.join(',')]);
       const { rows } = await client.query<{ id: string }>(
         `SELECT id FROM audit_verifications WHERE status IN ('QUEUED', 'RUNNING') AND regions = $1::text[] ORDER BY created_at DESC LIMIT 1`,
         [scope],
       );
-      if (rows[0]) started = { verificationId: rows[0].id, regions: scope, created: false };
-      else {
-        const id = randomUUID();
-        await client.query(`INSERT INTO audit_verifications (id, regions, requested_by) VALUES ($1, $2::text[], $3)`, [id, scope, reader.sub]);
-        started = { verificationId: id, regions: scope, created: true };
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      if (rows[0]) return { verificationId: rows[0].id, regions: scope, created: false };
+      const id = randomUUID();
+      await client.query(`INSERT INTO audit_verifications (id, regions, requested_by) VALUES ($1, $2::text[], $3)`, [id, scope, reader.sub]);
+      return { verificationId: id, regions: scope, created: true };
+    });
     // A lost enqueue (Redis down) is made good by the worker, which re-queues verifications left QUEUED.
     if (started.created) {
       await this.queue.enqueueVerifications([started.verificationId]).catch((error: Error) => this.logger.warn({ err: error.message, verificationId: started.verificationId }, 'queueing a verification failed; the worker will pick it up'));
