@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Clock, type SinergiConfig, systemClock } from '@sinergi/common';
 import { DatabaseModule } from '@sinergi/database';
 import { AuditVerificationWorkerModule } from './modules/audit/tamper-evidence/audit-verification-worker.module';
+import { ConnectorsWorkerModule } from './modules/connectors/connectors-worker.module';
 import { HeldEventsWorkerModule } from './modules/project-intake/held-events/held-events-worker.module';
 import { CoverageProjectionModule } from './modules/regional-coverage/projection/coverage-projection.module';
 import { EscalationWorkerModule } from './modules/escalation/runtime/escalation-worker.module';
@@ -33,6 +34,7 @@ export class WorkerModule {
         CoverageProjectionModule,
         AuditVerificationWorkerModule,
         HeldEventsWorkerModule,
+        ConnectorsWorkerModule,
       ],
     };
   }

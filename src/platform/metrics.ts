@@ -87,6 +87,27 @@ export class SinergiMetrics {
     registers: [this.registry],
   });
 
+  /** Where the connector gauge reads from on scrape (PostgreSQL, so every process says the same); unset: no samples. */
+  private connectorSuccesses: (() => Promise<{ connector: string; endpoint: string; at: Date }[]>) | null = null;
+
+  readonly connectorLastSuccess = new Gauge({
+    name: 'sinergi_connector_last_success_timestamp_seconds',
+    help: 'When a pull connector last read an endpoint to its end without error (Unix seconds); alert when it grows old',
+    labelNames: ['connector', 'endpoint'],
+    registers: [this.registry],
+    collect: async () => {
+      if (!this.connectorSuccesses) return;
+      const rows = await this.connectorSuccesses();
+      this.connectorLastSuccess.reset();
+      for (const r of rows) this.connectorLastSuccess.set({ connector: r.connector, endpoint: r.endpoint }, r.at.getTime() / 1000);
+    },
+  });
+
+  /** The connectors' module names where their last successful pulls are kept. */
+  readConnectorSuccessesFrom(source: () => Promise<{ connector: string; endpoint: string; at: Date }[]>): void {
+    this.connectorSuccesses = source;
+  }
+
   constructor(process: 'api' | 'worker' | 'local') {
     this.registry.setDefaultLabels({ process });
     collectDefaultMetrics({ register: this.registry, prefix: 'sinergi_' });
