@@ -33,7 +33,7 @@ describe('coverage projection with extreme money and a poison event (PostgreSQL)
 
   const registration = (regionCode: string, contractValue: string, premiumTotal: string) => {
     const projectId = randomUUID();
-    const event = {
+    const event: NewEvent = {
       type: 'ProjectRegistered',
       data: {
         projectId,
@@ -58,8 +58,8 @@ describe('coverage projection with extreme money and a poison event (PostgreSQL)
         registrationDeadline: '2025-05-12',
         occurredAt: '2025-04-23T00:00:00.000Z',
       },
-      metadata: { actor: { kind: 'client', id: 'spse-sinjai' }, correlationId: randomUUID(), regionCode },
-    } as unknown as NewEvent;
+      metadata: { actor: { kind: 'client' as const, id: 'spse-sinjai' }, correlationId: randomUUID(), regionCode },
+    };
     return store.appendToStream(`project-${projectId}`, NO_STREAM, [event]);
   };
   const projectCount = async () => Number((await db.pool.query('SELECT count(*) FROM coverage_projects')).rows[0].count);

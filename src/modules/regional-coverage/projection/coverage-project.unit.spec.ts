@@ -97,7 +97,7 @@ describe('a project in the coverage projection', () => {
 
   it('is unregistered again when BPJS later says it is missing, or the status returns to PENDING', () => {
     const confirmed = fold([registered(), workers(5), enrolled('3252703'), status('COMPLIANT')]);
-    const missing = evolveCoverageProject(confirmed, PROJECT, { type: 'EnrolmentMissing', data: {} } as unknown as CoverageEvent, '9');
+    const missing = evolveCoverageProject(confirmed, PROJECT, { type: 'EnrolmentMissing', data: { projectId: PROJECT, registrationDeadline: '2025-05-12', checkedOn: '2025-06-01', checkedAt: '2025-06-01T00:00:00.000Z' } }, '9');
     expect(missing).toMatchObject({ registered: false, premiumPaid: 0n, workersCovered: 0 });
     const pending = evolveCoverageProject(confirmed, PROJECT, status('PENDING'), '9');
     expect(pending).toMatchObject({ registered: false, premiumPaid: 0n, status: 'PENDING' });

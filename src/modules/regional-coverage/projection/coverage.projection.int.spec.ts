@@ -70,8 +70,8 @@ function scriptHistory(projectCount: number, seed: number): Step[][] {
     let value = BigInt(rng.int(50, 5000)) * 1_000_000n;
     let premium = computeJakonPremium({ contractValue: value, valueIncludesVat: true, contractDate: premiumDate }).total;
     let status = 'PENDING' as 'PENDING' | 'COMPLIANT' | 'NON_COMPLIANT' | 'UNVERIFIABLE';
-    const project = (e: ConstructionProjectEvent): Step => ({ streamId: `project-${projectId}`, event: { ...e, metadata: meta(regionCode) } as unknown as NewEvent });
-    const compliance = (e: ComplianceEvent): Step => ({ streamId: `compliance-${projectId}`, event: { ...e, metadata: meta(regionCode) } as unknown as NewEvent });
+    const project = (e: ConstructionProjectEvent): Step => ({ streamId: `project-${projectId}`, event: { ...e, metadata: meta(regionCode) } });
+    const compliance = (e: ComplianceEvent): Step => ({ streamId: `compliance-${projectId}`, event: { ...e, metadata: meta(regionCode) } });
     const at = '2025-06-01T00:00:00.000Z';
     const changeTo = (to: typeof status, reasons: string[]): Step => {
       const step = compliance({ type: 'ComplianceStatusChanged', data: { projectId, from: status, to, reasons: reasons as never, changedAt: at } });

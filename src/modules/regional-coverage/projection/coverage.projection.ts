@@ -1,4 +1,4 @@
-import type { Projection, RecordedEvent, TableName } from '@sinergi/event-store';
+import { eventsOf, type Projection, type RecordedEvent, type RecordedOf, type TableName } from '@sinergi/event-store';
 import type { PoolClient } from 'pg';
 import { type CoverageCellKey, type CoverageFigures, addFigures, isZeroFigures, subtractFigures, zeroFigures } from './coverage-figures';
 import {
@@ -127,10 +127,10 @@ const cellRecord = (key: CoverageCellKey, f: CoverageFigures) => ({
  * empty); one upsert of agency names (the latest registration's name wins, by log position).
  */
 export async function applyCoverageBatch(events: readonly RecordedEvent[], tx: PoolClient, table: TableName): Promise<void> {
-  const byProject = new Map<string, RecordedEvent[]>();
-  for (const event of events) {
-    const projectId = coverageProjectIdOf(event);
-    if (projectId === null) continue;
+  const byProject = new Map<string, RecordedOf<CoverageEvent>[]>();
+  // coverageProjectIdOf keeps exactly the coverage events of project and compliance streams.
+  for (const event of eventsOf<CoverageEvent>(events.filter((e) => coverageProjectIdOf(e) !== null))) {
+    const projectId = coverageProjectIdOf(event)!;
     const list = byProject.get(projectId);
     if (list) list.push(event);
     else byProject.set(projectId, [event]);
@@ -155,7 +155,7 @@ export async function applyCoverageBatch(events: readonly RecordedEvent[], tx: P
     const old = before.get(projectId) ?? null;
     let row = old;
     for (const event of projectEvents) {
-      row = evolveCoverageProject(row, projectId, event as unknown as CoverageEvent, event.globalPosition);
+      row = evolveCoverageProject(row, projectId, event, event.globalPosition);
       if (event.type === 'ProjectRegistered' && row.regionCode !== null && row.agencyCode !== null && row.agencyName !== null) {
         // Agency codes are per regional government: names are kept per regency (or the coarser region a project names).
         const scope = regencyOf(row.regionCode);

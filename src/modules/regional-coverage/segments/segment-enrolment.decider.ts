@@ -1,4 +1,5 @@
 import { type FieldError, invalid } from '@sinergi/common';
+import type { StreamModel } from '@sinergi/event-store';
 import {
   SEGMENT_SOURCES,
   type SegmentEnrolmentEvent,
@@ -29,6 +30,12 @@ export function evolveSegmentEnrolment(state: SegmentEnrolmentState, event: Segm
 
 export const foldSegmentEnrolment = (events: readonly SegmentEnrolmentEvent[]): SegmentEnrolmentState =>
   events.reduce(evolveSegmentEnrolment, new Map() as SegmentEnrolmentState);
+
+/** How a region's segment stream (`coverage-segments-<region>`) folds, for `BatchCommandHandler`. */
+export const segmentEnrolmentModel: StreamModel<SegmentEnrolmentState, SegmentEnrolmentEvent> = {
+  evolve: evolveSegmentEnrolment,
+  initialState: () => new Map(),
+};
 
 /** The figures of one report, as validated by `checkSegmentFigures`. */
 export interface SegmentFigures {

@@ -1,14 +1,15 @@
-import { type EventActor, type EventStore, retryOnConflict, type StreamAppend } from '@sinergi/event-store';
+import { BatchCommandHandler, type EventActor, type EventStore, type StreamEvents } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { inTransaction } from '@sinergi/database';
 import {
   decideSegmentEnrolment,
   evolveSegmentEnrolment,
-  foldSegmentEnrolment,
   type ReportSegmentEnrolment,
+  segmentEnrolmentModel,
   segmentPeriodKey,
 } from './segment-enrolment.decider';
 import { type SegmentEnrolmentEvent, type SegmentEnrolmentReported, segmentEnrolmentStreamId } from './segment-enrolment.events';
+
+const handleRegions = BatchCommandHandler(segmentEnrolmentModel);
 
 export interface SegmentReportsWritten {
   /** Reports recorded as new events. */
@@ -31,15 +32,14 @@ export async function writeSegmentReports(
 ): Promise<SegmentReportsWritten> {
   if (commands.length === 0) return { recorded: [], unchanged: 0 };
   const regionCodes = [...new Set(commands.map((c) => c.regionCode))];
-  return retryOnConflict(async () => {
-    const streams = await store.readStreams(regionCodes.map(segmentEnrolmentStreamId));
-    const appends: StreamAppend[] = [];
+  return handleRegions<SegmentReportsWritten>({ store, pool }, regionCodes.map(segmentEnrolmentStreamId), (streams) => {
+    const appends: StreamEvents<SegmentEnrolmentEvent>[] = [];
     const recorded: SegmentEnrolmentReported['data'][] = [];
     const rows = new Map<string, SegmentEnrolmentReported['data'] & { version: number }>();
     let unchanged = 0;
     for (const regionCode of regionCodes) {
       const stream = streams.get(segmentEnrolmentStreamId(regionCode))!;
-      let state = foldSegmentEnrolment(stream.events as unknown as SegmentEnrolmentEvent[]);
+      let state = stream.state;
       const decided: SegmentEnrolmentReported[] = [];
       for (const command of commands.filter((c) => c.regionCode === regionCode)) {
         const events = decideSegmentEnrolment(command, state);
@@ -48,42 +48,40 @@ export async function writeSegmentReports(
         decided.push(...events);
       }
       if (decided.length === 0) continue;
-      const metadata = { actor, correlationId, regionCode };
-      appends.push({
-        streamId: segmentEnrolmentStreamId(regionCode),
-        expected: stream.head,
-        events: decided.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata })),
-      });
+      appends.push({ streamId: stream.streamId, events: decided, metadata: { actor, correlationId, regionCode } });
       decided.forEach((e, i) => {
         recorded.push(e.data);
         // The last report of a segment and period in this batch is the row; its version is where it lands in the stream.
         rows.set(segmentPeriodKey(e.data.segment, e.data.period) + `|${regionCode}`, { ...e.data, version: stream.head.version + i + 1 });
       });
     }
-    if (appends.length === 0) return { recorded, unchanged };
-    await inTransaction(pool, async (tx) => {
-      await store.appendMany(appends, {}, tx);
-      const upserts = [...rows.values()];
-      await tx.query(
-        `INSERT INTO coverage_segments (region_code, segment, period, enrolled, eligible, source, source_file, reported_by, reported_at, stream_version)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::int[])
-         ON CONFLICT (region_code, segment, period) DO UPDATE SET enrolled = EXCLUDED.enrolled, eligible = EXCLUDED.eligible,
-           source = EXCLUDED.source, source_file = EXCLUDED.source_file, reported_by = EXCLUDED.reported_by,
-           reported_at = EXCLUDED.reported_at, stream_version = EXCLUDED.stream_version`,
-        [
-          upserts.map((r) => r.regionCode),
-          upserts.map((r) => r.segment),
-          upserts.map((r) => r.period),
-          upserts.map((r) => r.enrolled),
-          upserts.map((r) => r.eligible),
-          upserts.map((r) => r.source),
-          upserts.map((r) => r.sourceFile),
-          upserts.map((r) => r.reportedBy),
-          upserts.map((r) => r.reportedAt),
-          upserts.map((r) => r.version),
-        ],
-      );
-    });
-    return { recorded, unchanged };
+    const result: SegmentReportsWritten = { recorded, unchanged };
+    if (appends.length === 0) return { appends, result };
+    return {
+      appends,
+      write: async (tx) => {
+        const upserts = [...rows.values()];
+        await tx.query(
+          `INSERT INTO coverage_segments (region_code, segment, period, enrolled, eligible, source, source_file, reported_by, reported_at, stream_version)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::int[])
+           ON CONFLICT (region_code, segment, period) DO UPDATE SET enrolled = EXCLUDED.enrolled, eligible = EXCLUDED.eligible,
+             source = EXCLUDED.source, source_file = EXCLUDED.source_file, reported_by = EXCLUDED.reported_by,
+             reported_at = EXCLUDED.reported_at, stream_version = EXCLUDED.stream_version`,
+          [
+            upserts.map((r) => r.regionCode),
+            upserts.map((r) => r.segment),
+            upserts.map((r) => r.period),
+            upserts.map((r) => r.enrolled),
+            upserts.map((r) => r.eligible),
+            upserts.map((r) => r.source),
+            upserts.map((r) => r.sourceFile),
+            upserts.map((r) => r.reportedBy),
+            upserts.map((r) => r.reportedAt),
+            upserts.map((r) => r.version),
+          ],
+        );
+        return result;
+      },
+    };
   });
 }

@@ -1,5 +1,6 @@
 import { type FieldError, invalid } from '@sinergi/common';
 import { isIsoDate } from '@sinergi/domain';
+import type { StreamModel } from '@sinergi/event-store';
 import { type CoverageTargetEvent, type CoverageTargetSet, TARGET_METRICS, type TargetMetric } from './coverage-target.events';
 
 /** The target in force for a region, folded from its stream; null before the first CoverageTargetSet. */
@@ -17,6 +18,9 @@ export function evolveCoverageTarget(_state: CoverageTargetState, event: Coverag
 }
 
 export const foldCoverageTarget = (events: readonly CoverageTargetEvent[]): CoverageTargetState => events.reduce(evolveCoverageTarget, null);
+
+/** How a region's target stream (`coverage-target-<region>`) folds, for `CommandHandler`. */
+export const coverageTargetModel: StreamModel<CoverageTargetState, CoverageTargetEvent> = { evolve: evolveCoverageTarget, initialState: () => null };
 
 export interface SetCoverageTarget {
   type: 'SetCoverageTarget';

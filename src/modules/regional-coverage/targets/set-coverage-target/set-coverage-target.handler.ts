@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock, invalid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { type EventActor, EventStore, retryOnConflict } from '@sinergi/event-store';
+import { CommandHandler, type EventActor, EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { inTransaction } from '@sinergi/database';
 import { RegionsRepository } from '../../regions/regions.repository';
-import { decideCoverageTarget, foldCoverageTarget, parseTargetBody } from '../coverage-target.decider';
-import { type CoverageTargetEvent, coverageTargetStreamId, type TargetMetric } from '../coverage-target.events';
+import { coverageTargetModel, decideCoverageTarget, parseTargetBody } from '../coverage-target.decider';
+import { coverageTargetStreamId, type TargetMetric } from '../coverage-target.events';
 import { todayWita } from '@sinergi/domain';
+
+const handleTarget = CommandHandler(coverageTargetModel);
 
 /** The target in force, as the PUT answers it. */
 export interface CoverageTargetView {
@@ -50,26 +51,25 @@ export class SetCoverageTargetHandler {
     }
     const fields = parseTargetBody(body, regionCode, today);
     const streamId = coverageTargetStreamId(regionCode);
-    return retryOnConflict(async () => {
-      const stream = await this.store.readStream(streamId);
-      const state = foldCoverageTarget(stream.events as unknown as CoverageTargetEvent[]);
+    return handleTarget<CoverageTargetView>({ store: this.store, pool: this.pool }, streamId, ({ state, head }) => {
       const decided = decideCoverageTarget({ type: 'SetCoverageTarget', regionCode, ...fields, setBy: actor.id, now: now.toISOString(), today }, state);
-      if (decided.length === 0) return { ...state!, version: stream.head.version };
-      const metadata = { actor, correlationId, regionCode };
-      const events = decided.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata }));
+      if (decided.length === 0) return { events: [], result: { ...state!, version: head.version } };
       const target = decided[decided.length - 1].data;
-      return inTransaction(this.pool, async (tx) => {
-        const appended = await this.store.appendMany([{ streamId, expected: stream.head, events }], {}, tx);
-        const version = appended[appended.length - 1].streamVersion;
-        await tx.query(
-          `INSERT INTO coverage_targets (region_code, metric, target_percent, deadline, set_by, set_at, stream_version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (region_code) DO UPDATE SET metric = EXCLUDED.metric, target_percent = EXCLUDED.target_percent,
-             deadline = EXCLUDED.deadline, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at, stream_version = EXCLUDED.stream_version`,
-          [regionCode, target.metric, target.targetPercent, target.deadline, target.setBy, target.setAt, version],
-        );
-        return { ...target, version };
-      });
+      return {
+        events: decided,
+        metadata: { actor, correlationId, regionCode },
+        write: async (tx, appended) => {
+          const version = appended[appended.length - 1].streamVersion;
+          await tx.query(
+            `INSERT INTO coverage_targets (region_code, metric, target_percent, deadline, set_by, set_at, stream_version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (region_code) DO UPDATE SET metric = EXCLUDED.metric, target_percent = EXCLUDED.target_percent,
+               deadline = EXCLUDED.deadline, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at, stream_version = EXCLUDED.stream_version`,
+            [regionCode, target.metric, target.targetPercent, target.deadline, target.setBy, target.setAt, version],
+          );
+          return { ...target, version };
+        },
+      };
     });
   }
 
