@@ -1,12 +1,15 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, type HealthCheckResult, HealthCheckService, type HealthIndicatorResult, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, type HealthCheckResult, HealthCheckService, type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { BUNDLED_HOLIDAY_YEARS, calendarDateWita } from '@sinergi/domain';
+import { BUNDLED_HOLIDAY_YEARS, todayWita } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import { REDIS } from './redis.module';
+
+/** How long PostgreSQL and Redis each have to answer a readiness check. */
+const CHECK_TIMEOUT_MS = 2000;
 
 /**
  * The warning the readiness check carries from 1 December of the year before the first year without holiday data
@@ -24,7 +27,6 @@ export function holidayDataWarning(lastCoveredYear: number, today: string): stri
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -45,24 +47,36 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 }), () => this.redisCheck(), () => this.calendarCheck()]);
+    return this.health.check([() => this.databaseCheck(), () => this.redisCheck(), () => this.calendarCheck()]);
   }
 
   private async calendarCheck(): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check('holidayCalendar');
     const { rows } = await this.pool.query<{ year: number }>('SELECT max(year) AS year FROM holiday_years');
     const lastCoveredYear = Math.max(...BUNDLED_HOLIDAY_YEARS, rows[0]?.year ?? 0);
-    const warning = holidayDataWarning(lastCoveredYear, calendarDateWita(this.clock.now().toISOString()));
+    const warning = holidayDataWarning(lastCoveredYear, todayWita(this.clock.now()));
     return indicator.up({ lastCoveredYear, ...(warning ? { warning } : {}) });
   }
 
-  private async redisCheck(): Promise<HealthIndicatorResult> {
-    const indicator = this.indicators.check('redis');
+  private databaseCheck(): Promise<HealthIndicatorResult> {
+    return this.answers('database', () => this.pool.query('SELECT 1'));
+  }
+
+  private redisCheck(): Promise<HealthIndicatorResult> {
+    return this.answers('redis', () => this.redis.ping());
+  }
+
+  /** Up when `ping` succeeds within the check timeout; down with the reason otherwise. */
+  private async answers(key: string, ping: () => Promise<unknown>): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(key);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([this.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+      await Promise.race([ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS)))]);
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -1,8 +1,12 @@
-import type { Pool } from 'pg';
+import { Logger } from '@nestjs/common';
+import { Pool } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 
-/** One TypeORM data source per process; its pg pool is shared with the event store. */
+/** Idle connections are closed after this long. */
+const IDLE_TIMEOUT_MS = 30_000;
+
+/** TypeORM, for migrations only: the running processes query through `openPool`'s pg pool. */
 export function dataSourceOptions(url: string, poolSize = 20, applicationName = 'sinergi'): DataSourceOptions {
   return {
     type: 'postgres',
@@ -13,7 +17,7 @@ export function dataSourceOptions(url: string, poolSize = 20, applicationName = 
     migrationsTransactionMode: 'each',
     entities: [],
     applicationName,
-    extra: { max: poolSize, idleTimeoutMillis: 30_000 },
+    extra: { max: poolSize, idleTimeoutMillis: IDLE_TIMEOUT_MS },
   };
 }
 
@@ -29,7 +33,30 @@ export async function runMigrations(url: string): Promise<string[]> {
   }
 }
 
-/** The pg pool behind a TypeORM Postgres data source. */
-export function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as unknown as { master: Pool }).master;
+/** Boot waits this long for PostgreSQL (10 tries, 3 s apart) before it gives up. */
+const CONNECT_ATTEMPTS = 10;
+const CONNECT_RETRY_MS = 3000;
+
+/**
+ * The process's one pg pool, shared by the event store and every repository: opened once PostgreSQL answers (boot
+ * retries while it does not yet), with an error listener so that a dropped idle connection is logged rather than
+ * taking the process down.
+ */
+export async function openPool(url: string, poolSize = 20, applicationName = 'sinergi'): Promise<Pool> {
+  const logger = new Logger('Database');
+  const pool = new Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: IDLE_TIMEOUT_MS, application_name: applicationName });
+  pool.on('error', (error) => logger.warn(`PostgreSQL pool raised an error: ${error.message}`));
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      (await pool.connect()).release();
+      return pool;
+    } catch (error) {
+      if (attempt >= CONNECT_ATTEMPTS) {
+        await pool.end().catch(() => undefined);
+        throw error;
+      }
+      logger.error(`Unable to connect to PostgreSQL (${(error as Error).message}); retrying (${attempt})...`);
+      await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
+    }
+  }
 }
