@@ -35,7 +35,11 @@ export const caseIdFor = (projectId: string, ordinal: number) => uuidv5(`${proje
 export const notificationIdFor = (key: { caseId: string; cause: string; channel: string; recipientKind: string; recipientId: string }) =>
   uuidv5([key.caseId, key.cause, key.channel, key.recipientKind, key.recipientId].join('\n'), NOTIFICATION_NAMESPACE);
 
-/** Timers are never retried by BullMQ: a failed firing is re-created by the reconciler from PostgreSQL. */
+/**
+ * A timer's delayed job. A firing that fails (PostgreSQL away, a conflict) is retried by BullMQ, 5 attempts with
+ * exponential back-off from 1 s; firing is idempotent, so a retry after a partial success adds nothing. A timer whose
+ * attempts ran out, or whose job Redis lost, is queued again by the reconciler from `escalation_timers`.
+ */
 export function escalationTimerJobOptions(delayMs: number): JobsOptions {
   return {
     delay: Math.max(0, Math.round(delayMs)),
