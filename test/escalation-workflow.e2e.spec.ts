@@ -248,6 +248,48 @@ describe('escalation workflow (API + worker + SMTP + webhook receiver)', () => {
     expect(view.paymentHold).toBe(false);
   });
 
+  it('answers a payment requested before any verdict once the verdict is known: cleared if compliant, held if not', async () => {
+    const enrolled = 'ESC-0011';
+    system.sim.upsertProjects([
+      {
+        npwp: '0012345674901000',
+        contractNumber: `SPK/${enrolled}`,
+        projectNumber: '7307250000011',
+        npp: '73070001',
+        status: 'ACTIVE',
+        coveredFrom: '2025-04-28',
+        coveredTo: '2026-04-22',
+        contractValue: '2500000000',
+        premiumAssessed: '3252703',
+        premiumPaid: '3252703',
+        workersRegistered: 35,
+        workerNiks: [],
+      },
+    ]);
+    const batch = (ref: string) =>
+      signedPost(system.baseUrl, '/v1/procurement/events/batch', client, {
+        events: [
+          projectRegistered(ref, {}, { contractNumber: `SPK/${ref}` }),
+          { eventId: `spse-7307-${ref}-pay-1`, type: 'PaymentRequested', occurredAt: '2025-07-01T09:00:00+08:00', projectRef: ref, data: { terminNumber: 1, amount: '500000000', requestedAt: '2025-07-01' } },
+        ],
+      });
+    const [compliant, missing] = [await batch(enrolled), await batch('ESC-0012')];
+    const compliantId = compliant.body.results[0].projectId as string;
+    const missingId = missing.body.results[0].projectId as string;
+    const clientHooks = (projectId: string) => hooks.filter((h) => h.path === `/client/${client.id}` && h.body.includes(projectId));
+
+    const cleared = await waitFor(async () => clientHooks(compliantId), (h) => h.length > 0);
+    expect(cleared.map((h) => h.headers['x-sinergi-event'])).toEqual(['PAYMENT_REQUEST_CLEARED']);
+    expect(JSON.parse(cleared[0].body)).toMatchObject({ type: 'PaymentRequestCleared', projectId: compliantId, terminNumber: 1, complianceStatus: 'COMPLIANT', recommendation: 'PROCEED' });
+    expect(verifyPayloadSignature([client.secret], cleared[0].headers['x-timestamp'], cleared[0].body, cleared[0].headers['x-signature'])).toBe(true);
+
+    const held = await waitFor(async () => clientHooks(missingId), (h) => h.length > 0);
+    expect(held.map((h) => h.headers['x-sinergi-event'])).toEqual(['PAYMENT_HOLD_RECOMMENDED']);
+    expect(JSON.parse(held[0].body)).toMatchObject({ type: 'PaymentHoldRecommended', projectId: missingId, terminNumber: 1 });
+    const { rows } = await system.db.pool.query(`SELECT kind, case_id, status FROM notifications WHERE project_id = $1`, [compliantId]);
+    expect(rows).toEqual([{ kind: 'PAYMENT_REQUEST_CLEARED', case_id: null, status: 'DELIVERED' }]);
+  });
+
   it('fires each overdue level exactly once, in order, after the worker was down across two due times', async () => {
     const ref = 'ESC-0003';
     const projectId = await register(ref);

@@ -15,6 +15,7 @@ import { NumericMoneyAndParkedEvents1764000000013 } from './1764000000013-numeri
 import { AuditCheckpointHeads1764000000014 } from './1764000000014-audit-checkpoint-heads';
 import { HeldEvents1764000000015 } from './1764000000015-held-events';
 import { Holidays1764000000016 } from './1764000000016-holidays';
+import { PaymentRequestCleared1764000000018 } from './1764000000018-payment-request-cleared';
 import { ConnectorPulls1764000000017 } from './1764000000017-connector-pulls';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   AuditCheckpointHeads1764000000014,
   HeldEvents1764000000015,
   Holidays1764000000016,
+  PaymentRequestCleared1764000000018,
   ConnectorPulls1764000000017,
 ];

@@ -246,6 +246,32 @@ export function paymentHoldLiftedMessage(input: PaymentHoldInput): NotificationM
   return paymentHoldMessage(input, 'RELEASE');
 }
 
+/**
+ * Sent to the procurement client's webhook when a termin was requested before any verdict and the verdict that came
+ * is compliant: the payment need not wait (no case was opened).
+ */
+export function paymentRequestClearedMessage(input: Omit<PaymentHoldInput, 'reasons' | 'caseId' | 'caseUrl' | 'liftReason'>): NotificationMessage {
+  const termin = input.terminNumber === null ? 'pembayaran' : `pembayaran termin ${input.terminNumber}`;
+  const subject = singleLine(`[Sinergi] Proyek patuh, ${termin} dapat diproses: ${input.projectName}`);
+  const lead = `Verifikasi BPJS Ketenagakerjaan untuk proyek "${input.projectName}" (kode paket ${input.projectRef}) telah selesai: proyek patuh, sehingga ${termin} tidak perlu ditunda.`;
+  return {
+    kind: 'PAYMENT_REQUEST_CLEARED',
+    projectId: input.projectId,
+    subject,
+    text: lead,
+    html: `<p>${escapeHtml(lead)}</p>`,
+    payload: {
+      type: 'PaymentRequestCleared',
+      projectId: input.projectId,
+      projectRef: input.projectRef,
+      terminNumber: input.terminNumber,
+      complianceStatus: input.complianceStatus,
+      reasons: [],
+      recommendation: 'PROCEED',
+    },
+  };
+}
+
 function paymentHoldMessage(input: PaymentHoldInput, recommendation: 'HOLD' | 'RELEASE'): NotificationMessage {
   const caseUrl = input.caseUrl === undefined ? undefined : requireHttpUrl(input.caseUrl);
   const reasons = [...new Set(input.reasons)];

@@ -36,7 +36,8 @@ export type NotificationDeliveryResult = DeliveryResult | { readonly channel: 'I
 
 export interface NotificationDeliveredData {
   notificationId: string;
-  caseId: string;
+  /** null for a PAYMENT_REQUEST_CLEARED, which belongs to no case. */
+  caseId: string | null;
   projectId: string;
   kind: NotificationKind;
   channel: NotificationChannelKind;
@@ -50,7 +51,7 @@ export interface NotificationDeliveredData {
 
 export interface NotificationDeliveryFailedData {
   notificationId: string;
-  caseId: string;
+  caseId: string | null;
   projectId: string;
   kind: NotificationKind;
   channel: NotificationChannelKind;

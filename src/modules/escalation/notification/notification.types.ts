@@ -10,7 +10,8 @@ export interface NotificationMessage {
   readonly payload: Record<string, unknown>;
 }
 
-export type NotificationKind = 'CASE_ESCALATED' | 'PAYMENT_HOLD_RECOMMENDED' | 'PAYMENT_HOLD_LIFTED';
+/** PAYMENT_REQUEST_CLEARED: a termin requested before any verdict, and the verdict that came was compliant (no case). */
+export type NotificationKind = 'CASE_ESCALATED' | 'PAYMENT_HOLD_RECOMMENDED' | 'PAYMENT_HOLD_LIFTED' | 'PAYMENT_REQUEST_CLEARED';
 
 /** A delivery the remote side accepted. Holds no personal data, so it can go into an event as it is. */
 export type DeliveryResult =

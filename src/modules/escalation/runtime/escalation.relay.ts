@@ -71,23 +71,28 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Applies one batch inside `tx`; exported for tests through the consumer. */
   async handle(events: RecordedEvent[], tx: PoolClient): Promise<AfterCommit | void> {
-    await this.applyFacts(events, tx);
+    const cleared = await this.applyFacts(events, tx);
     const after = await this.applyCaseEvents(events, tx);
-    return after;
+    if (cleared.length === 0) return after;
+    return async () => {
+      await this.queues.enqueueNotifications(cleared);
+      if (after) await after();
+    };
   }
 
   /** Procurement and compliance facts → the policy's case commands, appended to the case streams in this transaction. */
-  private async applyFacts(events: RecordedEvent[], tx: PoolClient): Promise<void> {
+  private async applyFacts(events: RecordedEvent[], tx: PoolClient): Promise<string[]> {
     const facts = eventsOf<ProjectFactEvent>(
       events.filter(
         (e) => (PROJECT_TYPES.has(e.type) && parseProjectStreamId(e.streamId) !== null) || (e.type === 'ComplianceStatusChanged' && parseComplianceStreamId(e.streamId) !== null),
       ),
     );
-    if (facts.length === 0) return;
+    if (facts.length === 0) return [];
     const projectIdOf = (e: { streamId: string }) => (parseProjectStreamId(e.streamId) ?? parseComplianceStreamId(e.streamId))!;
     const projects = await this.loadProjects([...new Set(facts.map(projectIdOf))], tx);
     const cases = new CaseWriter(this.store, tx);
     const dirty = new Set<string>();
+    const cleared: Parameters<NotificationPlanner['planCleared']>[0][number][] = [];
     const ladders = new Map<string, Promise<EscalationLadder>>();
     const ladderOf = (regionCode: string) => {
       if (!ladders.has(regionCode)) ladders.set(regionCode, this.ladderFor(regionCode));
@@ -109,6 +114,11 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
       const now = this.clock.now().toISOString();
       for (const decision of decided) {
         view = evolveEscalation(view, decision)!;
+        if (decision.type === 'DeferredHoldDropped') {
+          // The termin that waited for this verdict is not held: its client hears so (a case-less notification).
+          const { regionCode, agencyCode } = view;
+          cleared.push({ projectId, regionCode, agencyCode, terminNumber: decision.data.terminNumber, causeEventId: event.eventId, causePosition: event.globalPosition });
+        }
         if (decision.type !== 'CaseCommandIssued') continue;
         const ladder = decision.data.command.type === 'OpenCase' ? await ladderOf(view.regionCode) : null;
         const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId, regionCode: view.regionCode };
@@ -119,6 +129,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     }
     await this.saveProjects([...dirty].map((id) => projects.get(id)!), tx);
     await cases.flush();
+    return new NotificationPlanner(this.store, this.officials, tx).planCleared(cleared);
   }
 
   /** Case events → read model, timers and notifications; returns the queue work to do after commit. */

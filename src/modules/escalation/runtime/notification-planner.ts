@@ -10,7 +10,7 @@ import { notificationIdFor } from '../escalation.queues';
 
 type Channel = 'EMAIL' | 'WEBHOOK' | 'INBOX';
 type RecipientKind = 'OFFICIAL' | 'CONTRACTOR' | 'PPK' | 'CLIENT';
-type Kind = 'CASE_ESCALATED' | 'PAYMENT_HOLD_RECOMMENDED' | 'PAYMENT_HOLD_LIFTED';
+type Kind = 'CASE_ESCALATED' | 'PAYMENT_HOLD_RECOMMENDED' | 'PAYMENT_HOLD_LIFTED' | 'PAYMENT_REQUEST_CLEARED';
 
 /** One delivery to create: a row of `notifications`. Addresses are not here: the delivery reads them when it runs. */
 export interface PlannedNotification {
@@ -18,7 +18,8 @@ export interface PlannedNotification {
   kind: Kind;
   channel: Channel;
   projectId: string;
-  caseId: string;
+  /** null only for PAYMENT_REQUEST_CLEARED: a compliant verdict answers a waiting termin without any case. */
+  caseId: string | null;
   level: number | null;
   regionCode: string;
   agencyCode: string;
@@ -122,6 +123,38 @@ export class NotificationPlanner {
           position: null,
         });
       }
+    }
+    return this.insert(planned);
+  }
+
+  /**
+   * Termins requested before any verdict whose verdict came compliant: the client that posted the project is told
+   * it need not hold them (its webhook, when it has one). Inserted once per termin and verdict.
+   */
+  async planCleared(
+    cleared: readonly { projectId: string; regionCode: string; agencyCode: string; terminNumber: number; causeEventId: string; causePosition: string }[],
+  ): Promise<string[]> {
+    if (cleared.length === 0) return [];
+    const clients = await this.clientWebhooks([...new Set(cleared.map((c) => c.projectId))]);
+    const planned: PlannedNotification[] = [];
+    for (const c of cleared) {
+      const clientId = clients.get(c.projectId);
+      if (!clientId) continue;
+      planned.push({
+        id: notificationIdFor({ caseId: `project-${c.projectId}`, cause: `cleared-${c.terminNumber}-${c.causeEventId}`, channel: 'WEBHOOK', recipientKind: 'CLIENT', recipientId: clientId }),
+        kind: 'PAYMENT_REQUEST_CLEARED',
+        channel: 'WEBHOOK',
+        projectId: c.projectId,
+        caseId: null,
+        level: null,
+        regionCode: c.regionCode,
+        agencyCode: c.agencyCode,
+        recipientKind: 'CLIENT',
+        recipientId: clientId,
+        position: null,
+        causeEventId: c.causeEventId,
+        causePosition: c.causePosition,
+      });
     }
     return this.insert(planned);
   }

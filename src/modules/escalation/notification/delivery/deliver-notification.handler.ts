@@ -35,6 +35,8 @@ interface Failure {
 
 const ACTOR = { kind: 'system', id: 'notification-worker' } as const;
 
+/** The nil UUID: no case stream is ever named by it. */
+const NO_CASE = '00000000-0000-0000-0000-000000000000';
 const ROW_COLUMNS = `id, kind, channel, project_id, case_id, level, region_code, agency_code, recipient_kind, recipient_id, position,
   cause_event_id, status, attempts`;
 
@@ -127,7 +129,8 @@ export class DeliverNotificationHandler {
       loadStreamGroup(this.store, {
         project: streamRef(constructionProjectModel, projectStreamId(row.projectId)),
         compliance: streamRef(complianceModel, complianceStreamId(row.projectId)),
-        escalationCase: streamRef(escalationCaseModel, caseStreamId(row.caseId)),
+        // A clearance belongs to no case: the nil id names a stream that never exists, so its case reads as not opened.
+        escalationCase: streamRef(escalationCaseModel, caseStreamId(row.caseId ?? NO_CASE)),
       }),
       this.pool.query<RegionRow>('SELECT code, name, level FROM regions WHERE code = ANY($1::text[])', [regionAncestry(row.regionCode)]),
     ]);

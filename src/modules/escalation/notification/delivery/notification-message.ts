@@ -3,7 +3,7 @@ import type { ConstructionProjectState } from '../../../project-intake/construct
 import type { ComplianceState } from '../../../verification/compliance/compliance.decider';
 import type { EscalationCaseState } from '../../case-decider/escalation-case.decider';
 import type { EscalationCaseEvent } from '../../case-decider/escalation-case.events';
-import { caseEscalatedMessage, paymentHoldLiftedMessage, paymentHoldRecommendedMessage } from '../message-templates';
+import { caseEscalatedMessage, paymentHoldLiftedMessage, paymentHoldRecommendedMessage, paymentRequestClearedMessage } from '../message-templates';
 import type { NotificationChannelKind, NotificationRecipientKind } from '../notification.events';
 import type { NotificationKind, NotificationMessage } from '../notification.types';
 import { NotificationUndeliverableError } from './notification-undeliverable.error';
@@ -15,7 +15,8 @@ export interface NotificationRow {
   kind: NotificationKind;
   channel: NotificationChannelKind;
   projectId: string;
-  caseId: string;
+  /** null only for PAYMENT_REQUEST_CLEARED, which belongs to no case. */
+  caseId: string | null;
   level: number | null;
   regionCode: string;
   agencyCode: string;
@@ -71,7 +72,19 @@ export function regionLabel(regionCode: string, regionAndAncestors: readonly Reg
 export function composeNotificationMessage(row: NotificationRow, sources: MessageSources): NotificationMessage {
   const registration = sources.project.registration;
   if (registration === null) throw new NotificationUndeliverableError('message_unavailable', 'the project has no registration on record');
-  if (sources.escalationCase.status === 'NOT_OPENED') throw new NotificationUndeliverableError('message_unavailable', 'the case is not on record');
+  if (row.kind === 'PAYMENT_REQUEST_CLEARED') {
+    // The verdict that answered a waiting termin: no case, and the client is told the payment need not wait.
+    return paymentRequestClearedMessage({
+      projectId: row.projectId,
+      projectRef: registration.projectRef,
+      projectName: registration.name,
+      terminNumber: sources.project.termins.length ? sources.project.termins[sources.project.termins.length - 1] : null,
+      complianceStatus: sources.compliance.status,
+    });
+  }
+  if (row.caseId === null || sources.escalationCase.status === 'NOT_OPENED') {
+    throw new NotificationUndeliverableError('message_unavailable', 'the case is not on record');
+  }
   const caseUrl = caseUrlFor(sources.publicBaseUrl, row.caseId);
   const cause = sources.caseEvents.find((e) => e.eventId === row.causeEventId);
 
