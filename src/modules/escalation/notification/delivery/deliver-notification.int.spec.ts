@@ -213,7 +213,8 @@ async function seedCase(projectRef: string, dataOverrides: Record<string, unknow
         workersRegistered: 35,
       },
       uncoveredPersonRefs: null,
-      checkedOn: '2025-05-20',
+      // After the contract's end (24 Oct): instalments still unpaid are a shortfall then.
+      checkedOn: '2025-10-27',
       checkedAt: '2025-05-20T02:00:00.000Z',
     },
     initialComplianceState(),
