@@ -1,17 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { type Clock, type FieldError, invalid, readCsvRows } from '@sinergi/common';
 import { inTransaction } from '@sinergi/database';
 import { isIsoDate, parseRegionCode, type HolidayEntry, type HolidayKind } from '@sinergi/domain';
-import { ConcurrencyError, type EventStore, type StreamAppend } from '@sinergi/event-store';
+import { BatchCommandHandler, type EventStore, type StreamEvents } from '@sinergi/event-store';
 import type { Pool } from 'pg';
-import { foldProject, recomputeRegistrationDeadline } from '../construction-project.decider';
+import { constructionProjectModel, recomputeRegistrationDeadline } from '../construction-project.decider';
 import { type ConstructionProjectEvent, projectStreamId } from '../construction-project.events';
 import { buildCalendar, readImportedHolidays } from './holiday-calendars';
 
 const KINDS: readonly HolidayKind[] = ['national', 'cuti_bersama', 'regional'];
 const HEADER = ['date', 'name', 'kind', 'region_prefix', 'provisional'];
 const REGISTRATION_WORKING_DAYS = 14;
-const MAX_ATTEMPTS = 5;
+const handleProjects = BatchCommandHandler(constructionProjectModel);
 
 export interface HolidayImportReport {
   year: number;
@@ -100,7 +99,7 @@ export async function importHolidays(
   let stillProvisional = 0;
   for (let i = 0; i < rows.length; i += 500) {
     const streamIds = rows.slice(i, i + 500).map((r) => r.stream_id);
-    const result = await recomputeDeadlines(store, clock, streamIds, imported, year);
+    const result = await recomputeDeadlines({ store, pool }, clock, streamIds, imported, year);
     moved += result.moved;
     stillProvisional += result.stillProvisional;
   }
@@ -108,19 +107,17 @@ export async function importHolidays(
 }
 
 async function recomputeDeadlines(
-  store: EventStore,
+  deps: { store: EventStore; pool: Pool },
   clock: Clock,
   streamIds: string[],
   imported: { entries: HolidayEntry[]; years: number[] },
   year: number,
 ): Promise<{ moved: number; stillProvisional: number }> {
-  for (let attempt = 1; ; attempt += 1) {
-    const streams = await store.readStreams(streamIds);
-    const appends: StreamAppend[] = [];
+  return handleProjects(deps, streamIds, (streams) => {
+    const appends: StreamEvents<ConstructionProjectEvent>[] = [];
     let stillProvisional = 0;
     const now = clock.now().toISOString();
-    for (const [streamId, snapshot] of streams) {
-      const state = foldProject(snapshot.events as unknown as ConstructionProjectEvent[]);
+    for (const [streamId, { state }] of streams) {
       const r = state.registration;
       if (!r) continue;
       const calendar = buildCalendar(imported, r.regionCode);
@@ -130,20 +127,10 @@ async function recomputeDeadlines(
       if (!decided.length) continue;
       appends.push({
         streamId,
-        expected: snapshot.head,
-        events: decided.map((e) => ({
-          eventId: randomUUID(),
-          type: e.type,
-          data: e.data as unknown as Record<string, unknown>,
-          metadata: { actor: { kind: 'system', id: 'holidays:import' }, correlationId: `holidays-${year}`, causationId: null, regionCode: r.regionCode, projectId: r.projectId },
-        })),
+        events: decided,
+        metadata: { actor: { kind: 'system', id: 'holidays:import' }, correlationId: `holidays-${year}`, causationId: null, regionCode: r.regionCode, projectId: r.projectId },
       });
     }
-    try {
-      if (appends.length) await store.appendMany(appends);
-      return { moved: appends.length, stillProvisional };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+    return { appends, result: { moved: appends.length, stillProvisional } };
+  });
 }
