@@ -1,3 +1,5 @@
+import type { IsoDate, RupiahString } from '@sinergi/domain';
+
 /** A project as the simulated BPJS registry knows it; identifiers and money are strings. */
 export interface SimulatedProject {
   npwp: string;
@@ -7,16 +9,11 @@ export interface SimulatedProject {
   /** 8 digits. */
   npp: string;
   status: 'ACTIVE' | 'REGISTERED_UNPAID' | 'ENDED';
-  /** YYYY-MM-DD. */
-  coveredFrom: string;
-  /** YYYY-MM-DD. */
-  coveredTo: string;
-  /** Integer rupiah. */
-  contractValue: string;
-  /** Integer rupiah. */
-  premiumAssessed: string;
-  /** Integer rupiah. */
-  premiumPaid: string;
+  coveredFrom: IsoDate;
+  coveredTo: IsoDate;
+  contractValue: RupiahString;
+  premiumAssessed: RupiahString;
+  premiumPaid: RupiahString;
   workersRegistered: number;
   workerNiks: string[];
 }

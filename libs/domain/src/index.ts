@@ -42,7 +42,7 @@ export {
   type RegionCode,
   type RegionLevel,
 } from './identifiers';
-export { formatRupiah, formatRupiahId, parseRupiah, type Rupiah } from './money';
+export { formatRupiah, formatRupiahId, parseRupiah, type Rupiah, type RupiahString } from './money';
 export {
   computeJakonPremium,
   computeWagePremium,

@@ -1,6 +1,9 @@
 /** Money is a whole number of rupiah held as `bigint`, so no amount is ever a binary float. */
 export type Rupiah = bigint;
 
+/** Money on the wire and in events: whole rupiah as a digit string (`"2500000000"`), since JSON has no bigint. */
+export type RupiahString = string;
+
 const RUPIAH_DIGITS = /^\d{1,20}$/;
 
 /**

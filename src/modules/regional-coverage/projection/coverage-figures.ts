@@ -1,4 +1,4 @@
-import { calendarDateWita, childRegionOf, isInRegion, regionAncestry, type Rupiah } from '@sinergi/domain';
+import { calendarDateWita, childRegionOf, isInRegion, type IsoDate, regionAncestry, type Rupiah } from '@sinergi/domain';
 
 /**
  * The coverage figures of DESIGN §7 for any set of projects (one project, a cell, a region, an agency, a month).
@@ -28,8 +28,8 @@ export interface CoverageCellKey {
   regionCode: string;
   agencyCode: string;
   fundingSource: string;
-  /** First day of the contract date's month in WITA, `YYYY-MM-01`. */
-  contractMonth: string;
+  /** First day of the contract date's month in WITA. */
+  contractMonth: IsoDate;
 }
 
 export interface CoverageCell extends CoverageCellKey {

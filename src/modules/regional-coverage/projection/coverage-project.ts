@@ -1,6 +1,7 @@
 import { type ConstructionProjectEvent, parseProjectStreamId } from '../../project-intake/construction-project.events';
 import { type ComplianceEvent, type ComplianceReason, type ComplianceStatus, parseComplianceStreamId } from '../../verification/compliance/compliance.events';
 import { type CoverageCell, contractMonthWita } from './coverage-figures';
+import type { IsoDate } from '@sinergi/domain';
 
 /** A project's lifecycle as its procurement events tell it. */
 export type ProjectLifecycle = 'REGISTERED' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
@@ -19,13 +20,13 @@ export interface CoverageProjectRow {
   agencyName: string | null;
   fundingSource: string | null;
   fiscalYear: number | null;
-  /** YYYY-MM-DD as registered. */
-  contractDate: string | null;
-  /** YYYY-MM-01, the contract date's month in WITA. */
-  contractMonth: string | null;
+  /** As registered. */
+  contractDate: IsoDate | null;
+  /** First day of the contract date's month in WITA. */
+  contractMonth: IsoDate | null;
   contractorNpwp: string | null;
   contractorName: string | null;
-  registrationDeadline: string | null;
+  registrationDeadline: IsoDate | null;
   lifecycle: ProjectLifecycle | null;
   cancelled: boolean;
   /** Compliance status; PENDING until the first ComplianceStatusChanged. */

@@ -1,6 +1,6 @@
 import { invalid, isUuid } from '@sinergi/common';
 import { withinRegionsSql } from '@sinergi/auth';
-import { childCodeLength, parseRegionCode, regencyOf, regencyOfSql } from '@sinergi/domain';
+import { childCodeLength, type IsoDate, parseRegionCode, regencyOf, regencyOfSql } from '@sinergi/domain';
 import type { Pool, PoolClient } from 'pg';
 import type { ComplianceStatus } from '../../verification/compliance/compliance.events';
 import type { CoverageCell, CoverageFigures } from './coverage-figures';
@@ -19,9 +19,9 @@ export interface CoverageFilter {
   scope?: readonly string[];
   agencyCode?: string;
   fundingSource?: string;
-  /** Inclusive bounds on the contract month, `YYYY-MM-01` (WITA). */
-  monthFrom?: string;
-  monthTo?: string;
+  /** Inclusive bounds on the contract month, as its first day (WITA). */
+  monthFrom?: IsoDate;
+  monthTo?: IsoDate;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { YearMonth } from '@sinergi/domain';
 /** Worker segments beyond construction (DOMAIN §7): village officials, non-ASN regional staff, vulnerable workers. */
 export const WORKER_SEGMENTS = ['VILLAGE_OFFICIALS', 'NON_ASN_STAFF', 'VULNERABLE_WORKERS', 'OTHER'] as const;
 export type WorkerSegment = (typeof WORKER_SEGMENTS)[number];
@@ -18,8 +19,7 @@ export interface SegmentEnrolmentReported {
   data: {
     regionCode: string;
     segment: WorkerSegment;
-    /** YYYY-MM. */
-    period: string;
+    period: YearMonth;
     enrolled: number;
     eligible: number;
     source: SegmentSource;

@@ -1,3 +1,4 @@
+import type { IsoDate } from '@sinergi/domain';
 /** What a coverage target is measured on (DESIGN §7): project count (the ministry's headline), workers, contract value. */
 export const TARGET_METRICS = ['projects', 'workers', 'value'] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
@@ -16,8 +17,7 @@ export interface CoverageTargetSet {
     metric: TargetMetric;
     /** Percent, at most two decimals, 0 < x ≤ 100. */
     targetPercent: number;
-    /** YYYY-MM-DD. */
-    deadline: string;
+    deadline: IsoDate;
     /** JWT `sub` of the admin, or `start:local` for the local seed. */
     setBy: string;
     /** ISO instant. */

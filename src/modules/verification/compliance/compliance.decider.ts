@@ -1,5 +1,5 @@
 import { conflict, type FieldError, invalid, notFound } from '@sinergi/common';
-import { daysBetween, type IsoDate, isIsoDate, isValidBpjsPaymentCode, isValidBpjsProjectNumber, isValidBpjsReceiptNumber, isValidNpp } from '@sinergi/domain';
+import { daysBetween, isIsoDate, type IsoDate, isValidBpjsPaymentCode, isValidBpjsProjectNumber, isValidBpjsReceiptNumber, isValidNpp, type RupiahString } from '@sinergi/domain';
 import type { StreamModel } from '@sinergi/event-store';
 import type {
   ComplianceEvent,
@@ -24,13 +24,13 @@ export {
 /** What the decider needs to know about the project (built from the project stream). */
 export interface ProjectFacts {
   projectId: string;
-  registrationDeadline: string;
-  /** Integer rupiah: the JKK + JKM premium of DOMAIN §2 for the current contract value. */
-  premiumDue: string;
-  endDate: string;
-  maintenanceEndDate: string | null;
+  registrationDeadline: IsoDate;
+  /** The JKK + JKM premium of DOMAIN §2 for the current contract value. */
+  premiumDue: RupiahString;
+  endDate: IsoDate;
+  maintenanceEndDate: IsoDate | null;
   cancelled: boolean;
-  rosterAsOf: string | null;
+  rosterAsOf: IsoDate | null;
   /** The premium share that makes the project a participant, whole percent (per region; 50 by default). */
   firstInstalmentPercent: number;
   /** The hand-over (BAST, `ProjectCompleted`) is recorded. */
@@ -46,8 +46,8 @@ export type ComplianceCommand =
       enrolment: EnrolmentRecord | null;
       /** Roster people BPJS does not know; null: no roster, or the roster was not checked this time. */
       uncoveredPersonRefs: string[] | null;
-      /** Today's date in WITA, YYYY-MM-DD. */
-      checkedOn: string;
+      /** Today's date in WITA. */
+      checkedOn: IsoDate;
       checkedAt: string;
     }
   | { type: 'RecordVerificationFailure'; reason: string; attempts: number; failedAt: string }
@@ -62,9 +62,9 @@ export interface EvidenceState {
   receiptNumber: string;
   projectNumber: string;
   npp: string;
-  premiumPaid: string;
-  coveredFrom: string;
-  coveredTo: string;
+  premiumPaid: RupiahString;
+  coveredFrom: IsoDate;
+  coveredTo: IsoDate;
 }
 
 export interface ComplianceState {
@@ -73,10 +73,10 @@ export interface ComplianceState {
   /** The enrolment last confirmed; null when none was, or when the registry has since said "not registered". */
   enrolment: EnrolmentRecord | null;
   missingRecorded: boolean;
-  /** Integer rupiah of the premium shortfall on record; null when there is none. */
-  shortfall: string | null;
+  /** The premium shortfall on record; null when there is none. */
+  shortfall: RupiahString | null;
   /** The date the cover should reach (contract end or maintenance end) while a coverage gap is on record. */
-  coverageGapUntil: string | null;
+  coverageGapUntil: IsoDate | null;
   /** Sorted person references of the roster people BPJS does not cover, as last recorded. */
   uncoveredRefs: string[];
   /** VerificationFailed events recorded on the stream, all time. */

@@ -3,6 +3,7 @@
  * project, past tense, with money as integer-rupiah strings and workers only as person references.
  */
 import { uuidAfterPrefix } from '@sinergi/common';
+import type { IsoDate, RupiahString } from '@sinergi/domain';
 
 export type ComplianceStatus = 'PENDING' | 'COMPLIANT' | 'NON_COMPLIANT' | 'UNVERIFIABLE';
 
@@ -20,14 +21,11 @@ export interface EnrolmentRecord {
   projectNumber: string;
   npp: string;
   status: 'ACTIVE' | 'REGISTERED_UNPAID' | 'ENDED';
-  /** YYYY-MM-DD */
-  coveredFrom: string;
-  /** YYYY-MM-DD */
-  coveredTo: string;
-  /** Integer rupiah, as BPJS assessed it; null when the source does not say. */
-  premiumAssessed: string | null;
-  /** Integer rupiah. */
-  premiumPaid: string;
+  coveredFrom: IsoDate;
+  coveredTo: IsoDate;
+  /** As BPJS assessed it; null when the source does not say. */
+  premiumAssessed: RupiahString | null;
+  premiumPaid: RupiahString;
   workersRegistered: number | null;
 }
 
@@ -51,12 +49,9 @@ export interface EnrolmentEvidenceSubmittedData {
   paymentCode: string | null;
   /** 15 digits, from the payment receipt. */
   receiptNumber: string;
-  /** Integer rupiah. */
-  premiumPaid: string;
-  /** YYYY-MM-DD */
-  coveredFrom: string;
-  /** YYYY-MM-DD */
-  coveredTo: string;
+  premiumPaid: RupiahString;
+  coveredFrom: IsoDate;
+  coveredTo: IsoDate;
   submittedBy: EvidenceSubmitter;
   submittedAt: string;
 }

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { lookupByContract } from './contract-lookup';
 import { EnrolmentQuery, EnrolmentRecord, EnrolmentRegistry } from './enrolment-registry.port';
+import type { IsoDate, RupiahString } from '@sinergi/domain';
 
 interface ConfirmedEvidenceRow {
   project_number: string;
@@ -60,10 +61,9 @@ export interface SubmittedEvidenceRow {
   contractNumber: string;
   projectNumber: string;
   npp: string;
-  coveredFrom: string;
-  coveredTo: string;
-  /** Integer rupiah. */
-  premiumPaid: string;
+  coveredFrom: IsoDate;
+  coveredTo: IsoDate;
+  premiumPaid: RupiahString;
 }
 
 export async function insertSubmittedEvidence(tx: PoolClient, row: SubmittedEvidenceRow): Promise<void> {

@@ -1,5 +1,6 @@
 import type { EvidenceSubmitter } from '../../compliance/compliance.events';
 import type { Reader } from '../../queries/get-project/reader-auth.guard';
+import type { IsoDate, RupiahString } from '@sinergi/domain';
 
 /** The numbers on the proof documents, checked for form at the edge. */
 export interface EvidenceDocuments {
@@ -7,10 +8,9 @@ export interface EvidenceDocuments {
   npp: string;
   paymentCode: string | null;
   receiptNumber: string;
-  /** Integer rupiah. */
-  premiumPaid: string;
-  coveredFrom: string;
-  coveredTo: string;
+  premiumPaid: RupiahString;
+  coveredFrom: IsoDate;
+  coveredTo: IsoDate;
 }
 
 export class SubmitEnrolmentEvidenceCommand {
