@@ -18,6 +18,7 @@ import { loadCheckpointSigner } from './modules/audit/tamper-evidence/checkpoint
 import { toCheckpointDocument } from './modules/audit/tamper-evidence/checkpoint/checkpoint.repository';
 import { checkCheckpointOffline, formatOfflineReport } from './modules/audit/tamper-evidence/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
 import { WriteCheckpointHandler } from './modules/audit/tamper-evidence/checkpoint/write-checkpoint/write-checkpoint.handler';
+import { runInaprocPull } from './modules/connectors/inaproc/inaproc-pull.command';
 
 type Handler = (args: string[], config: SinergiConfig) => Promise<void>;
 
@@ -228,6 +229,16 @@ const COMMANDS: Record<string, { usage: string; run?: Handler; standalone?: (arg
         writeFileSync(values.out, `${JSON.stringify(toCheckpointDocument(c), null, 2)}\n`);
         print(`  document saved to ${values.out} (check it with: npm run cli -- audit:verify --checkpoint ${values.out})`);
       }
+    },
+  },
+  'inaproc:pull': {
+    usage: 'inaproc:pull --year 2025 [--dry-run]       backfill a fiscal year from INAPROC (every page, idempotent) and print the report; --dry-run posts nothing',
+    run: async (args, config) => {
+      const { values } = parseArgs({ args, options: { year: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+      const year = Number(values.year);
+      if (!values.year || !/^\d{4}$/.test(values.year) || year < 2000 || year > 2100) throw new UsageError('inaproc:pull needs --year YYYY (2000 to 2100)');
+      const code = await runInaprocPull(config, { year, dryRun: values['dry-run']! }, print, (line) => process.stderr.write(`${line}\n`));
+      if (code !== 0) process.exitCode = code;
     },
   },
   'clients:retire-old-secrets': {

@@ -88,6 +88,7 @@ describe('the INAPROC pull connector against a local INAPROC (PostgreSQL, the in
       duplicate: 0,
       skipped: { not_construction: 1, missing_npwp: 1, invalid_date: 1 },
       refused: { invalid_dates: 1 },
+      rejected: 3,
     });
     expect(first.endpoints.find((e) => e.endpoint === KONTRAK)).toMatchObject({ fiscalYear: 2025, pages: 3, fetched: 7, mapped: 4, recorded: 4 });
 

@@ -60,6 +60,8 @@ export interface PullCounts {
   skipped: Record<string, number>;
   /** Posted and refused by the ingest, by its problem code. */
   refused: Record<string, number>;
+  /** Rows recorded as rejects (unmappable, or refused): what `GET /v1/ops/connector-rejects` lists. */
+  rejected: number;
 }
 
 export interface EndpointReport extends PullCounts {
@@ -85,7 +87,7 @@ export interface PullReport {
   totals: PullCounts;
 }
 
-const emptyCounts = (): PullCounts => ({ fetched: 0, mapped: 0, posted: 0, recorded: 0, held: 0, duplicate: 0, skipped: {}, refused: {} });
+const emptyCounts = (): PullCounts => ({ fetched: 0, mapped: 0, posted: 0, recorded: 0, held: 0, duplicate: 0, skipped: {}, refused: {}, rejected: 0 });
 const bump = (counts: Record<string, number>, key: string, n = 1) => (counts[key] = (counts[key] ?? 0) + n);
 
 class ConnectorError extends Error {
@@ -233,6 +235,7 @@ export class InaprocPuller {
       if (outcome.kind === 'skipped') bump(part.skipped, outcome.reason);
       else if (outcome.kind === 'rejected') {
         bump(part.skipped, outcome.reason);
+        part.rejected += 1;
         reject({ rowKey: outcome.rowKey, sourceRef: outcome.sourceRef, eventId: null, kind: 'UNMAPPABLE', reason: outcome.reason, status: null, errors: outcome.errors });
       } else postings.push({ outcome, version: versionOf(outcome.event) });
     }
@@ -274,6 +277,7 @@ export class InaprocPuller {
           }
           const problem = result.problem;
           bump(part.refused, problem.code);
+          part.rejected += 1;
           reject({
             rowKey: outcome.rowKey,
             sourceRef: outcome.sourceRef,
@@ -351,7 +355,7 @@ function isTransient(result: IngestItemResult): boolean {
 }
 
 function addCounts(into: PullCounts, part: PullCounts): void {
-  for (const key of ['fetched', 'mapped', 'posted', 'recorded', 'held', 'duplicate'] as const) into[key] += part[key];
+  for (const key of ['fetched', 'mapped', 'posted', 'recorded', 'held', 'duplicate', 'rejected'] as const) into[key] += part[key];
   for (const [k, n] of Object.entries(part.skipped)) bump(into.skipped, k, n);
   for (const [k, n] of Object.entries(part.refused)) bump(into.refused, k, n);
 }
