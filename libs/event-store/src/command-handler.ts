@@ -47,6 +47,7 @@ export interface StreamEvents<E extends DomainEvent> {
 /** What `decide` came to on several streams: their events, all appended in one statement, and the outcome. */
 export type BatchDecision<E extends DomainEvent, R> = { appends: readonly StreamEvents<E>[] } & DecisionOutcome<R>;
 
+/** How often to try, and which other streams to read beside the one decided on. */
 export interface CommandHandlerOptions<G extends StreamGroup> {
   /** Tries of the whole load → decide → append before a ConcurrencyError is the caller's. @defaultValue MAX_CONFLICT_ATTEMPTS */
   maxAttempts?: number;

@@ -87,11 +87,13 @@ export interface StreamRef<State, E extends DomainEvent> {
   streamId: string;
 }
 
+/** Names a stream to read with the model that folds it (for `loadStreamGroup` and `CommandHandler`'s `alongside`). */
 export const streamRef = <State, E extends DomainEvent>(model: StreamModel<State, E>, streamId: string): StreamRef<State, E> => ({ model, streamId });
 
 /** Streams by name; each member keeps its own state and event union. */
 export type StreamGroup = Record<string, StreamRef<any, any>>;
 
+/** Each member of a group, read and folded with its own model. */
 export type LoadedGroup<G extends StreamGroup> = { [K in keyof G]: G[K] extends StreamRef<infer S, infer E> ? LoadedStream<S, E> : never };
 
 /**
