@@ -45,7 +45,8 @@ export class WebhookChannel {
     url: string,
     secret: WebhookSecret,
     message: NotificationMessage,
-    opts: { deliveryId: string; now?: Date },
+    /** `now`: the delivery's time from the worker's clock, for X-Timestamp and Retry-After dates. */
+    opts: { deliveryId: string; now: Date },
   ): Promise<DeliveryResult> {
     const check = await checkWebhookUrl(url, this.allowHosts, this.lookup);
     if (!check.allowed) {
@@ -55,7 +56,7 @@ export class WebhookChannel {
     }
 
     const body = Buffer.from(JSON.stringify(message.payload), 'utf8');
-    const timestamp = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+    const timestamp = Math.floor(opts.now.getTime() / 1000);
     const headers = {
       'content-type': 'application/json',
       'content-length': String(body.length),
@@ -71,7 +72,7 @@ export class WebhookChannel {
     if (response.status >= 200 && response.status < 300) {
       return { channel: 'WEBHOOK', deliveryId: opts.deliveryId, status: response.status };
     }
-    throw classifyWebhookResponse(response.status, response.retryAfter, opts.now ?? new Date());
+    throw classifyWebhookResponse(response.status, response.retryAfter, opts.now);
   }
 
   private post(

@@ -33,8 +33,8 @@ export class EscalationQueues implements OnApplicationShutdown {
     for (const q of [this.timers, this.notifications]) q.on('error', (error) => this.logger.warn({ err: error.message, queue: q.name }, 'queue connection error'));
   }
 
-  /** Adds delayed timer jobs; one already queued under the same id is left as it is. */
-  async scheduleTimers(timers: TimerToSchedule[], now = Date.now()): Promise<void> {
+  /** Adds delayed timer jobs, each due `dueAt - now` from now (the caller's clock, ms); one already queued under the same id is left as it is. */
+  async scheduleTimers(timers: TimerToSchedule[], now: number): Promise<void> {
     for (let i = 0; i < timers.length; i += 1000) {
       await this.timers.addBulk(
         timers.slice(i, i + 1000).map((t) => ({
