@@ -118,6 +118,7 @@ const registeredData = (overrides: Partial<ProjectRegisteredData> = {}): Project
   ...registrationFacts,
   premium: PREMIUM_2_5_MILIAR_INCL_VAT,
   registrationDeadline: DEADLINE_FOR_SPK_2025_04_23,
+  registrationDeadlineProvisional: false,
   occurredAt: REGISTERED_AT,
   ...overrides,
 });
@@ -205,6 +206,12 @@ describe('ConstructionProject decider', () => {
             registrationDeadline: '2022-04-21',
           }),
         ]);
+    });
+
+    it('marks a deadline counted into a year without holiday data provisional', () => {
+      const dates = { contractDate: '2027-12-20', startDate: '2027-12-27', endDate: '2028-06-30', maintenanceEndDate: '2028-12-31', fiscalYear: 2027 };
+      const [event] = decide(register(dates), initialState(), ctx);
+      expect(event.type === 'ProjectRegistered' && event.data).toMatchObject({ registrationDeadline: '2028-01-10', registrationDeadlineProvisional: true });
     });
 
     it('rejects a second registration of the same project', () => {
