@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CLOCK, type Clock, DomainError, type InaprocConfig, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { CLOCK, type Clock, DomainError, type InaprocConfig, problemFromDomainError, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
@@ -173,6 +173,7 @@ export class InaprocPuller {
       const districts = new DistrictLocator(config.regionCode);
       for (const fiscalYear of request.fiscalYears) {
         for (const endpoint of INAPROC_ENDPOINTS) {
+          if (request.signal?.aborted) break;
           const ctx: MappingContext = { klpd: config.klpd, districts, fiscalYear };
           const part = await this.pullEndpoint(api, client, endpoint, ctx, report, request);
           report.endpoints.push(part);
@@ -215,10 +216,11 @@ export class InaprocPuller {
       }
     } catch (error) {
       part.status = 'FAILED';
-      if (error instanceof InaprocApiError) part.error = { code: error.code, status: error.status };
+      if (request.signal?.aborted) part.error = { code: 'shutting_down', status: null };
+      else if (error instanceof InaprocApiError) part.error = { code: error.code, status: error.status };
       else if (error instanceof ConnectorError) part.error = { code: error.code, status: null };
       else part.error = { code: 'internal_error', status: null };
-      this.logger.warn({ connector: run.connector, endpoint: endpoint.id, fiscalYear: ctx.fiscalYear, code: part.error.code, status: part.error.status, err: error instanceof InaprocApiError ? undefined : safeError(error) }, 'INAPROC endpoint not read to its end; the next pull resumes from its cursor');
+      this.logger.warn({ connector: run.connector, endpoint: endpoint.id, fiscalYear: ctx.fiscalYear, code: part.error.code, status: part.error.status, err: error instanceof InaprocApiError || request.signal?.aborted ? undefined : safeError(error) }, 'INAPROC endpoint not read to its end; the next pull resumes from its cursor');
     }
     return part;
   }
@@ -268,25 +270,24 @@ export class InaprocPuller {
         const results = await this.post(client, batch.map((p) => p.outcome.event), run.runId);
         results.forEach((result, k) => {
           const { outcome } = batch[k];
-          if ('body' in result) {
-            if (result.status === 200) part.duplicate += 1;
-            else if ('held' in result.body && result.body.held) part.held += 1;
-            else part.recorded += 1;
+          const answer = settleIngestAnswer(result);
+          if (answer.kind === 'recorded' || answer.kind === 'held' || answer.kind === 'duplicate') {
+            part[answer.kind] += 1;
             settled.push(outcome.rowKey);
             return;
           }
-          const problem = result.problem;
-          bump(part.refused, problem.code);
+          // post() gave back only settled items: what is not accepted is a refusal.
+          if (answer.kind !== 'refused') return;
+          bump(part.refused, answer.code);
           part.rejected += 1;
           reject({
             rowKey: outcome.rowKey,
             sourceRef: outcome.sourceRef,
             eventId: outcome.event.eventId,
             kind: 'REFUSED',
-            reason: problem.code,
-            status: problem.status,
-            // Paths and codes only: a message may quote the value it refused.
-            errors: (problem.errors ?? []).map((e) => ({ path: e.path, code: e.code })),
+            reason: answer.code,
+            status: answer.status,
+            errors: answer.errors,
             regionCode: outcome.regionCode,
           });
         });
@@ -301,10 +302,10 @@ export class InaprocPuller {
   private async post(client: ProcurementClient, events: ProcurementEventItem[], runId: string): Promise<IngestItemResult[]> {
     const results = await this.commands.execute(new RecordProcurementEventsCommand(client, events, runId));
     for (let round = 1; ; round += 1) {
-      const again = results.map((r, i) => (isTransient(r) ? i : -1)).filter((i) => i >= 0);
+      const again = results.map((r, i) => (settleIngestAnswer(r).kind === 'transient' ? i : -1)).filter((i) => i >= 0);
       if (again.length === 0) return results;
       if (round > TRANSIENT_ROUNDS) {
-        const codes = [...new Set(again.map((i) => ('problem' in results[i] ? (results[i] as { problem: { code: string } }).problem.code : '')))];
+        const codes = [...new Set(again.map((i) => (settleIngestAnswer(results[i]) as { code: string }).code))];
         throw new ConnectorError('ingest_unavailable', `the ingest could not settle ${again.length} event(s) (${codes.join(', ')}); the page is read again next time`);
       }
       await new Promise((r) => setTimeout(r, 200 * round));
@@ -348,10 +349,37 @@ function versionOf(event: ProcurementEventItem): number {
   return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
 }
 
-/** In flight elsewhere, a conflict that outlasted the ingest's own retries, or a defect: not the row's fault. */
-function isTransient(result: IngestItemResult): boolean {
-  if (!('problem' in result)) return false;
-  return result.status >= 500 || result.problem.code === 'request_in_flight' || result.problem.code === 'concurrent_modification';
+export type Settled =
+  | { kind: 'recorded' | 'held' | 'duplicate' }
+  | { kind: 'refused'; status: number; code: string; errors: { path: string; code: string }[] }
+  | { kind: 'transient'; code: string };
+
+/** An ingest answer read by its structure: the HTTP-shaped one (`status`, `body` or `problem`) or the domain-shaped one (`outcome`). */
+interface IngestAnswer {
+  outcome?: 'recorded' | 'duplicate' | 'refused' | 'failed';
+  answer?: { held?: boolean; duplicate?: boolean };
+  error?: DomainError;
+  status?: number;
+  body?: { held?: boolean; duplicate?: boolean };
+  problem?: { status: number; code: string; errors?: { path: string; code: string }[] };
+}
+
+/**
+ * What an ingest answer means for the row: recorded, held, a duplicate, refused for good (its status as the HTTP
+ * ingest would answer, and its failing paths and codes only: a message may quote the value it refused), or not
+ * settled now (in flight elsewhere, a conflict that outlasted the ingest's own retries, a defect): posted again.
+ */
+export function settleIngestAnswer(result: IngestItemResult): Settled {
+  const r = result as unknown as IngestAnswer;
+  const accepted = r.outcome === 'recorded' || r.outcome === 'duplicate' ? r.answer : r.outcome === undefined ? r.body : undefined;
+  if (accepted) return { kind: r.outcome === 'duplicate' || r.status === 200 || accepted.duplicate ? 'duplicate' : accepted.held ? 'held' : 'recorded' };
+  let refusal: { status: number; code: string; errors: { path: string; code: string }[] };
+  if (r.error) refusal = { ...problemFromDomainError(r.error), errors: r.error.errors };
+  else if (r.problem) refusal = { status: r.problem.status, code: r.problem.code, errors: r.problem.errors ?? [] };
+  else return { kind: 'transient', code: 'internal_error' };
+  const { status, code, errors } = refusal;
+  if (status >= 500 || code === 'request_in_flight' || code === 'concurrent_modification') return { kind: 'transient', code };
+  return { kind: 'refused', status, code, errors: errors.map((e) => ({ path: e.path, code: e.code })) };
 }
 
 function addCounts(into: PullCounts, part: PullCounts): void {
