@@ -15,6 +15,26 @@ export interface InaprocConfig {
   pullEvery: string;
 }
 
+/** The WhatsApp Business Cloud API (Meta's Graph API) channel (README, WhatsApp). */
+export interface WhatsappConfig {
+  /** The Graph API base, without a version (`https://graph.facebook.com`). */
+  apiUrl: string;
+  /** Graph API version in the path, e.g. `v22.0`. */
+  apiVersion: string;
+  /** The business phone number's id (digits), the sender. */
+  phoneNumberId: string;
+  /** System-user access token, sent as a Bearer token: a secret, never logged. */
+  token: string;
+  /** The Meta app's secret: the key of the status webhook's X-Hub-Signature-256. A secret, never logged. */
+  appSecret: string;
+  /** What Meta echoes in `hub.verify_token` when the webhook is subscribed. A secret, never logged. */
+  verifyToken: string;
+  /** Approved template names per message kind (language `id`). */
+  templates: { caseEscalated: string };
+  /** An official who has not read a level's WhatsApp message after this many hours gets it by e-mail too. */
+  readFallbackHours: number;
+}
+
 /** Runtime configuration (DESIGN §3), validated once at boot. */
 export interface SinergiConfig {
   mode: 'local' | 'production' | 'test';
@@ -81,6 +101,8 @@ export interface SinergiConfig {
   };
   /** The INAPROC pull connector; null (off) when INAPROC_API_URL is unset. */
   inaproc: InaprocConfig | null;
+  /** The WhatsApp channel; null (off) when WHATSAPP_API_URL is unset. */
+  whatsapp: WhatsappConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -216,6 +238,7 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       deliveryTimeoutMs: int(env, 'DELIVERY_TIMEOUT_MS', 10_000, 50, 120_000),
     },
     inaproc: inaprocConfig(env),
+    whatsapp: whatsappConfig(env),
   };
 }
 
@@ -246,6 +269,46 @@ function inaprocConfig(env: Env): InaprocConfig | null {
     throw new ConfigError('INAPROC_PULL_EVERY must be an ISO-8601 duration in weeks, days or time, e.g. PT1H or PT30M');
   }
   return { apiUrl, token, klpd, regionCode, pullEvery };
+}
+
+/** Meta's template names: lower-case letters, digits and underscores. */
+const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
+
+/** Off when WHATSAPP_API_URL is unset; once it is set, the rest is required. Token and secrets are never echoed. */
+function whatsappConfig(env: Env): WhatsappConfig | null {
+  const required = ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'];
+  if (!env.WHATSAPP_API_URL) {
+    const stray = required.find((name) => env[name]);
+    if (stray) throw new ConfigError(`WHATSAPP_API_URL is required with ${stray} (the WhatsApp channel is off without it)`);
+    return null;
+  }
+  const apiUrl = url(env, 'WHATSAPP_API_URL', ['https:', 'http:']).replace(/\/+$/, '');
+  if (/\/v\d+\.\d+$/.test(apiUrl)) throw new ConfigError('WHATSAPP_API_URL is the Graph API base without a version (set WHATSAPP_API_VERSION)');
+  const missing = required.find((name) => !env[name]);
+  if (missing) throw new ConfigError(`${missing} is required with WHATSAPP_API_URL`);
+  const apiVersion = env.WHATSAPP_API_VERSION || 'v22.0';
+  if (!/^v\d{1,3}\.\d{1,3}$/.test(apiVersion)) throw new ConfigError('WHATSAPP_API_VERSION must be a Graph API version such as v22.0');
+  const phoneNumberId = env.WHATSAPP_PHONE_NUMBER_ID!;
+  if (!/^\d{1,30}$/.test(phoneNumberId)) throw new ConfigError('WHATSAPP_PHONE_NUMBER_ID must be the phone number id (digits), not the phone number');
+  const secret = (name: string) => {
+    const value = env[name]!;
+    if (!/^[\x21-\x7e]{8,4096}$/.test(value)) throw new ConfigError(`${name} must be 8 or more printable characters without spaces`);
+    return value;
+  };
+  const caseEscalated = env.WHATSAPP_TEMPLATE_CASE_ESCALATED || 'sinergi_kasus_eskalasi';
+  if (!TEMPLATE_NAME.test(caseEscalated)) {
+    throw new ConfigError('WHATSAPP_TEMPLATE_CASE_ESCALATED must be a template name of lower-case letters, digits and underscores');
+  }
+  return {
+    apiUrl,
+    apiVersion,
+    phoneNumberId,
+    token: secret('WHATSAPP_TOKEN'),
+    appSecret: secret('WHATSAPP_APP_SECRET'),
+    verifyToken: secret('WHATSAPP_VERIFY_TOKEN'),
+    templates: { caseEscalated },
+    readFallbackHours: int(env, 'WHATSAPP_READ_FALLBACK_HOURS', 24, 1, 24 * 30),
+  };
 }
 
 export const SINERGI_CONFIG = Symbol('SINERGI_CONFIG');

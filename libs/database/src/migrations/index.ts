@@ -17,6 +17,7 @@ import { HeldEvents1764000000015 } from './1764000000015-held-events';
 import { Holidays1764000000016 } from './1764000000016-holidays';
 import { PaymentRequestCleared1764000000018 } from './1764000000018-payment-request-cleared';
 import { ConnectorPulls1764000000017 } from './1764000000017-connector-pulls';
+import { WhatsappChannel1764000000019 } from './1764000000019-whatsapp-channel';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Holidays1764000000016,
   PaymentRequestCleared1764000000018,
   ConnectorPulls1764000000017,
+  WhatsappChannel1764000000019,
 ];
