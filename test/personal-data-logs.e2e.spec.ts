@@ -110,7 +110,9 @@ describe('no personal data in the logs (the API as a process)', () => {
     await send(workersReported('pii-1', [{ ...workers[0], name: `${workers[0].name}\u0000` }], 3)); // NUL
     await send(null, JSON.stringify(workersReported('pii-1', [workers[1]], 4)).replace('Andi', '\\udc00Andi')); // lone surrogate
     await send({ ...workersReported('pii-1', [workers[1]], 5), data: { asOf: '2025-05-31', workers: [null, ...workers] } });
-    await send(workersReported('pii-unregistered', workers, 1)); // no such project
+    const held = await post(workersReported('pii-unregistered', workers, 1)); // no such project yet: held, not refused
+    expect(held.status).toBe(202);
+    expect(held.body.held).toBe(true);
     await send({ ...workersReported('pii-1', [{ nik: '7307051203850002x', name: workers[0].name }], 6) }); // malformed NIK
     await send(null, `{"eventId":"x","type":"WorkersReported","data":{"workers":[{"nik":"${workers[0].nik}","name":"${workers[0].name}"`); // broken JSON
     const batch = await signedPost(baseUrl, '/v1/procurement/events/batch', client, {
