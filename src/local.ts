@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signPayload } from '@sinergi/auth';
 import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
-import { loadConfig } from '@sinergi/common';
+import { CLOCK, type Clock, loadConfig } from '@sinergi/common';
 import { ensureAppLogin, runMigrations } from '@sinergi/database';
 import { ensurePostgres, ensureRedis, type RunningService, startMailCatcher } from '@sinergi/local-services';
 import { SetCoverageTargetHandler } from './modules/regional-coverage/targets/set-coverage-target/set-coverage-target.handler';
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     await clients.create({ id: demo.id, name: 'SPSE Kabupaten Sinjai (demo)', sourceSystem: 'spse-7307', regionScopes: ['73.07'], secret: demo.secret, rateLimitPerMinute: 100_000 });
     say(`created demo procurement client ${demo.id} for region 73.07 (Kabupaten Sinjai)`);
   }
-  const target = await seedSinjaiTarget(app.get(SetCoverageTargetHandler), new Date());
+  const target = await seedSinjaiTarget(app.get(SetCoverageTargetHandler), app.get<Clock>(CLOCK).now());
   if (target) say(`set Kabupaten Sinjai's coverage target: ${target.targetPercent} % (${target.metric}) by ${target.deadline} (admins change it with PUT /v1/coverage/targets/73.07)`);
   ownSignals();
   writeLocalRuntime({ DATABASE_URL: postgres.url, REDIS_URL: redis.url, BPJS_API_URL: config.bpjsApiUrl, PORT: String(config.port) });

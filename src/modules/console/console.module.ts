@@ -6,10 +6,6 @@ import { AcknowledgeCaseHandler } from '../escalation/cases-api/commands/acknowl
 import { WaiveCaseHandler } from '../escalation/cases-api/commands/waive-case/waive-case.handler';
 import { GetCaseHandler } from '../escalation/cases-api/queries/get-case/get-case.handler';
 import { ListCasesHandler } from '../escalation/cases-api/queries/list-cases/list-cases.handler';
-import { GetRegionCoverageHandler } from '../regional-coverage/api/get-region-coverage/get-region-coverage.handler';
-import { GetRegionSeriesHandler } from '../regional-coverage/api/get-region-series/get-region-series.handler';
-import { ListAgencyCoverageHandler } from '../regional-coverage/api/list-agency-coverage/list-agency-coverage.handler';
-import { ListProjectsHandler } from '../regional-coverage/api/list-projects/list-projects.handler';
 import { RegionsModule } from '../regional-coverage/regions/regions.module';
 import { AssetsConsoleController } from './assets/assets.console.controller';
 import { ConsoleAuthGuard } from './auth/console-auth.guard';
@@ -34,10 +30,6 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
     ConsoleAuthGuard,
     ConsoleSignIn,
     LocalIdentityProvider,
-    GetRegionCoverageHandler,
-    ListAgencyCoverageHandler,
-    GetRegionSeriesHandler,
-    ListProjectsHandler,
     ListCasesHandler,
     GetCaseHandler,
     AcknowledgeCaseHandler,

@@ -1,5 +1,6 @@
-import type { CoverageTargetView, SetCoverageTargetHandler } from './set-coverage-target/set-coverage-target.handler';
 import { todayWita } from '@sinergi/domain';
+import { SetCoverageTargetCommand } from './set-coverage-target/set-coverage-target.command';
+import type { CoverageTargetView, SetCoverageTargetHandler } from './set-coverage-target/set-coverage-target.handler';
 
 /** Kabupaten Sinjai's target (DOMAIN §7): coverage about 40 % by projects, target +20 points. */
 export const SINJAI_TARGET = { regionCode: '73.07', metric: 'projects', targetPercent: 60 } as const;
@@ -14,10 +15,5 @@ export async function seedSinjaiTarget(handler: SetCoverageTargetHandler, now: D
   const { regionCode, metric, targetPercent } = SINJAI_TARGET;
   if (await handler.hasTarget(regionCode)) return null;
   const deadline = `${Number(todayWita(now).slice(0, 4)) + 1}-12-31`;
-  return handler.execute({
-    regionCode,
-    body: { metric, targetPercent, deadline },
-    actor: { kind: 'system', id: 'start:local' },
-    correlationId: `start-local-seed-${regionCode}`,
-  });
+  return handler.execute(new SetCoverageTargetCommand(regionCode, { metric, targetPercent, deadline }, { kind: 'system', id: 'start:local' }, `start-local-seed-${regionCode}`));
 }

@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { ALL_REGIONS, canSeeRegion, type Principal, resourceNotFound, Roles } from '@sinergi/auth';
 import { addMonths, parseRegionCode, todayWita, type YearMonth, yearMonthOf } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
-import { GetRegionCoverageHandler } from '../../../regional-coverage/api/get-region-coverage/get-region-coverage.handler';
-import { GetRegionSeriesHandler } from '../../../regional-coverage/api/get-region-series/get-region-series.handler';
-import { ListAgencyCoverageHandler } from '../../../regional-coverage/api/list-agency-coverage/list-agency-coverage.handler';
+import { GetRegionCoverageQuery } from '../../../regional-coverage/api/get-region-coverage/get-region-coverage.query';
+import { GetRegionSeriesQuery } from '../../../regional-coverage/api/get-region-series/get-region-series.query';
+import { ListAgencyCoverageQuery } from '../../../regional-coverage/api/list-agency-coverage/list-agency-coverage.query';
 import { RegionsRepository } from '../../../regional-coverage/regions/regions.repository';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
 import { ConsoleExceptionFilter } from '../../console-exception.filter';
@@ -28,9 +29,7 @@ export function trendStart(now: Date): YearMonth {
 @Roles('official', 'auditor', 'admin')
 export class CoverageConsoleController {
   constructor(
-    private readonly coverage: GetRegionCoverageHandler,
-    private readonly agencies: ListAgencyCoverageHandler,
-    private readonly series: GetRegionSeriesHandler,
+    private readonly queries: QueryBus,
     private readonly regions: RegionsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -60,10 +59,10 @@ export class CoverageConsoleController {
 
   private async render(code: string, viewer: PageViewer & { principal: Principal }, reply: FastifyReply) {
     // The region first: unknown or out of scope is 404 before anything else is read.
-    const report = await this.coverage.execute(code, viewer.principal);
+    const report = await this.queries.execute(new GetRegionCoverageQuery(code, viewer.principal));
     const [agencies, series, ancestors] = await Promise.all([
-      this.agencies.execute(code, viewer.principal),
-      this.series.execute(code, { from: trendStart(this.clock.now()) }, viewer.principal),
+      this.queries.execute(new ListAgencyCoverageQuery(code, viewer.principal)),
+      this.queries.execute(new GetRegionSeriesQuery(code, { from: trendStart(this.clock.now()) }, viewer.principal)),
       this.regions.ancestors(code),
     ]);
     // Crumbs only to regions the viewer may open: a regency official's province page would be a 404.

@@ -9,7 +9,6 @@ import { GetProjectHistoryHandler } from '../../../audit/queries/get-project-his
 import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
 import { ListCasesHandler } from '../../../escalation/cases-api/queries/list-cases/list-cases.handler';
 import { parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
-import { ListProjectsHandler } from '../../../regional-coverage/api/list-projects/list-projects.handler';
 import { parseListProjectsQuery } from '../../../regional-coverage/api/list-projects/list-projects.query';
 import { GetProjectQuery } from '../../../verification/queries/get-project/get-project.query';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
@@ -31,7 +30,6 @@ const LIST_FILTERS = ['regionCode', 'agencyCode', 'status', 'fiscalYear', 'fundi
 export class ProjectsConsoleController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly projects: ListProjectsHandler,
     private readonly cases: ListCasesHandler,
     private readonly caseDetail: GetCaseHandler,
     private readonly history: GetProjectHistoryHandler,
@@ -43,7 +41,7 @@ export class ProjectsConsoleController {
     const viewer = consoleViewer(req);
     const kept: Record<string, string> = {};
     for (const k of LIST_FILTERS) if (typeof query[k] === 'string' && query[k] !== '') kept[k] = query[k] as string;
-    const list = await this.projects.execute(parseListProjectsQuery(viewer.principal, { ...kept, cancelled: 'false', limit: String(PROJECT_PAGE_SIZE) }));
+    const list = await this.queries.execute(parseListProjectsQuery(viewer.principal, { ...kept, cancelled: 'false', limit: String(PROJECT_PAGE_SIZE) }));
     return sendPage(reply, projectListPage(viewer, list, kept, viewer.principal));
   }
 

@@ -1,9 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { childCodeLength, parseRegionCode, type RegionLevel, todayWita } from '@sinergi/domain';
 import type { Pool } from 'pg';
+import { GetRegionCoverageQuery } from './get-region-coverage.query';
 import { type CoverageSummary, subtractFigures, sumFigures } from '../../projection/coverage-figures';
 import { overallCoverage, type OverallCoverage, type SegmentCoverage, segmentCoverage, type SegmentReport } from '../../segments/segment-coverage';
 import {
@@ -92,15 +94,15 @@ SELECT n.code, n.name, n.level, n.ord,
   LEFT JOIN coverage_targets t ON t.region_code = n.code
  ORDER BY n.ord, n.code`;
 
-@Injectable()
-export class GetRegionCoverageHandler {
+@QueryHandler(GetRegionCoverageQuery)
+export class GetRegionCoverageHandler implements IQueryHandler<GetRegionCoverageQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** 404 for a region unknown or outside the reader's scope (the two cannot be told apart). */
-  async execute(regionCode: string, reader: Principal): Promise<RegionCoverageReport> {
+  async execute({ regionCode, reader }: GetRegionCoverageQuery): Promise<RegionCoverageReport> {
     const parsed = parseRegionCode(regionCode);
     if (parsed === null) throw resourceNotFound('region');
     assertCanRead(reader, regionCode, 'region');

@@ -1,11 +1,13 @@
 import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply } from 'fastify';
 import { SUMMARY_CSV_HEADER, summaryCsvCells } from '../coverage-view';
 import { formatParam, onlyParams } from '../region-params';
 import { answer } from '../respond';
-import { GetRegionCoverageHandler, type RegionCoverage, type RegionCoverageReport } from './get-region-coverage.handler';
+import { type RegionCoverage, type RegionCoverageReport } from './get-region-coverage.handler';
+import { GetRegionCoverageQuery } from './get-region-coverage.query';
 import { type CsvValue, toCsv, wantsCsv } from '@sinergi/common';
 
 /** Coverage per region (DESIGN §7) for officials, auditors and admins, within their regions. */
@@ -15,7 +17,7 @@ import { type CsvValue, toCsv, wantsCsv } from '@sinergi/common';
 @UseGuards(JwtAuthGuard)
 @Roles('official', 'auditor', 'admin')
 export class GetRegionCoverageHttpController {
-  constructor(private readonly handler: GetRegionCoverageHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':code')
   @ApiOperation({
@@ -48,7 +50,7 @@ export class GetRegionCoverageHttpController {
   ) {
     onlyParams(query, ['format']);
     const csv = wantsCsv(accept, formatParam(query));
-    return answer(reply, csv, await this.handler.execute(code, principal), regionCoverageCsv, `coverage-${code}.csv`);
+    return answer(reply, csv, await this.queries.execute(new GetRegionCoverageQuery(code, principal)), regionCoverageCsv, `coverage-${code}.csv`);
   }
 }
 

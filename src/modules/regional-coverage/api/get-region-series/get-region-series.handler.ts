@@ -1,9 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { addMonths, type IsoDate, isYearMonth, parseRegionCode, type RegionLevel, todayWita, toMonthNumber, type YearMonth, yearMonthOf } from '@sinergi/domain';
 import type { Pool } from 'pg';
+import { GetRegionSeriesQuery } from './get-region-series.query';
 import type { CoverageSummary } from '../../projection/coverage-figures';
 import { belowPattern, figuresFromDatabase, inRegionSql, sumColumns, sumsAsText } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
@@ -60,14 +62,14 @@ SELECT r.code, r.name, r.level, to_char(m.month, 'YYYY-MM') AS month, ${sumsAsTe
  WHERE r.code = $1
  ORDER BY m.month`;
 
-@Injectable()
-export class GetRegionSeriesHandler {
+@QueryHandler(GetRegionSeriesQuery)
+export class GetRegionSeriesHandler implements IQueryHandler<GetRegionSeriesQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(regionCode: string, range: { from?: string; to?: string }, reader: Principal): Promise<RegionSeries> {
+  async execute({ regionCode, range, reader }: GetRegionSeriesQuery): Promise<RegionSeries> {
     if (parseRegionCode(regionCode) === null) throw resourceNotFound('region');
     assertCanRead(reader, regionCode, 'region');
     const { from, to } = seriesRange(range.from, range.to, todayWita(this.clock.now()));

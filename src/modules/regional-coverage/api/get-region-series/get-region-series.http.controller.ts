@@ -1,11 +1,13 @@
 import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply } from 'fastify';
 import { SUMMARY_CSV_HEADER, summaryCsvCells } from '../coverage-view';
 import { formatParam, onlyParams, singleParam } from '../region-params';
 import { answer } from '../respond';
-import { GetRegionSeriesHandler, MAX_SERIES_MONTHS, type RegionSeries } from './get-region-series.handler';
+import { MAX_SERIES_MONTHS, type RegionSeries } from './get-region-series.handler';
+import { GetRegionSeriesQuery } from './get-region-series.query';
 import { toCsv, wantsCsv } from '@sinergi/common';
 
 @ApiTags('coverage')
@@ -14,7 +16,7 @@ import { toCsv, wantsCsv } from '@sinergi/common';
 @UseGuards(JwtAuthGuard)
 @Roles('official', 'auditor', 'admin')
 export class GetRegionSeriesHttpController {
-  constructor(private readonly handler: GetRegionSeriesHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':code/series')
   @ApiOperation({
@@ -40,7 +42,7 @@ export class GetRegionSeriesHttpController {
   ) {
     onlyParams(query, ['from', 'to', 'format']);
     const csv = wantsCsv(accept, formatParam(query));
-    const result = await this.handler.execute(code, { from: singleParam(query, 'from'), to: singleParam(query, 'to') }, principal);
+    const result = await this.queries.execute(new GetRegionSeriesQuery(code, { from: singleParam(query, 'from'), to: singleParam(query, 'to') }, principal));
     return answer(reply, csv, result, seriesCsv, `coverage-${code}-${result.from}-${result.to}.csv`);
   }
 }

@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { assertCanRead, type Principal, resourceNotFound, withinRegionsSql } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import { parseRegionCode, regencyOfSql } from '@sinergi/domain';
 import type { Pool } from 'pg';
+import { ListAgencyCoverageQuery } from './list-agency-coverage.query';
 import type { CoverageSummary } from '../../projection/coverage-figures';
 import { RegionsRepository } from '../../regions/regions.repository';
 import { belowPattern, figuresFromDatabase, inRegionSql, sumColumns, sumsAsText } from '../coverage-view';
@@ -24,8 +26,8 @@ export interface AgencyCoverageList {
   items: AgencyCoverage[];
 }
 
-@Injectable()
-export class ListAgencyCoverageHandler {
+@QueryHandler(ListAgencyCoverageQuery)
+export class ListAgencyCoverageHandler implements IQueryHandler<ListAgencyCoverageQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly regions: RegionsRepository,
@@ -36,7 +38,7 @@ export class ListAgencyCoverageHandler {
    * name: one statement. A region unknown or outside the caller's scope is 404; without one, the caller's whole
    * scope is summed (never more).
    */
-  async execute(regionCode: string | undefined, reader: Principal): Promise<AgencyCoverageList> {
+  async execute({ regionCode, reader }: ListAgencyCoverageQuery): Promise<AgencyCoverageList> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (regionCode !== undefined) {

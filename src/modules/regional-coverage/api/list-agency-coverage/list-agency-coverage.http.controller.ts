@@ -1,11 +1,13 @@
 import { Controller, Get, Headers, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply } from 'fastify';
 import { SUMMARY_CSV_HEADER, summaryCsvCells } from '../coverage-view';
 import { formatParam, onlyParams, singleParam } from '../region-params';
 import { answer } from '../respond';
-import { type AgencyCoverageList, ListAgencyCoverageHandler } from './list-agency-coverage.handler';
+import { type AgencyCoverageList } from './list-agency-coverage.handler';
+import { ListAgencyCoverageQuery } from './list-agency-coverage.query';
 import { toCsv, wantsCsv } from '@sinergi/common';
 
 @ApiTags('coverage')
@@ -14,7 +16,7 @@ import { toCsv, wantsCsv } from '@sinergi/common';
 @UseGuards(JwtAuthGuard)
 @Roles('official', 'auditor', 'admin')
 export class ListAgencyCoverageHttpController {
-  constructor(private readonly handler: ListAgencyCoverageHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({
@@ -38,7 +40,7 @@ export class ListAgencyCoverageHttpController {
     onlyParams(query, ['regionCode', 'format']);
     const csv = wantsCsv(accept, formatParam(query));
     const regionCode = singleParam(query, 'regionCode');
-    return answer(reply, csv, await this.handler.execute(regionCode, principal), agenciesCsv, `coverage-agencies${regionCode ? `-${regionCode}` : ''}.csv`);
+    return answer(reply, csv, await this.queries.execute(new ListAgencyCoverageQuery(regionCode, principal)), agenciesCsv, `coverage-agencies${regionCode ? `-${regionCode}` : ''}.csv`);
   }
 }
 

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import type { ComplianceReason, ComplianceStatus } from '../../../verification/compliance/compliance.events';
 import type { CoverageProjectRow, ProjectLifecycle } from '../../projection/coverage-project';
 import { listCoverageProjects } from '../../projection/coverage.queries';
-import type { ListProjectsQuery } from './list-projects.query';
+import { ListProjectsQuery } from './list-projects.query';
 
 /** A project as the officials' list shows it (`coverage_projects`); money as integer-rupiah strings. */
 export interface ProjectListItem {
@@ -58,8 +59,8 @@ export function toProjectListItem(r: CoverageProjectRow): ProjectListItem {
 }
 
 /** The officials' project list: newest contract first, keyset pages (one statement), within the caller's scope. */
-@Injectable()
-export class ListProjectsHandler {
+@QueryHandler(ListProjectsQuery)
+export class ListProjectsHandler implements IQueryHandler<ListProjectsQuery> {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async execute(q: ListProjectsQuery): Promise<ProjectList> {

@@ -1,11 +1,12 @@
 import { Controller, Get, Headers, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FUNDING_SOURCES } from '../../../project-intake/construction-project.events';
 import { formatParam } from '../region-params';
 import { answer } from '../respond';
-import { type ProjectList, ListProjectsHandler } from './list-projects.handler';
+import { type ProjectList } from './list-projects.handler';
 import { MAX_PROJECT_PAGE, parseListProjectsQuery, PROJECT_STATUSES } from './list-projects.query';
 import { toCsv, wantsCsv } from '@sinergi/common';
 
@@ -16,7 +17,7 @@ import { toCsv, wantsCsv } from '@sinergi/common';
 @UseGuards(JwtAuthGuard)
 @Roles('official', 'auditor', 'admin')
 export class ListProjectsHttpController {
-  constructor(private readonly handler: ListProjectsHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({
@@ -49,7 +50,7 @@ export class ListProjectsHttpController {
   ) {
     const parsed = parseListProjectsQuery(principal, query);
     const csv = wantsCsv(accept, formatParam(query));
-    const page = await this.handler.execute(parsed);
+    const page = await this.queries.execute(parsed);
     if (csv && page.nextCursor) {
       const next = new URLSearchParams(Object.entries(query).filter(([, v]) => typeof v === 'string') as [string, string][]);
       next.set('cursor', page.nextCursor);

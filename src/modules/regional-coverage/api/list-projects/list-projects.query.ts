@@ -1,5 +1,7 @@
+import { Query } from '@nestjs/cqrs';
 import { assertCanRead, type Principal } from '@sinergi/auth';
 import { normaliseNpwp, parseRegionCode } from '@sinergi/domain';
+import { type ProjectList } from './list-projects.handler';
 import { FUNDING_SOURCES } from '../../../project-intake/construction-project.events';
 import type { ComplianceStatus } from '../../../verification/compliance/compliance.events';
 import { decodeProjectCursor, type ProjectListFilter } from '../../projection/coverage.queries';
@@ -14,10 +16,15 @@ export const PROJECT_LIST_PARAMS = ['regionCode', 'agencyCode', 'status', 'contr
 /** Agency codes as regional governments write them (`1.03.0.00.0.00.01.0000`): letters, digits and . - / only. */
 const AGENCY_CODE = /^[0-9A-Za-z][0-9A-Za-z.\-/]{0,63}$/;
 
-export interface ListProjectsQuery {
-  filter: ProjectListFilter;
-  cursor: string | null;
-  limit: number;
+/** A page of the officials' project list: filters as validated from the query string, within the reader's scope. */
+export class ListProjectsQuery extends Query<ProjectList> {
+  constructor(
+    readonly filter: ProjectListFilter,
+    readonly cursor: string | null,
+    readonly limit: number,
+  ) {
+    super();
+  }
 }
 
 /**
@@ -73,5 +80,5 @@ export function parseListProjectsQuery(reader: Principal, query: Record<string, 
     limit = /^\d{1,4}$/.test(limitRaw) ? Number(limitRaw) : NaN;
     if (!(limit >= 1 && limit <= MAX_PROJECT_PAGE)) throw invalidParam('limit', 'out_of_range', `limit must be a whole number from 1 to ${MAX_PROJECT_PAGE}`);
   }
-  return { filter, cursor, limit };
+  return new ListProjectsQuery(filter, cursor, limit);
 }

@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock, type FieldError, invalid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { type EventActor, EventStore } from '@sinergi/event-store';
+import { EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
+import { ReportSegmentEnrolmentCommand } from './report-segment-enrolment.command';
 import { percentOf } from '../../projection/coverage-figures';
 import { RegionsRepository } from '../../regions/regions.repository';
 import { requireSegmentFigures } from '../segment-enrolment.decider';
@@ -24,16 +26,6 @@ export interface SegmentReportView {
   reportedAt: string;
 }
 
-export interface ReportSegmentEnrolmentInput {
-  regionCode: string;
-  segment: string;
-  period: string;
-  /** The PUT body, validated here: `{ enrolled, eligible, source }`. */
-  body: unknown;
-  actor: EventActor;
-  correlationId: string;
-}
-
 const BODY_FIELDS = new Set(['enrolled', 'eligible', 'source']);
 
 /**
@@ -41,8 +33,8 @@ const BODY_FIELDS = new Set(['enrolled', 'eligible', 'source']);
  * then recorded as a SegmentEnrolmentReported event with its `coverage_segments` row. Scope and role are the
  * controller's; the region must be known.
  */
-@Injectable()
-export class ReportSegmentEnrolmentHandler {
+@CommandHandler(ReportSegmentEnrolmentCommand)
+export class ReportSegmentEnrolmentHandler implements ICommandHandler<ReportSegmentEnrolmentCommand> {
   constructor(
     private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -50,7 +42,7 @@ export class ReportSegmentEnrolmentHandler {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ regionCode, segment, period, body, actor, correlationId }: ReportSegmentEnrolmentInput): Promise<SegmentReportView> {
+  async execute({ regionCode, segment, period, body, actor, correlationId }: ReportSegmentEnrolmentCommand): Promise<SegmentReportView> {
     const now = this.clock.now();
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw invalid('invalid_segment_report', 'the body must be an object { enrolled, eligible, source }', [{ path: '', code: 'not_an_object', message: 'the body must be a JSON object' }]);

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Param, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { assertCanWrite, CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
+import { ReportSegmentEnrolmentCommand } from './report-segment-enrolment.command';
 import { regionCodeParam } from '../../api/region-params';
 import { SEGMENT_SOURCES, WORKER_SEGMENTS } from '../segment-enrolment.events';
-import { ReportSegmentEnrolmentHandler } from './report-segment-enrolment.handler';
 
 /** Enrolment of worker segments beyond construction (issue 5 item 6): admins report them per region and month. */
 @ApiTags('coverage')
@@ -13,7 +14,7 @@ import { ReportSegmentEnrolmentHandler } from './report-segment-enrolment.handle
 @UseGuards(JwtAuthGuard)
 @Roles('admin')
 export class ReportSegmentEnrolmentHttpController {
-  constructor(private readonly handler: ReportSegmentEnrolmentHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Put(':regionCode/:segment/:period')
   @HttpCode(200)
@@ -50,6 +51,6 @@ export class ReportSegmentEnrolmentHttpController {
   ) {
     regionCodeParam(regionCode);
     assertCanWrite(principal, regionCode, 'this region');
-    return this.handler.execute({ regionCode, segment, period, body, actor: { kind: 'user', id: principal.sub }, correlationId: String(req.id) });
+    return this.commands.execute(new ReportSegmentEnrolmentCommand(regionCode, segment, period, body, { kind: 'user', id: principal.sub }, String(req.id)));
   }
 }

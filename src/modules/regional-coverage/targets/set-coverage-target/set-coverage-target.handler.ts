@@ -1,14 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock, invalid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { CommandHandler, type EventActor, EventStore } from '@sinergi/event-store';
+import { CommandHandler as streamCommandHandler, EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
+import { SetCoverageTargetCommand } from './set-coverage-target.command';
 import { RegionsRepository } from '../../regions/regions.repository';
 import { coverageTargetModel, decideCoverageTarget, parseTargetBody } from '../coverage-target.decider';
 import { coverageTargetStreamId, type TargetMetric } from '../coverage-target.events';
 import { todayWita } from '@sinergi/domain';
 
-const handleTarget = CommandHandler(coverageTargetModel);
+const handleTarget = streamCommandHandler(coverageTargetModel);
 
 /** The target in force, as the PUT answers it. */
 export interface CoverageTargetView {
@@ -22,20 +24,12 @@ export interface CoverageTargetView {
   version: number;
 }
 
-export interface SetCoverageTargetInput {
-  regionCode: string;
-  /** The PUT body, validated here: `{ metric, targetPercent, deadline }`. */
-  body: unknown;
-  actor: EventActor;
-  correlationId: string;
-}
-
 /**
  * Sets a region's coverage target (DESIGN §7): load the region's target stream → decide → append, and write the
  * `coverage_targets` row in the same transaction. Scope and role are the controller's; the region must be known.
  */
-@Injectable()
-export class SetCoverageTargetHandler {
+@CommandHandler(SetCoverageTargetCommand)
+export class SetCoverageTargetHandler implements ICommandHandler<SetCoverageTargetCommand> {
   constructor(
     private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -43,7 +37,7 @@ export class SetCoverageTargetHandler {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ regionCode, body, actor, correlationId }: SetCoverageTargetInput): Promise<CoverageTargetView> {
+  async execute({ regionCode, body, actor, correlationId }: SetCoverageTargetCommand): Promise<CoverageTargetView> {
     const now = this.clock.now();
     const today = todayWita(now);
     if (!(await this.regions.isKnown(regionCode))) {

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Param, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { assertCanWrite, CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
+import { SetCoverageTargetCommand } from './set-coverage-target.command';
 import { regionCodeParam } from '../../api/region-params';
 import { TARGET_METRICS } from '../coverage-target.events';
-import { SetCoverageTargetHandler } from './set-coverage-target.handler';
 
 /** Coverage targets per region (DESIGN §7): admins set them; every change is a CoverageTargetSet event. */
 @ApiTags('coverage')
@@ -13,7 +14,7 @@ import { SetCoverageTargetHandler } from './set-coverage-target.handler';
 @UseGuards(JwtAuthGuard)
 @Roles('admin')
 export class SetCoverageTargetHttpController {
-  constructor(private readonly handler: SetCoverageTargetHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Put(':regionCode')
   @HttpCode(200)
@@ -41,6 +42,6 @@ export class SetCoverageTargetHttpController {
   put(@Param('regionCode') regionCode: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
     regionCodeParam(regionCode);
     assertCanWrite(principal, regionCode, 'this region');
-    return this.handler.execute({ regionCode, body, actor: { kind: 'user', id: principal.sub }, correlationId: String(req.id) });
+    return this.commands.execute(new SetCoverageTargetCommand(regionCode, body, { kind: 'user', id: principal.sub }, String(req.id)));
   }
 }

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
 import { validatedBody } from '@sinergi/common/validation';
+import { CommandBus } from '@nestjs/cqrs';
 import { DecideEnrolmentEvidenceCommand } from './decide-enrolment-evidence.command';
-import { DecideEnrolmentEvidenceHandler } from './decide-enrolment-evidence.handler';
 import { EvidenceDecidedResponseDto, RejectEnrolmentEvidenceRequestDto } from './reject-enrolment-evidence.request.dto';
 
 const REFUSALS = [
@@ -23,7 +23,7 @@ const apply = (...decorators: MethodDecorator[]): MethodDecorator => (target, ke
 @UseGuards(JwtAuthGuard)
 @Roles('official')
 export class ConfirmEnrolmentEvidenceHttpController {
-  constructor(private readonly handler: DecideEnrolmentEvidenceHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/evidence/:evidenceId/confirm')
   @HttpCode(200)
@@ -36,7 +36,7 @@ export class ConfirmEnrolmentEvidenceHttpController {
     @CurrentPrincipal() principal: Principal,
     @Req() req: FastifyRequest,
   ) {
-    return this.handler.execute(new DecideEnrolmentEvidenceCommand(id, evidenceId, principal, { kind: 'confirm' }, String(req.id)));
+    return this.commands.execute(new DecideEnrolmentEvidenceCommand(id, evidenceId, principal, { kind: 'confirm' }, String(req.id)));
   }
 
   @Post(':id/evidence/:evidenceId/reject')
@@ -53,6 +53,6 @@ export class ConfirmEnrolmentEvidenceHttpController {
     @Req() req: FastifyRequest,
   ) {
     const decision = { kind: 'reject' as const, reason: body.reason };
-    return this.handler.execute(new DecideEnrolmentEvidenceCommand(id, evidenceId, principal, decision, String(req.id)));
+    return this.commands.execute(new DecideEnrolmentEvidenceCommand(id, evidenceId, principal, decision, String(req.id)));
   }
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore } from '@sinergi/event-store';
@@ -6,20 +7,14 @@ import type { Pool } from 'pg';
 import { type ComplianceCommand, decideCompliance } from '../../compliance/compliance.decider';
 import { markEvidenceDecided } from '../../registry/evidence.registry';
 import { decideOnComplianceStream } from '../compliance-decision';
-import { DecideEnrolmentEvidenceCommand } from './decide-enrolment-evidence.command';
-
-export interface EvidenceDecided {
-  projectId: string;
-  evidenceId: string;
-  status: 'CONFIRMED' | 'REJECTED';
-}
+import { DecideEnrolmentEvidenceCommand, type EvidenceDecided } from './decide-enrolment-evidence.command';
 
 /**
  * Records an official's confirmation or rejection, and marks the evidence row alike in the same transaction. A
  * confirmation triggers a verification (the relay), in which the evidence registry answers for the project.
  */
-@Injectable()
-export class DecideEnrolmentEvidenceHandler {
+@CommandHandler(DecideEnrolmentEvidenceCommand)
+export class DecideEnrolmentEvidenceHandler implements ICommandHandler<DecideEnrolmentEvidenceCommand> {
   constructor(
     private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,

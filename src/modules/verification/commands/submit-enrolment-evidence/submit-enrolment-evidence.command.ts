@@ -1,3 +1,4 @@
+import { Command } from '@nestjs/cqrs';
 import type { EvidenceSubmitter } from '../../compliance/compliance.events';
 import type { Reader } from '../../queries/get-project/reader-auth.guard';
 import type { IsoDate, RupiahString } from '@sinergi/domain';
@@ -13,13 +14,16 @@ export interface EvidenceDocuments {
   coveredTo: IsoDate;
 }
 
-export class SubmitEnrolmentEvidenceCommand {
+/** Hand in a contractor's proof of enrolment for the project. */
+export class SubmitEnrolmentEvidenceCommand extends Command<{ evidenceId: string }> {
   constructor(
     readonly projectId: string,
     readonly submitter: Reader,
     readonly documents: EvidenceDocuments,
     readonly correlationId: string,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The regions the submitter may act on: a user's token scope, or a procurement client's. */
   get regions(): string[] {

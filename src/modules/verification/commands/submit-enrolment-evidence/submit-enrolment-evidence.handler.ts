@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore } from '@sinergi/event-store';
@@ -13,8 +14,8 @@ import { SubmitEnrolmentEvidenceCommand } from './submit-enrolment-evidence.comm
  * A contractor's proof of enrolment, handed in through its procurement system or by an official: recorded on the
  * compliance stream and as a SUBMITTED row, which the evidence registry ignores until an official confirms it.
  */
-@Injectable()
-export class SubmitEnrolmentEvidenceHandler {
+@CommandHandler(SubmitEnrolmentEvidenceCommand)
+export class SubmitEnrolmentEvidenceHandler implements ICommandHandler<SubmitEnrolmentEvidenceCommand> {
   constructor(
     private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,

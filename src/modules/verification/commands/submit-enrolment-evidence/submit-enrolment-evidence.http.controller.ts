@@ -2,9 +2,9 @@ import { Body, Controller, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@sinergi/auth';
 import { parseRupiah } from '@sinergi/domain';
+import { CommandBus } from '@nestjs/cqrs';
 import { ReaderAuthGuard, type ReaderRequest } from '../../queries/get-project/reader-auth.guard';
 import { SubmitEnrolmentEvidenceCommand } from './submit-enrolment-evidence.command';
-import { SubmitEnrolmentEvidenceHandler } from './submit-enrolment-evidence.handler';
 import { EvidenceSubmittedResponseDto, SubmitEnrolmentEvidenceRequestDto } from './submit-enrolment-evidence.request.dto';
 import { validatedBody } from '@sinergi/common/validation';
 
@@ -13,7 +13,7 @@ import { validatedBody } from '@sinergi/common/validation';
 @Controller('v1/projects')
 @UseGuards(ReaderAuthGuard)
 export class SubmitEnrolmentEvidenceHttpController {
-  constructor(private readonly handler: SubmitEnrolmentEvidenceHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/evidence')
   @Roles('official')
@@ -36,6 +36,6 @@ export class SubmitEnrolmentEvidenceHttpController {
       coveredFrom: body.coveredFrom,
       coveredTo: body.coveredTo,
     };
-    return this.handler.execute(new SubmitEnrolmentEvidenceCommand(id, req.reader!, documents, String(req.id)));
+    return this.commands.execute(new SubmitEnrolmentEvidenceCommand(id, req.reader!, documents, String(req.id)));
   }
 }
