@@ -1,5 +1,6 @@
 import { formatRupiah, formatRupiahId, isIsoDate, parseRupiah, type Rupiah, witaWallClock } from '@sinergi/domain';
 import type { NotificationMessage } from './notification.types';
+import { recipientActionsId, recipientContactId, recipientGreetingId, type RecipientActionContext } from './recipient-actions';
 
 // Messages to officials and contractors are in Bahasa Indonesia (DESIGN §6); everything here is pure.
 
@@ -53,6 +54,20 @@ export interface CaseEscalatedInput {
   /** Who the next level reaches, when the ladder has one. */
   readonly nextRecipientPositions?: readonly OfficialPosition[];
   readonly caseUrl: string;
+  /**
+   * Who this copy is for: the message then says what that position should do and whom to contact. Without it the
+   * message is the generic one (the contractor's to-do list).
+   */
+  readonly recipient?: CaseRecipient;
+}
+
+/** The recipient of one copy of a case notice. */
+export interface CaseRecipient {
+  readonly position: OfficialPosition;
+  /** The contract's own PPK, resolved from `personal_data` when the message is built; null when not to be named. */
+  readonly ppkName?: string | null;
+  /** The contractor's and the contract PPK's copies: `caseUrl` is then a signed single-case link, valid until this instant. */
+  readonly linkExpiresAt?: string | null;
 }
 
 export interface PaymentHoldInput {
@@ -64,6 +79,8 @@ export interface PaymentHoldInput {
   readonly reasons: readonly NonComplianceReason[];
   readonly caseId?: string;
   readonly caseUrl?: string;
+  /** The project's console page, for a notification that belongs to no case. */
+  readonly projectUrl?: string;
   /** Why a hold is lifted: the project became compliant (default), the case was waived, or the project was cancelled. */
   readonly liftReason?: 'COMPLIANT' | 'WAIVED' | 'PROJECT_CANCELLED';
 }
@@ -160,7 +177,25 @@ export function caseEscalatedMessage(input: CaseEscalatedInput): NotificationMes
   const problems = reasons.length
     ? reasons.map((reason) => reasonSentenceId(reason, shortfall))
     : ['Proyek tercatat belum patuh terhadap kewajiban kepesertaan BPJS Ketenagakerjaan; rinciannya ada pada tautan kasus.'];
-  const actions = [...reasons.map((reason) => reasonActionId(reason, shortfall)), ATTACH_EVIDENCE];
+  const contractorSteps = reasons.map((reason) => reasonActionId(reason, shortfall));
+  const recipient = input.recipient;
+  const linkExpiresOn = recipient?.linkExpiresAt ? formatDateTimeWita(recipient.linkExpiresAt) : null;
+  const context = (names: boolean): RecipientActionContext => ({
+    projectName: input.projectName,
+    agencyName: input.agencyName,
+    level: input.level,
+    due,
+    paid,
+    shortfall,
+    ppkName: names ? (recipient?.ppkName ?? null) : null,
+    contractorName: names ? input.contractorName : null,
+    linkExpiresOn,
+  });
+  const actions = recipient ? recipientActionsId(recipient.position, context(true), contractorSteps) : [...contractorSteps, ATTACH_EVIDENCE];
+  const greeting = recipient ? recipientGreetingId(recipient.position, input.contractorName) : 'Yth. Bapak/Ibu,';
+  const actionsTitle = recipient ? `Yang perlu Anda lakukan sebagai ${POSITION_LABELS_ID[recipient.position]}:` : 'Yang perlu dilakukan:';
+  const contact = recipient ? recipientContactId(recipient.position, context(true)) : null;
+  const linkLabel = linkExpiresOn ? 'Buka kasus (tautan khusus, tanpa akun)' : 'Lihat kasus';
   const next = nextEscalationSentence(input);
 
   const subject = singleLine(
@@ -180,7 +215,7 @@ export function caseEscalatedMessage(input: CaseEscalatedInput): NotificationMes
   const intro = `Kasus kepatuhan BPJS Ketenagakerjaan untuk proyek "${input.projectName}" oleh penyedia ${input.contractorName} kini berada pada tingkat eskalasi ${input.level}.`;
 
   const text = [
-    'Yth. Bapak/Ibu,',
+    greeting,
     '',
     intro,
     '',
@@ -189,12 +224,13 @@ export function caseEscalatedMessage(input: CaseEscalatedInput): NotificationMes
     'Permasalahan:',
     ...problems.map((line) => `- ${line}`),
     '',
-    'Yang perlu dilakukan:',
+    actionsTitle,
     ...actions.map((line, index) => `${index + 1}. ${line}`),
+    ...(contact ? ['', contact] : []),
     '',
     next,
     '',
-    `Lihat kasus: ${caseUrl}`,
+    `${linkLabel}: ${caseUrl}`,
     '',
     'Pesan ini dikirim otomatis oleh Sinergi. Mohon tidak membalas e-mail ini.',
   ].join('\n');
@@ -202,17 +238,18 @@ export function caseEscalatedMessage(input: CaseEscalatedInput): NotificationMes
   const html = [
     '<!doctype html>',
     `<html lang="id"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
-    '<p>Yth. Bapak/Ibu,</p>',
+    `<p>${escapeHtml(greeting)}</p>`,
     `<p>${escapeHtml(intro)}</p>`,
     '<table>',
     ...facts.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`),
     '</table>',
     '<p><strong>Permasalahan:</strong></p>',
     `<ul>${problems.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
-    '<p><strong>Yang perlu dilakukan:</strong></p>',
+    `<p><strong>${escapeHtml(actionsTitle)}</strong></p>`,
     `<ol>${actions.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ol>`,
+    ...(contact ? [`<p>${escapeHtml(contact)}</p>`] : []),
     `<p>${escapeHtml(next)}</p>`,
-    `<p><a href="${escapeHtml(caseUrl)}">Lihat kasus</a></p>`,
+    `<p><a href="${escapeHtml(caseUrl)}">${escapeHtml(linkLabel)}</a></p>`,
     '<p><small>Pesan ini dikirim otomatis oleh Sinergi. Mohon tidak membalas e-mail ini.</small></p>',
     '</body></html>',
   ].join('\n');
@@ -231,6 +268,8 @@ export function caseEscalatedMessage(input: CaseEscalatedInput): NotificationMes
     registrationDeadline: input.registrationDeadline,
     nextEscalationAt: input.nextEscalationAt,
     caseUrl,
+    // What the recipient should do, worded without names (a payload is no place for personal data).
+    ...(recipient ? { recipientPosition: recipient.position, actions: recipientActionsId(recipient.position, context(false), contractorSteps) } : {}),
   };
 
   return { kind: 'CASE_ESCALATED', caseId: input.caseId, projectId: input.projectId, level: input.level, subject, text, html, payload };
@@ -251,6 +290,7 @@ export function paymentHoldLiftedMessage(input: PaymentHoldInput): NotificationM
  * is compliant: the payment need not wait (no case was opened).
  */
 export function paymentRequestClearedMessage(input: Omit<PaymentHoldInput, 'reasons' | 'caseId' | 'caseUrl' | 'liftReason'>): NotificationMessage {
+  const projectUrl = input.projectUrl === undefined ? undefined : requireHttpUrl(input.projectUrl);
   const termin = input.terminNumber === null ? 'pembayaran' : `pembayaran termin ${input.terminNumber}`;
   const subject = singleLine(`[Sinergi] Proyek patuh, ${termin} dapat diproses: ${input.projectName}`);
   const lead = `Verifikasi BPJS Ketenagakerjaan untuk proyek "${input.projectName}" (kode paket ${input.projectRef}) telah selesai: proyek patuh, sehingga ${termin} tidak perlu ditunda.`;
@@ -258,8 +298,8 @@ export function paymentRequestClearedMessage(input: Omit<PaymentHoldInput, 'reas
     kind: 'PAYMENT_REQUEST_CLEARED',
     projectId: input.projectId,
     subject,
-    text: lead,
-    html: `<p>${escapeHtml(lead)}</p>`,
+    text: projectUrl ? `${lead}\n\nLihat proyek: ${projectUrl}` : lead,
+    html: `<p>${escapeHtml(lead)}</p>${projectUrl ? `\n<p><a href="${escapeHtml(projectUrl)}">Lihat proyek</a></p>` : ''}`,
     payload: {
       type: 'PaymentRequestCleared',
       projectId: input.projectId,
@@ -268,6 +308,7 @@ export function paymentRequestClearedMessage(input: Omit<PaymentHoldInput, 'reas
       complianceStatus: input.complianceStatus,
       reasons: [],
       recommendation: 'PROCEED',
+      ...(projectUrl ? { projectUrl } : {}),
     },
   };
 }
@@ -316,6 +357,7 @@ function paymentHoldMessage(input: PaymentHoldInput, recommendation: 'HOLD' | 'R
     reasons,
     recommendation,
     ...(hold ? {} : { liftReason: input.liftReason ?? 'COMPLIANT' }),
+    ...(caseUrl ? { caseUrl } : {}),
   };
   return {
     kind: hold ? 'PAYMENT_HOLD_RECOMMENDED' : 'PAYMENT_HOLD_LIFTED',

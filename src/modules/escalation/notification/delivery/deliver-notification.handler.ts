@@ -23,6 +23,7 @@ import { NotificationChannels } from './notification-channels';
 import { composeNotificationMessage, type MessageSources, type NotificationRow, regionLabel, type RegionRow } from './notification-message';
 import { NotificationUndeliverableError } from './notification-undeliverable.error';
 import { regionAncestry } from '@sinergi/domain';
+import { caseLinkFor } from '../../../console/case-link/case-link-token';
 
 /** What one attempt came to; a temporary failure with attempts left is thrown instead, for BullMQ to retry. */
 export type DeliveryOutcome = 'delivered' | 'failed' | 'skipped';
@@ -141,7 +142,22 @@ export class DeliverNotificationHandler {
       caseEvents: streams.escalationCase.events,
       regionName: regionLabel(row.regionCode, regions.rows),
       publicBaseUrl: this.config.publicBaseUrl,
+      ppkName: await this.ppkName(row, streams.project.state.registration?.ppk.ref),
+      caseLink: (caseId, role) => caseLinkFor(this.config, caseId, role, this.clock.now()),
     };
+  }
+
+  /**
+   * The contract PPK's name for an e-mail or webhook copy of a case notice, read now and used only in the message
+   * sent; an inbox item is stored, so it gets none (null), and an erased PPK has none.
+   */
+  private async ppkName(row: NotificationRow, ref: string | undefined): Promise<string | null> {
+    if (row.kind !== 'CASE_ESCALATED' || row.channel === 'INBOX' || !ref) return null;
+    const { rows } = await this.pool.query<{ name: string | null }>(
+      `SELECT data->>'name' AS name FROM personal_data WHERE ref = $1 AND kind = 'ppk' AND erased_at IS NULL`,
+      [ref],
+    );
+    return rows[0]?.name?.trim() || null;
   }
 
   private async send(row: NotificationRow, message: NotificationMessage, sources: MessageSources): Promise<NotificationDeliveryResult> {

@@ -351,8 +351,15 @@ describe('notification delivery', () => {
     expect(mail.text).toContain('Kekurangan iuran: Rp 1.000.000');
     expect(mail.text).toContain('Lunasi kekurangan iuran sebesar Rp 1.000.000.');
     expect(mail.text).toContain('Jika belum diselesaikan, kasus ini akan dinaikkan ke tingkat 1');
-    expect(mail.text).toContain(`Lihat kasus: ${PUBLIC_BASE_URL}/v1/cases/${first.caseId}`);
+    expect(mail.text).toContain(`Buka kasus (tautan khusus, tanpa akun): ${PUBLIC_BASE_URL}/console/link?t=${first.caseId}.c.`);
     expect(mail.html).toContain('Kekurangan iuran');
+    // Each copy says what its recipient should do: the contractor pays and hands in evidence through its link,
+    // the contract's PPK checks it and holds the payment request, with a PPK link; both are told whom to contact.
+    expect(mail.text).toContain('Yang perlu Anda lakukan sebagai Penyedia Jasa:');
+    expect(mail.text).toContain('Bila ada pertanyaan, hubungi PPK Andi Baso di');
+    const ppkMail = mailsTo(PPK_EMAIL)[0].mail;
+    expect(ppkMail.text).toContain('Tahan permintaan pembayaran (SPP-LS)');
+    expect(ppkMail.text).toContain(`${PUBLIC_BASE_URL}/console/link?t=${first.caseId}.p.`);
 
     const events = await eventsOf(contractorNotification);
     expect(events.map((e) => e.type)).toEqual(['NotificationDelivered']);
@@ -403,6 +410,9 @@ describe('notification delivery', () => {
     expect(rcptAttempts.get(KADIS_EMAIL)).toBe(4);
     expect(mailsTo(KADIS_EMAIL)).toHaveLength(1);
     expect(mailsTo(KADIS_EMAIL)[0].mail.subject).toContain('Tingkat 1');
+    // The head of agency is told to instruct the contract's PPK, named from personal_data as the mail is built.
+    expect(mailsTo(KADIS_EMAIL)[0].mail.text).toContain('Instruksikan PPK proyek ini (Andi Baso) agar');
+    expect(mailsTo(KADIS_EMAIL)[0].mail.text).toContain(`Lihat kasus: ${PUBLIC_BASE_URL}/console/cases/${first.caseId}`);
 
     const events = await eventsOf(id);
     expect(events.map((e) => e.type)).toEqual(['NotificationDeliveryFailed', 'NotificationDeliveryFailed', 'NotificationDelivered']);
@@ -496,6 +506,7 @@ describe('notification delivery', () => {
       complianceStatus: 'NON_COMPLIANT',
       reasons: ['PREMIUM_SHORTFALL'],
       recommendation: 'HOLD',
+      caseUrl: `${PUBLIC_BASE_URL}/console/cases/${first.caseId}`,
     });
     const events = await eventsOf(id);
     expect(events.map((e) => e.data)).toEqual([
@@ -558,6 +569,10 @@ describe('notification delivery', () => {
     expect(rows[0].body).toContain('Kekurangan iuran: Rp 1.000.000');
     expect(rows[0].body).toContain('kini berada pada tingkat eskalasi 2.');
     expect(rows[0].body).toContain('akan dinaikkan ke tingkat 3 (Bupati, Wakil Bupati)');
+    expect(rows[0].body).toContain('Yang perlu Anda lakukan sebagai Inspektorat:');
+    // An inbox item is stored: it names no PPK.
+    expect(rows[1].body).toContain('Instruksikan PPK proyek ini agar');
+    expect(rows.map((r) => r.body).join('\n')).not.toContain('Andi Baso');
     expect((await eventsOf(toKadis))[0].data).toMatchObject({ channel: 'INBOX', result: { channel: 'INBOX', inboxItemId: toKadis } });
   });
 

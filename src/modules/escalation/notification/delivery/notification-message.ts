@@ -3,7 +3,14 @@ import type { ConstructionProjectState } from '../../../project-intake/construct
 import type { ComplianceState } from '../../../verification/compliance/compliance.decider';
 import type { EscalationCaseState } from '../../case-decider/escalation-case.decider';
 import type { EscalationCaseEvent } from '../../case-decider/escalation-case.events';
-import { caseEscalatedMessage, paymentHoldLiftedMessage, paymentHoldRecommendedMessage, paymentRequestClearedMessage } from '../message-templates';
+import { POSITIONS } from '@sinergi/auth';
+import {
+  caseEscalatedMessage,
+  type OfficialPosition,
+  paymentHoldLiftedMessage,
+  paymentHoldRecommendedMessage,
+  paymentRequestClearedMessage,
+} from '../message-templates';
 import type { NotificationChannelKind, NotificationRecipientKind } from '../notification.events';
 import type { NotificationKind, NotificationMessage } from '../notification.types';
 import { NotificationUndeliverableError } from './notification-undeliverable.error';
@@ -38,6 +45,13 @@ export interface MessageSources {
   /** e.g. "Kecamatan Bulupoddo, Kabupaten Sinjai". */
   regionName: string;
   publicBaseUrl: string;
+  /**
+   * The contract's own PPK by name, read from `personal_data` for this one message (e-mail and webhook copies only:
+   * an inbox item is stored, so it names no one). Absent or null: the message says "PPK proyek ini".
+   */
+  ppkName?: string | null;
+  /** Mints the signed single-case link of the contractor's and the contract PPK's copies (see console/case-link). */
+  caseLink?: (caseId: string, role: 'CONTRACTOR' | 'PPK') => { url: string; expiresAt: string };
 }
 
 export interface RegionRow {
@@ -46,8 +60,18 @@ export interface RegionRow {
   level: string;
 }
 
-/** Where an official opens the case in the API. */
-export const caseUrlFor = (publicBaseUrl: string, caseId: string) => `${publicBaseUrl.replace(/\/+$/, '')}/v1/cases/${encodeURIComponent(caseId)}`;
+/** Where an official opens the case: its page in the console. */
+export const caseUrlFor = (publicBaseUrl: string, caseId: string) => `${publicBaseUrl.replace(/\/+$/, '')}/console/cases/${encodeURIComponent(caseId)}`;
+
+/** The project's page in the console. */
+export const projectUrlFor = (publicBaseUrl: string, projectId: string) =>
+  `${publicBaseUrl.replace(/\/+$/, '')}/console/projects/${encodeURIComponent(projectId)}`;
+
+/** The ladder position a copy is for: its row's position, or the contractor's by its kind. */
+function recipientPosition(row: NotificationRow): OfficialPosition | null {
+  if (row.position && (POSITIONS as readonly string[]).includes(row.position)) return row.position as OfficialPosition;
+  return row.recipientKind === 'CONTRACTOR' ? 'CONTRACTOR' : row.recipientKind === 'PPK' ? 'PPK' : null;
+}
 
 /**
  * The region as people name it, from the region itself up to the regency ("Kecamatan Bulupoddo, Kabupaten Sinjai");
@@ -80,6 +104,7 @@ export function composeNotificationMessage(row: NotificationRow, sources: Messag
       projectName: registration.name,
       terminNumber: sources.project.termins.length ? sources.project.termins[sources.project.termins.length - 1] : null,
       complianceStatus: sources.compliance.status,
+      projectUrl: projectUrlFor(sources.publicBaseUrl, row.projectId),
     });
   }
   if (row.caseId === null || sources.escalationCase.status === 'NOT_OPENED') {
@@ -95,6 +120,10 @@ export function composeNotificationMessage(row: NotificationRow, sources: Messag
       const reached = sources.caseEvents.find((e) => e.type === 'EscalationLevelReached' && e.data.level === level);
       const nextEscalationAt = reached?.type === 'EscalationLevelReached' ? reached.data.nextEscalationAt : null;
       const next = state.ladder?.levels[level + 1];
+      const position = recipientPosition(row);
+      // The contractor and the contract's own PPK have no account: their copy carries a signed link to this case only.
+      const linkRole = row.recipientKind === 'CONTRACTOR' ? 'CONTRACTOR' : row.recipientKind === 'PPK' ? 'PPK' : null;
+      const link = linkRole && sources.caseLink ? sources.caseLink(row.caseId, linkRole) : null;
       return caseEscalatedMessage({
         caseId: row.caseId,
         projectId: row.projectId,
@@ -111,7 +140,8 @@ export function composeNotificationMessage(row: NotificationRow, sources: Messag
         registrationDeadline: registration.registrationDeadline,
         nextEscalationAt,
         ...(next ? { nextRecipientPositions: next.recipients } : {}),
-        caseUrl,
+        caseUrl: link?.url ?? caseUrl,
+        ...(position ? { recipient: { position, ppkName: sources.ppkName ?? null, linkExpiresAt: link?.expiresAt ?? null } } : {}),
       });
     }
     case 'PAYMENT_HOLD_RECOMMENDED': {

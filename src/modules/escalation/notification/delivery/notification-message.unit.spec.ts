@@ -1,7 +1,7 @@
 import { initialState } from '../../../project-intake/construction-project.decider';
 import { initialComplianceState } from '../../../verification/compliance/compliance.decider';
 import { initialCaseState } from '../../case-decider/escalation-case.decider';
-import { caseUrlFor, composeNotificationMessage, type NotificationRow, regionLabel } from './notification-message';
+import { caseUrlFor, composeNotificationMessage, type NotificationRow, projectUrlFor, regionLabel } from './notification-message';
 import { NotificationUndeliverableError } from './notification-undeliverable.error';
 
 const SINJAI = [
@@ -31,9 +31,10 @@ describe('regionLabel', () => {
 });
 
 describe('caseUrlFor', () => {
-  it('points at the officials API whatever trailing slash the base URL has', () => {
-    expect(caseUrlFor('https://sinergi.sinjaikab.go.id/', 'abc')).toBe('https://sinergi.sinjaikab.go.id/v1/cases/abc');
-    expect(caseUrlFor('https://sinergi.sinjaikab.go.id', 'abc')).toBe('https://sinergi.sinjaikab.go.id/v1/cases/abc');
+  it('points at the case page of the console whatever trailing slash the base URL has', () => {
+    expect(caseUrlFor('https://sinergi.sinjaikab.go.id/', 'abc')).toBe('https://sinergi.sinjaikab.go.id/console/cases/abc');
+    expect(caseUrlFor('https://sinergi.sinjaikab.go.id', 'abc')).toBe('https://sinergi.sinjaikab.go.id/console/cases/abc');
+    expect(projectUrlFor('https://sinergi.sinjaikab.go.id/', 'p1')).toBe('https://sinergi.sinjaikab.go.id/console/projects/p1');
   });
 });
 
