@@ -365,6 +365,7 @@ async function main(): Promise<void> {
     const token = await mintLocalToken(JWT_SECRET, { sub: 'bench-auditor', roles: ['auditor'], regions: ['73'] });
     const apiEnv = {
       SINERGI_MODE: 'production',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`,
       BPJS_API_URL: 'http://127.0.0.1:3999',
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,

@@ -177,6 +177,7 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: db.url, max: 4 });
   const env = {
     SINERGI_MODE: 'production',
+    PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,
     BPJS_API_URL: 'http://127.0.0.1:9',

@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     const redisUrl = db.services[1].url;
     const api = await startProcess(
       join(__dirname, '..', 'src', 'main.js'),
-      { SINERGI_MODE: 'production', BPJS_API_URL: 'http://127.0.0.1:3999', DATABASE_URL: db.url, REDIS_URL: redisUrl, PORT: String(PORT), HOST: '127.0.0.1', SECRETS_KEY, JWT_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '16', QUEUE_PREFIX: `bench${process.pid}` },
+      { SINERGI_MODE: 'production', PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`, BPJS_API_URL: 'http://127.0.0.1:3999', DATABASE_URL: db.url, REDIS_URL: redisUrl, PORT: String(PORT), HOST: '127.0.0.1', SECRETS_KEY, JWT_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '16', QUEUE_PREFIX: `bench${process.pid}` },
       `http://127.0.0.1:${PORT}/health/ready`,
     );
     let b, c;

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   const sim = await startBpjsSimulator({ port: 0 });
   const env = {
     SINERGI_MODE: 'production',
+    PUBLIC_BASE_URL: `http://127.0.0.1:${API_PORT}`,
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,
     BPJS_API_URL: sim.url,

@@ -179,6 +179,7 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
     throw new ConfigError('QUEUE_PREFIX may hold only letters, digits, _ - { } (at most 64)');
   }
   const port = int(env, 'PORT', 3000, 0, 65535);
+  const publicBaseUrl = publicBaseUrlOf(env, mode, port);
 
   const fastLadderMs = env.ESCALATION_FAST_LADDER_MS ? int(env, 'ESCALATION_FAST_LADDER_MS', 0, 100, 3_600_000) : null;
   if (fastLadderMs !== null && mode === 'production') {
@@ -208,7 +209,7 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
     secretsKey,
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
-    publicBaseUrl: env.PUBLIC_BASE_URL || `http://127.0.0.1:${port}`,
+    publicBaseUrl,
     verification: {
       bpjsRateLimitPerSecond: int(env, 'BPJS_RATE_LIMIT_PER_SECOND', 50, 1, 100_000),
       bpjsTimeoutMs: int(env, 'BPJS_TIMEOUT_MS', 5000, 50, 120_000),
@@ -309,6 +310,24 @@ function whatsappConfig(env: Env): WhatsappConfig | null {
     templates: { caseEscalated },
     readFallbackHours: int(env, 'WHATSAPP_READ_FALLBACK_HOURS', 24, 1, 24 * 30),
   };
+}
+
+/**
+ * The origin officials open the console at; every link a notice carries (the case page, a contractor's single-case
+ * link) is built from it, so production must say it. Local and test mode default to the loopback port.
+ */
+function publicBaseUrlOf(env: Env, mode: SinergiConfig['mode'], port: number): string {
+  if (!env.PUBLIC_BASE_URL) {
+    if (mode === 'production') {
+      throw new ConfigError('PUBLIC_BASE_URL is required in production: the origin officials open the console at, e.g. https://sinergi.sinjaikab.go.id (notification links are built from it)');
+    }
+    return `http://127.0.0.1:${port}`;
+  }
+  const parsed = new URL(url(env, 'PUBLIC_BASE_URL', ['https:', 'http:']));
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username || parsed.password) {
+    throw new ConfigError('PUBLIC_BASE_URL must be an origin only (scheme, host and port), without a path, query or credentials');
+  }
+  return parsed.origin;
 }
 
 export const SINERGI_CONFIG = Symbol('SINERGI_CONFIG');
