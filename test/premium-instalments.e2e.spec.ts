@@ -1,6 +1,8 @@
 import type { BpjsSimulator } from '@sinergi/bpjs-simulator';
 import { computeJakonPremium } from '@sinergi/domain';
 import { type MigratedTestDatabase, projectRegistered, signedPost, waitFor } from '@sinergi/testing';
+import { systemClock } from '@sinergi/common';
+import { VerificationReconciler } from '../src/modules/verification/reconciler/verification.reconciler';
 import { type RunningSystem, startSystem } from './support/running-system';
 
 const NPWP = '0012345674901000';
@@ -94,5 +96,21 @@ describe('premium in instalments (API + worker + BPJS simulator over HTTP)', () 
     const id = await register('810003');
     await settled(id, 1);
     expect(await project(id)).toMatchObject({ complianceStatus: 'PENDING', instalmentOutstanding: null });
+  });
+
+  it('checks again the day after the (amended) end date, once, so unpaid instalments become a shortfall on the day', async () => {
+    const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    const monthAgo = new Date(Date.now() + 8 * 3600_000 - 30 * 86_400_000).toISOString().slice(0, 10);
+    const ended = await post(projectRegistered('810004', {}, { contractNumber: 'SPK/810004', contractDate: '2026-01-05', startDate: '2026-01-12', endDate: yesterday, maintenanceEndDate: yesterday }));
+    const long = await post(projectRegistered('810005', {}, { contractNumber: 'SPK/810005', contractDate: '2026-01-05', startDate: '2026-01-12', endDate: monthAgo, maintenanceEndDate: monthAgo }));
+    const reconciler = system.worker.get(VerificationReconciler);
+    // A fresh reconciler (as after a restart): it has not scheduled today's checks yet.
+    await new VerificationReconciler(system.db.pool, (reconciler as any).queue, system.config, systemClock).reconcile(3600);
+    const requests = async (id: string) =>
+      (await db.pool.query(`SELECT job_id FROM verification_requests WHERE project_id = $1 AND trigger_type = 'ContractPeriodEnded'`, [id])).rows.map((r) => r.job_id);
+    expect(await requests(ended)).toEqual([`verify-${ended}-contract-ended-${yesterday}`]);
+    expect(await requests(long)).toEqual([]);
+    await new VerificationReconciler(system.db.pool, (reconciler as any).queue, system.config, systemClock).reconcile(3600);
+    expect(await requests(ended)).toHaveLength(1);
   });
 });
