@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditAccessLogModule } from '../audit/access-log/audit-access-log.module';
-import { GetProjectHistoryHandler } from '../audit/queries/get-project-history/get-project-history.handler';
 import { AcknowledgeCaseHandler } from '../escalation/cases-api/commands/acknowledge-case/acknowledge-case.handler';
 import { WaiveCaseHandler } from '../escalation/cases-api/commands/waive-case/waive-case.handler';
 import { GetCaseHandler } from '../escalation/cases-api/queries/get-case/get-case.handler';
@@ -34,7 +33,6 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
     GetCaseHandler,
     AcknowledgeCaseHandler,
     WaiveCaseHandler,
-    GetProjectHistoryHandler,
   ],
 })
 export class ConsoleModule {}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { hasPermission, type Principal } from '@sinergi/auth';
 import { DomainError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Client } from 'pg';
@@ -8,7 +9,7 @@ import { type AuditAccess, AuditAccessLog } from '../../access-log/audit-access-
 import { csvLineSql, eventFilterSql, inlineParams, ndjsonLineSql, PERSONAL_REFS_SQL, REFERRING_TYPES } from '../../audit-events.sql';
 import { PII_READ } from '../../audit-query';
 import { CopyLinesOut } from './copy-lines-out';
-import { parseExportEventsQuery } from './export-events.query';
+import { ExportEventsQuery, parseExportEventsQuery } from './export-events.query';
 import { EXPORT_WRITERS, type ExportWriter } from './export-format';
 
 /** Exports at once per process; each holds a database connection of its own for as long as the download lasts. */
@@ -35,8 +36,8 @@ export interface OpenedExport {
  * log gets `started` (with, for `pii:read`, every person the export will reveal, taken from the same snapshot), then
  * `completed` with the count and digest, or `aborted`.
  */
-@Injectable()
-export class ExportEventsHandler {
+@QueryHandler(ExportEventsQuery)
+export class ExportEventsHandler implements IQueryHandler<ExportEventsQuery> {
   private readonly logger = new Logger(ExportEventsHandler.name);
   private running = 0;
 
@@ -45,7 +46,7 @@ export class ExportEventsHandler {
     private readonly accessLog: AuditAccessLog,
   ) {}
 
-  async open(reader: Principal, query: Record<string, unknown>, correlationId: string | null): Promise<OpenedExport> {
+  async execute({ reader, query, correlationId }: ExportEventsQuery): Promise<OpenedExport> {
     const accessId = randomUUID();
     const q = await this.accessLog.parseOrRecord(() => parseExportEventsQuery(reader, query), { accessId, reader, action: 'export', query, correlationId });
     if (this.running >= MAX_CONCURRENT_EXPORTS) {

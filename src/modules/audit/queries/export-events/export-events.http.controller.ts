@@ -1,8 +1,9 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ExportEventsHandler } from './export-events.handler';
+import { ExportEventsQuery } from './export-events.query';
 import { EXPORT_FORMATS } from './export-format';
 
 @ApiTags('audit')
@@ -11,7 +12,7 @@ import { EXPORT_FORMATS } from './export-format';
 @UseGuards(JwtAuthGuard)
 @Roles('auditor')
 export class ExportEventsHttpController {
-  constructor(private readonly handler: ExportEventsHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({
@@ -38,7 +39,7 @@ export class ExportEventsHttpController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const opened = await this.handler.open(principal, query, String(req.id));
+    const opened = await this.queries.execute(new ExportEventsQuery(principal, query, String(req.id)));
     reply
       .type(opened.writer.contentType)
       .header('content-disposition', `attachment; filename="${opened.filename}"`)

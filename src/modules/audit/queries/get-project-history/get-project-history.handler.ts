@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { canSeeRegion, hasPermission, type Principal, resourceNotFound } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
+import { GetProjectHistoryQuery } from './get-project-history.query';
 import { AuditAccessLog } from '../../access-log/audit-access-log';
 import { auditEventColumns, RELATED_STREAMS_SQL } from '../../audit-events.sql';
 import { type AuditEventRow, type AuditEventView, revealedRefs, toAuditEventView } from '../../audit-event.view';
@@ -34,14 +36,14 @@ export interface ProjectHistory {
  * their notifications, in commit order, in one statement over the stream index. Unknown and out of scope are the
  * same 404; the look is recorded either way.
  */
-@Injectable()
-export class GetProjectHistoryHandler {
+@QueryHandler(GetProjectHistoryQuery)
+export class GetProjectHistoryHandler implements IQueryHandler<GetProjectHistoryQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly accessLog: AuditAccessLog,
   ) {}
 
-  async execute(projectId: string, reader: Principal, correlationId: string | null): Promise<ProjectHistory> {
+  async execute({ projectId, reader, correlationId }: GetProjectHistoryQuery): Promise<ProjectHistory> {
     const access = { accessId: randomUUID(), reader, action: 'history' as const, filters: { projectId }, correlationId };
     const piiRead = hasPermission(reader, PII_READ);
     const rows = isUuid(projectId)

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
-import { GetProjectHistoryHandler } from './get-project-history.handler';
+import { GetProjectHistoryQuery } from './get-project-history.query';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -10,7 +11,7 @@ import { GetProjectHistoryHandler } from './get-project-history.handler';
 @UseGuards(JwtAuthGuard)
 @Roles('auditor')
 export class GetProjectHistoryHttpController {
-  constructor(private readonly handler: GetProjectHistoryHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':id/history')
   @ApiOperation({
@@ -23,6 +24,6 @@ export class GetProjectHistoryHttpController {
   @ApiResponse({ status: 200, description: '{ projectId, regionCode, streams: [{ streamId, version, hash }], count, events: [...] }' })
   @ApiResponse({ status: 404, description: "Unknown, malformed id, or outside the caller's regions" })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
-    return this.handler.execute(id, principal, String(req.id));
+    return this.queries.execute(new GetProjectHistoryQuery(id, principal, String(req.id)));
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { hasPermission, type Principal } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
@@ -7,7 +8,7 @@ import { AuditAccessLog } from '../../access-log/audit-access-log';
 import { afterSql, auditEventColumns, eventFilterSql, streamsOfProjectRef } from '../../audit-events.sql';
 import { type AuditEventRow, type AuditEventView, revealedRefs, toAuditEventView } from '../../audit-event.view';
 import { encodeCursor, PII_READ } from '../../audit-query';
-import { parseSearchEventsQuery, type SearchEventsQuery } from './search-events.query';
+import { parseSearchEventsQuery, type SearchEventsParams, SearchEventsQuery } from './search-events.query';
 
 export interface EventPage {
   items: AuditEventView[];
@@ -22,20 +23,20 @@ export interface EventPage {
  * transactions older than every one still running are read (pg_snapshot_xmin, DESIGN §1), so an append that commits
  * while someone pages lands after their cursor: pages never repeat or skip an event.
  */
-@Injectable()
-export class SearchEventsHandler {
+@QueryHandler(SearchEventsQuery)
+export class SearchEventsHandler implements IQueryHandler<SearchEventsQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly accessLog: AuditAccessLog,
   ) {}
 
-  async execute(reader: Principal, query: Record<string, unknown>, correlationId: string | null): Promise<EventPage> {
+  async execute({ reader, query, correlationId }: SearchEventsQuery): Promise<EventPage> {
     const accessId = randomUUID();
     const q = await this.accessLog.parseOrRecord(() => parseSearchEventsQuery(reader, query), { accessId, reader, action: 'search', query, correlationId });
     return this.search(q, accessId, correlationId);
   }
 
-  private async search(q: SearchEventsQuery, accessId: string, correlationId: string | null): Promise<EventPage> {
+  private async search(q: SearchEventsParams, accessId: string, correlationId: string | null): Promise<EventPage> {
     const streams = q.projectRef === undefined ? undefined : await streamsOfProjectRef(this.pool, q.projectRef);
     const params: unknown[] = [];
     const where = eventFilterSql({ ...q.filter, streams }, params);

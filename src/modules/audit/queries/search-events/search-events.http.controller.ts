@@ -1,9 +1,10 @@
 import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
+import { SearchEventsQuery } from './search-events.query';
 import { MAX_SEARCH_LIMIT } from '../../audit-query';
-import { SearchEventsHandler } from './search-events.handler';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -11,7 +12,7 @@ import { SearchEventsHandler } from './search-events.handler';
 @UseGuards(JwtAuthGuard)
 @Roles('auditor')
 export class SearchEventsHttpController {
-  constructor(private readonly handler: SearchEventsHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({
@@ -32,6 +33,6 @@ export class SearchEventsHttpController {
   @ApiResponse({ status: 400, description: 'invalid_query: errors[].path names the parameter at fault' })
   @ApiResponse({ status: 404, description: "regionCode outside the caller's regions" })
   search(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
-    return this.handler.execute(principal, query, String(req.id));
+    return this.queries.execute(new SearchEventsQuery(principal, query, String(req.id)));
   }
 }

@@ -1,4 +1,6 @@
+import { Query } from '@nestjs/cqrs';
 import type { Principal } from '@sinergi/auth';
+import { type EventPage } from './search-events.handler';
 import type { EventFilter } from '../../audit-events.sql';
 import {
   actorParam,
@@ -16,7 +18,7 @@ import {
 export const SEARCH_PARAMS = ['regionCode', 'type', 'from', 'to', 'actor', 'projectRef', 'cursor', 'limit'] as const;
 
 /** `GET /v1/audit/events`, validated: the filter within the reader's regions, where the page starts, how long it is. */
-export interface SearchEventsQuery {
+export interface SearchEventsParams {
   reader: Principal;
   filter: EventFilter;
   projectRef?: string;
@@ -27,7 +29,7 @@ export interface SearchEventsQuery {
 }
 
 /** Reads the query string; a bad or unknown parameter is a 400 naming it, a region outside the scope is a 404. */
-export function parseSearchEventsQuery(reader: Principal, query: Record<string, unknown>): SearchEventsQuery {
+export function parseSearchEventsQuery(reader: Principal, query: Record<string, unknown>): SearchEventsParams {
   onlyParams(query, SEARCH_PARAMS);
   const regionCode = singleParam(query, 'regionCode');
   const regions = regionPrefixes(reader, regionCode);
@@ -46,4 +48,15 @@ export function parseSearchEventsQuery(reader: Principal, query: Record<string, 
     limit: limitParam(query),
     echo,
   };
+}
+
+/** `GET /v1/audit/events` as the caller asked it: parsed (and a refusal recorded) by the handler. */
+export class SearchEventsQuery extends Query<EventPage> {
+  constructor(
+    readonly reader: Principal,
+    readonly query: Record<string, unknown>,
+    readonly correlationId: string | null,
+  ) {
+    super();
+  }
 }

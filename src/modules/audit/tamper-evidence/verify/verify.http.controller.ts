@@ -1,10 +1,11 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidParam, onlyParams, regionPrefixes, singleParam } from '../../audit-query';
-import { StartLogVerificationHandler } from './start-log-verification/start-log-verification.handler';
-import { VerifyProjectHandler } from './verify-project/verify-project.handler';
+import { StartLogVerificationCommand } from './start-log-verification/start-log-verification.command';
+import { VerifyProjectQuery } from './verify-project/verify-project.query';
 
 /** Tamper evidence (DESIGN §8): recompute hash chains and report the first broken link. Read-only, in scope. */
 @ApiTags('audit')
@@ -14,8 +15,8 @@ import { VerifyProjectHandler } from './verify-project/verify-project.handler';
 @Roles('auditor', 'admin')
 export class VerifyHttpController {
   constructor(
-    private readonly project: VerifyProjectHandler,
-    private readonly start: StartLogVerificationHandler,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('verify')
@@ -43,9 +44,9 @@ export class VerifyHttpController {
     const projectId = singleParam(query, 'projectId');
     const regionCode = singleParam(query, 'regionCode');
     if (projectId !== undefined && regionCode !== undefined) throw invalidParam('regionCode', 'conflicting_parameters', 'give projectId or regionCode, not both');
-    if (projectId !== undefined) return this.project.execute(projectId, principal, req.id);
+    if (projectId !== undefined) return this.queries.execute(new VerifyProjectQuery(projectId, principal, req.id));
     const filters = regionCode === undefined ? {} : { regionCode };
-    const started = await this.start.execute(regionPrefixes(principal, regionCode), principal, filters, req.id);
+    const started = await this.commands.execute(new StartLogVerificationCommand(regionPrefixes(principal, regionCode), principal, filters, req.id));
     const location = `/v1/audit/verifications/${started.verificationId}`;
     reply.status(202).header('location', location);
     return { ...started, status: 'ACCEPTED', location };

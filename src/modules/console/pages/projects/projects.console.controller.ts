@@ -5,7 +5,7 @@ import { hasRole, Roles } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { addCalendarDays, defaultHolidayCalendar, isWorkingDay, todayWita } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
-import { GetProjectHistoryHandler } from '../../../audit/queries/get-project-history/get-project-history.handler';
+import { GetProjectHistoryQuery } from '../../../audit/queries/get-project-history/get-project-history.query';
 import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
 import { ListCasesHandler } from '../../../escalation/cases-api/queries/list-cases/list-cases.handler';
 import { parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
@@ -32,7 +32,6 @@ export class ProjectsConsoleController {
     private readonly queries: QueryBus,
     private readonly cases: ListCasesHandler,
     private readonly caseDetail: GetCaseHandler,
-    private readonly history: GetProjectHistoryHandler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -58,7 +57,7 @@ export class ProjectsConsoleController {
     let history: ProjectHistoryItem[];
     if (hasRole(principal, 'auditor')) {
       // Auditors read the whole log of the project, as the audit API gives it (and records that they looked).
-      const h = await this.history.execute(project.id, principal, String(req.id));
+      const h = await this.queries.execute(new GetProjectHistoryQuery(project.id, principal, String(req.id)));
       history = h.events.map((e) => ({ at: e.recordedAt, label: eventLabelId(e.type) }));
     } else {
       // Officials and admins see what the cases API shows them: every case's timeline.

@@ -1,21 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { type Principal, resourceNotFound } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
+import { GetCheckpointQuery } from './get-checkpoint.query';
 import { AuditAccessLog } from '../../../access-log/audit-access-log';
 import type { CheckpointDocument } from '../checkpoint-document';
 import { CHECKPOINT_COLUMNS, toCheckpointDocument, toCheckpointRow } from '../checkpoint.repository';
 
 /** One checkpoint as the document the offline check takes; `latest` names the newest. */
-@Injectable()
-export class GetCheckpointHandler {
+@QueryHandler(GetCheckpointQuery)
+export class GetCheckpointHandler implements IQueryHandler<GetCheckpointQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly accessLog: AuditAccessLog,
   ) {}
 
-  async execute(id: string, reader: Principal, correlationId: string | null): Promise<CheckpointDocument> {
+  async execute({ id, reader, correlationId }: GetCheckpointQuery): Promise<CheckpointDocument> {
     const { rows } =
       id === 'latest'
         ? await this.pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.id DESC LIMIT 1`)

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GetCheckpointHandler } from './get-checkpoint.handler';
+import { GetCheckpointQuery } from './get-checkpoint.query';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -10,7 +11,7 @@ import { GetCheckpointHandler } from './get-checkpoint.handler';
 @UseGuards(JwtAuthGuard)
 @Roles('auditor', 'admin')
 export class GetCheckpointHttpController {
-  constructor(private readonly handler: GetCheckpointHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':id')
   @ApiOperation({
@@ -23,7 +24,7 @@ export class GetCheckpointHttpController {
   @ApiResponse({ status: 200, description: 'The checkpoint document (Content-Disposition: attachment)' })
   @ApiResponse({ status: 404, description: 'No such checkpoint' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const document = await this.handler.execute(id, principal, req.id);
+    const document = await this.queries.execute(new GetCheckpointQuery(id, principal, req.id));
     reply.header('content-disposition', `attachment; filename="sinergi-checkpoint-${document.id}.json"`);
     return document;
   }

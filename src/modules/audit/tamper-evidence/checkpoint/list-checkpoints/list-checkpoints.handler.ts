@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { Principal } from '@sinergi/auth';
 import { SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
+import { ListCheckpointsQuery } from './list-checkpoints.query';
 import { AuditAccessLog } from '../../../access-log/audit-access-log';
 import { invalidParam, onlyParams, singleParam } from '../../../audit-query';
 import type { CheckpointBody } from '../checkpoint-document';
@@ -31,13 +33,13 @@ export interface CheckpointList {
   nextCursor: string | null;
 }
 
-export interface ListCheckpointsQuery {
+export interface ListCheckpointsParams {
   limit: number;
   /** Checkpoints with a lower id than this (newest first). */
   before: string | null;
 }
 
-export function parseListCheckpointsQuery(query: Record<string, unknown>): ListCheckpointsQuery {
+export function parseListCheckpointsQuery(query: Record<string, unknown>): ListCheckpointsParams {
   onlyParams(query, ['limit', 'cursor']);
   const rawLimit = singleParam(query, 'limit');
   const limit = rawLimit === undefined ? DEFAULT_CHECKPOINT_PAGE : /^\d{1,4}$/.test(rawLimit) ? Number(rawLimit) : NaN;
@@ -53,8 +55,8 @@ export function parseListCheckpointsQuery(query: Record<string, unknown>): ListC
 }
 
 /** Signed checkpoints, newest first, with the public keys to check them (DESIGN §8). Global: they carry no region's data. */
-@Injectable()
-export class ListCheckpointsHandler {
+@QueryHandler(ListCheckpointsQuery)
+export class ListCheckpointsHandler implements IQueryHandler<ListCheckpointsQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
@@ -62,7 +64,7 @@ export class ListCheckpointsHandler {
     @Optional() @Inject(CHECKPOINT_SIGNER) private readonly signer: CheckpointSigner | null,
   ) {}
 
-  async execute(query: ListCheckpointsQuery, reader: Principal, correlationId: string | null): Promise<CheckpointList> {
+  async execute({ params: query, reader, correlationId }: ListCheckpointsQuery): Promise<CheckpointList> {
     const { rows } = await this.pool.query(
       `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE ($1::bigint IS NULL OR id < $1::bigint) ORDER BY audit_checkpoints.id DESC LIMIT $2`,
       [query.before, query.limit + 1],

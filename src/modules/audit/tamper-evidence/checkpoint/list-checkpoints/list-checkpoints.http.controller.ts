@@ -1,8 +1,10 @@
 import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
-import { ListCheckpointsHandler, MAX_CHECKPOINT_PAGE, parseListCheckpointsQuery } from './list-checkpoints.handler';
+import { MAX_CHECKPOINT_PAGE, parseListCheckpointsQuery } from './list-checkpoints.handler';
+import { ListCheckpointsQuery } from './list-checkpoints.query';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -10,7 +12,7 @@ import { ListCheckpointsHandler, MAX_CHECKPOINT_PAGE, parseListCheckpointsQuery 
 @UseGuards(JwtAuthGuard)
 @Roles('auditor', 'admin')
 export class ListCheckpointsHttpController {
-  constructor(private readonly handler: ListCheckpointsHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({
@@ -25,6 +27,6 @@ export class ListCheckpointsHttpController {
   @ApiResponse({ status: 200, description: 'The checkpoints' })
   @ApiResponse({ status: 400, description: 'invalid_query (application/problem+json)' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
-    return this.handler.execute(parseListCheckpointsQuery(query), principal, req.id);
+    return this.queries.execute(new ListCheckpointsQuery(parseListCheckpointsQuery(query), principal, req.id));
   }
 }

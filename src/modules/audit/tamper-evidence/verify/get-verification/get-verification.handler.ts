@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ALL_REGIONS, canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
+import { GetVerificationQuery } from './get-verification.query';
 import { AuditAccessLog } from '../../../access-log/audit-access-log';
 import { isUuid } from '@sinergi/common';
 
@@ -28,14 +30,14 @@ export function canSeeVerification(reader: Pick<Principal, 'regions'>, regions: 
   return regions.every((r) => (r === ALL_REGIONS ? reader.regions.includes(ALL_REGIONS) : canSeeRegion(reader, r)));
 }
 
-@Injectable()
-export class GetVerificationHandler {
+@QueryHandler(GetVerificationQuery)
+export class GetVerificationHandler implements IQueryHandler<GetVerificationQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly accessLog: AuditAccessLog,
   ) {}
 
-  async execute(verificationId: string, reader: Principal, correlationId: string | null): Promise<VerificationView> {
+  async execute({ verificationId, reader, correlationId }: GetVerificationQuery): Promise<VerificationView> {
     const { rows } = isUuid(verificationId)
       ? await this.pool.query(
           `SELECT id, regions, requested_by, status, progress, result, error, created_at, started_at, finished_at

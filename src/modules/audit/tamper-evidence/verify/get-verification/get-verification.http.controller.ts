@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
-import { GetVerificationHandler } from './get-verification.handler';
+import { GetVerificationQuery } from './get-verification.query';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -10,7 +11,7 @@ import { GetVerificationHandler } from './get-verification.handler';
 @UseGuards(JwtAuthGuard)
 @Roles('auditor', 'admin')
 export class GetVerificationHttpController {
-  constructor(private readonly handler: GetVerificationHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':id')
   @ApiOperation({
@@ -22,6 +23,6 @@ export class GetVerificationHttpController {
   @ApiResponse({ status: 200, description: 'The verification' })
   @ApiResponse({ status: 404, description: "Unknown, or covering regions outside the caller's" })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
-    return this.handler.execute(id, principal, req.id);
+    return this.queries.execute(new GetVerificationQuery(id, principal, req.id));
   }
 }

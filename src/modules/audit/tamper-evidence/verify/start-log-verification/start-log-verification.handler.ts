@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ALL_REGIONS, type Principal } from '@sinergi/auth';
 import { inTransaction, PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
+import { StartLogVerificationCommand } from './start-log-verification.command';
 import { AuditAccessLog } from '../../../access-log/audit-access-log';
 import { AuditQueue } from '../../audit-queue.provider';
 
@@ -18,8 +20,8 @@ export interface StartedVerification {
  * Starts a verification too big for one request — a region's streams, or the whole log — as a row the worker
  * completes. An identical one already queued or running is returned instead of starting another.
  */
-@Injectable()
-export class StartLogVerificationHandler {
+@CommandHandler(StartLogVerificationCommand)
+export class StartLogVerificationHandler implements ICommandHandler<StartLogVerificationCommand> {
   private readonly logger = new Logger('StartLogVerification');
 
   constructor(
@@ -29,7 +31,7 @@ export class StartLogVerificationHandler {
   ) {}
 
   /** `regions`: prefixes already cut to the reader's scope, or undefined for the whole log (scope '*' only). */
-  async execute(regions: string[] | undefined, reader: Principal, filters: Record<string, unknown>, correlationId: string | null): Promise<StartedVerification> {
+  async execute({ regions, reader, filters, correlationId }: StartLogVerificationCommand): Promise<StartedVerification> {
     const scope = regions === undefined ? [ALL_REGIONS] : [...regions].sort();
     const started = await inTransaction(this.pool, async (client): Promise<StartedVerification> => {
       // One starter at a time per scope, so two identical requests cannot both insert.

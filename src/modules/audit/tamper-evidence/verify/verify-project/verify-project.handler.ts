@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock, isUuid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
+import { VerifyProjectQuery } from './verify-project.query';
 import { AuditAccessLog } from '../../../access-log/audit-access-log';
 import { RELATED_STREAMS_SQL } from '../../../audit-events.sql';
 import type { BrokenLink } from '../../chain-checker';
@@ -35,15 +37,15 @@ export interface ProjectVerification {
  * and each stream whose head at the latest checkpoint is not the one the checkpoint signed. Small enough to
  * answer in the request.
  */
-@Injectable()
-export class VerifyProjectHandler {
+@QueryHandler(VerifyProjectQuery)
+export class VerifyProjectHandler implements IQueryHandler<VerifyProjectQuery> {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly accessLog: AuditAccessLog,
   ) {}
 
-  async execute(projectId: string, reader: Principal, correlationId: string | null): Promise<ProjectVerification> {
+  async execute({ projectId, reader, correlationId }: VerifyProjectQuery): Promise<ProjectVerification> {
     const access = { accessId: randomUUID(), reader, action: 'verify' as const, filters: { projectId }, correlationId };
     const regionCode = isUuid(projectId) ? await this.regionOf(projectId) : null;
     // Unknown and out of scope answer alike (DESIGN §10); the refusal is recorded too.
