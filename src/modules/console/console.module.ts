@@ -1,10 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditAccessLogModule } from '../audit/access-log/audit-access-log.module';
-import { AcknowledgeCaseHandler } from '../escalation/cases-api/commands/acknowledge-case/acknowledge-case.handler';
-import { WaiveCaseHandler } from '../escalation/cases-api/commands/waive-case/waive-case.handler';
 import { GetCaseHandler } from '../escalation/cases-api/queries/get-case/get-case.handler';
-import { ListCasesHandler } from '../escalation/cases-api/queries/list-cases/list-cases.handler';
 import { RegionsModule } from '../regional-coverage/regions/regions.module';
 import { AssetsConsoleController } from './assets/assets.console.controller';
 import { ConsoleAuthGuard } from './auth/console-auth.guard';
@@ -29,10 +26,7 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
     ConsoleAuthGuard,
     ConsoleSignIn,
     LocalIdentityProvider,
-    ListCasesHandler,
     GetCaseHandler,
-    AcknowledgeCaseHandler,
-    WaiveCaseHandler,
   ],
 })
 export class ConsoleModule {}

@@ -5,11 +5,10 @@ import { type Principal, Roles } from '@sinergi/auth';
 import { CLOCK, type Clock, DomainError } from '@sinergi/common';
 import { Inject } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AcknowledgeCaseHandler } from '../../../escalation/cases-api/commands/acknowledge-case/acknowledge-case.handler';
-import { WaiveCaseHandler } from '../../../escalation/cases-api/commands/waive-case/waive-case.handler';
+import { AcknowledgeCaseCommand } from '../../../escalation/cases-api/commands/acknowledge-case/acknowledge-case.command';
+import { WaiveCaseCommand } from '../../../escalation/cases-api/commands/waive-case/waive-case.command';
 import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
-import { ListCasesHandler } from '../../../escalation/cases-api/queries/list-cases/list-cases.handler';
-import { parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
+import { ListCasesQuery, parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
 import { RequestReverificationCommand } from '../../../verification/commands/request-reverification/request-reverification.command';
 import { GetProjectQuery, type ProjectView } from '../../../verification/queries/get-project/get-project.query';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
@@ -36,10 +35,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 @Roles('official', 'auditor', 'admin')
 export class CasesConsoleController {
   constructor(
-    private readonly list: ListCasesHandler,
     private readonly get: GetCaseHandler,
-    private readonly acknowledgeCase: AcknowledgeCaseHandler,
-    private readonly waiveCase: WaiveCaseHandler,
     private readonly queries: QueryBus,
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -54,7 +50,7 @@ export class CasesConsoleController {
     // `limit` as the API takes it (1–200); the inbox's own default is a phone screen or two.
     const apiQuery: Record<string, unknown> = { order: 'oldest', limit: text(query.limit) || String(INBOX_PAGE_SIZE) };
     for (const [k, v] of Object.entries({ ...filters, cursor: text(query.cursor) })) if (v !== '') apiQuery[k] = v;
-    const page = await this.list.execute(parseListCasesQuery(viewer.principal, apiQuery));
+    const page = await this.queries.execute(new ListCasesQuery(parseListCasesQuery(viewer.principal, apiQuery)));
     const projects = await this.projectsOf(page.items.map((c) => c.projectId), viewer.principal);
     const limit = text(query.limit) || undefined;
     return sendPage(reply, inboxPage(viewer, { items: page.items, projects, nextCursor: page.nextCursor, filters, limit, paged: text(query.cursor) !== '', now: this.clock.now() }));
@@ -71,7 +67,7 @@ export class CasesConsoleController {
   async acknowledge(@Param('id') id: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const viewer = consoleViewer(req);
     const note = text((req.body as Record<string, unknown> | undefined)?.note);
-    return this.act(viewer, id, reply, 'acknowledge', note, () => this.acknowledgeCase.execute(id, viewer.principal, note, String(req.id)));
+    return this.act(viewer, id, reply, 'acknowledge', note, () => this.commands.execute(new AcknowledgeCaseCommand(id, viewer.principal, note, String(req.id))));
   }
 
   @Post(':id/waive')
@@ -79,7 +75,7 @@ export class CasesConsoleController {
   async waive(@Param('id') id: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const viewer = consoleViewer(req);
     const justification = text((req.body as Record<string, unknown> | undefined)?.justification);
-    return this.act(viewer, id, reply, 'waive', justification, () => this.waiveCase.execute(id, viewer.principal, justification, String(req.id)));
+    return this.act(viewer, id, reply, 'waive', justification, () => this.commands.execute(new WaiveCaseCommand(id, viewer.principal, justification, String(req.id))));
   }
 
   /** Asks BPJS about the case's project again now (the verification API's own command, through the CommandBus). */

@@ -7,8 +7,7 @@ import { addCalendarDays, defaultHolidayCalendar, isWorkingDay, todayWita } from
 import type { FastifyReply } from 'fastify';
 import { GetProjectHistoryQuery } from '../../../audit/queries/get-project-history/get-project-history.query';
 import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
-import { ListCasesHandler } from '../../../escalation/cases-api/queries/list-cases/list-cases.handler';
-import { parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
+import { ListCasesQuery, parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
 import { parseListProjectsQuery } from '../../../regional-coverage/api/list-projects/list-projects.query';
 import { GetProjectQuery } from '../../../verification/queries/get-project/get-project.query';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
@@ -30,7 +29,6 @@ const LIST_FILTERS = ['regionCode', 'agencyCode', 'status', 'fiscalYear', 'fundi
 export class ProjectsConsoleController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly cases: ListCasesHandler,
     private readonly caseDetail: GetCaseHandler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -50,7 +48,7 @@ export class ProjectsConsoleController {
     const principal = viewer.principal;
     // The project first: unknown or out of scope is 404 before anything else is read.
     const project = await this.queries.execute(new GetProjectQuery(id, { kind: 'user', principal }));
-    const cases = (await this.cases.execute(parseListCasesQuery(principal, { projectId: project.id, limit: '50' }))).items;
+    const cases = (await this.queries.execute(new ListCasesQuery(parseListCasesQuery(principal, { projectId: project.id, limit: '50' })))).items;
     const today = todayWita(this.clock.now());
     const calendar = defaultHolidayCalendar(project.regionCode);
     const left = workingDaysLeft(today, project.registrationDeadline, (d) => isWorkingDay(d, calendar), addCalendarDays);

@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
 import { validatedBody } from '@sinergi/common/validation';
 import { CaseSummaryDto } from '../../case-summary';
-import { AcknowledgeCaseHandler } from './acknowledge-case.handler';
 import { AcknowledgeCaseRequestDto } from './acknowledge-case.request.dto';
+import { AcknowledgeCaseCommand } from './acknowledge-case.command';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -13,7 +14,7 @@ import { AcknowledgeCaseRequestDto } from './acknowledge-case.request.dto';
 @UseGuards(JwtAuthGuard)
 @Roles('official')
 export class AcknowledgeCaseHttpController {
-  constructor(private readonly handler: AcknowledgeCaseHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/acknowledge')
   @HttpCode(200)
@@ -29,6 +30,6 @@ export class AcknowledgeCaseHttpController {
     @CurrentPrincipal() principal: Principal,
     @Req() req: FastifyRequest,
   ) {
-    return this.handler.execute(id, principal, body.note, String(req.id));
+    return this.commands.execute(new AcknowledgeCaseCommand(id, principal, body.note, String(req.id)));
   }
 }

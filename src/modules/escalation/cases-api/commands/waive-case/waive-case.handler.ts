@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@sinergi/auth';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore } from '@sinergi/event-store';
 import type { Pool } from 'pg';
+import { WaiveCaseCommand } from './waive-case.command';
 import type { CaseSummary } from '../../case-summary';
 import { decideOnCase } from '../decide-on-case';
 
@@ -12,15 +13,15 @@ import { decideOnCase } from '../decide-on-case';
  * justification; held payments are released. The decider refuses other positions (403), a short justification
  * (400) and a case that already ended (409).
  */
-@Injectable()
-export class WaiveCaseHandler {
+@CommandHandler(WaiveCaseCommand)
+export class WaiveCaseHandler implements ICommandHandler<WaiveCaseCommand> {
   constructor(
     private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute(caseId: string, official: Principal, justification: string, correlationId: string): Promise<CaseSummary> {
+  execute({ caseId, official, justification, correlationId }: WaiveCaseCommand): Promise<CaseSummary> {
     const now = this.clock.now().toISOString();
     return decideOnCase(this.store, this.pool, caseId, official, correlationId, {
       type: 'WaiveCase',

@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
 import { validatedBody } from '@sinergi/common/validation';
 import { WAIVER_POSITIONS } from '../../../case-decider/escalation-case.decider';
 import { CaseSummaryDto } from '../../case-summary';
-import { WaiveCaseHandler } from './waive-case.handler';
 import { WaiveCaseRequestDto } from './waive-case.request.dto';
+import { WaiveCaseCommand } from './waive-case.command';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -14,7 +15,7 @@ import { WaiveCaseRequestDto } from './waive-case.request.dto';
 @UseGuards(JwtAuthGuard)
 @Roles('official')
 export class WaiveCaseHttpController {
-  constructor(private readonly handler: WaiveCaseHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/waive')
   @HttpCode(200)
@@ -30,6 +31,6 @@ export class WaiveCaseHttpController {
     @CurrentPrincipal() principal: Principal,
     @Req() req: FastifyRequest,
   ) {
-    return this.handler.execute(id, principal, body.justification, String(req.id));
+    return this.commands.execute(new WaiveCaseCommand(id, principal, body.justification, String(req.id)));
   }
 }

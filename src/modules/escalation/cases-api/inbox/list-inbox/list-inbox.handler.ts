@@ -1,16 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@sinergi/auth';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
+import { ListInboxQuery } from './list-inbox.query';
 import { decodeCursor, invalidQuery, pageSize, singleParam, toPage } from '../../list-paging';
 import { addressedToReaderSql, INBOX_ITEM_COLUMNS, type InboxItemRow, type InboxItemView, toInboxItemView } from '../inbox-item';
 
+export interface InboxPage {
+  items: InboxItemView[];
+  nextCursor: string | null;
+}
+
 /** The reader's inbox, newest first, keyset-paged on (created_at, id); `?unread=true` keeps unread items only. */
-@Injectable()
-export class ListInboxHandler {
+@QueryHandler(ListInboxQuery)
+export class ListInboxHandler implements IQueryHandler<ListInboxQuery> {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async execute(reader: Principal, query: Record<string, unknown>): Promise<{ items: InboxItemView[]; nextCursor: string | null }> {
+  async execute({ reader, query }: ListInboxQuery): Promise<InboxPage> {
     const unread = singleParam(query, 'unread');
     if (unread !== undefined && unread !== 'true' && unread !== 'false') throw invalidQuery('unread', 'not_boolean', 'unread must be true or false');
     const after = decodeCursor(singleParam(query, 'cursor'));

@@ -1,8 +1,9 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
+import { ListInboxQuery } from './list-inbox.query';
 import { InboxPageDto } from '../inbox-item';
-import { ListInboxHandler } from './list-inbox.handler';
 
 @ApiTags('inbox')
 @ApiBearerAuth()
@@ -10,7 +11,7 @@ import { ListInboxHandler } from './list-inbox.handler';
 @UseGuards(JwtAuthGuard)
 @Roles('official', 'auditor')
 export class ListInboxHttpController {
-  constructor(private readonly handler: ListInboxHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({
@@ -23,6 +24,6 @@ export class ListInboxHttpController {
   @ApiOkResponse({ type: InboxPageDto })
   @ApiResponse({ status: 400, description: 'invalid_query naming the parameter (application/problem+json)' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
-    return this.handler.execute(principal, query);
+    return this.queries.execute(new ListInboxQuery(principal, query));
   }
 }

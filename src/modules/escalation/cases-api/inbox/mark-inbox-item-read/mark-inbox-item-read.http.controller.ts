@@ -1,8 +1,9 @@
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
+import { MarkInboxItemReadCommand } from './mark-inbox-item-read.command';
 import { InboxItemDto } from '../inbox-item';
-import { MarkInboxItemReadHandler } from './mark-inbox-item-read.handler';
 
 @ApiTags('inbox')
 @ApiBearerAuth()
@@ -10,7 +11,7 @@ import { MarkInboxItemReadHandler } from './mark-inbox-item-read.handler';
 @UseGuards(JwtAuthGuard)
 @Roles('official')
 export class MarkInboxItemReadHttpController {
-  constructor(private readonly handler: MarkInboxItemReadHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/read')
   @HttpCode(200)
@@ -18,6 +19,6 @@ export class MarkInboxItemReadHttpController {
   @ApiOkResponse({ type: InboxItemDto })
   @ApiResponse({ status: 404, description: "Unknown, or not the caller's" })
   read(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.handler.execute(principal, id);
+    return this.commands.execute(new MarkInboxItemReadCommand(principal, id));
   }
 }

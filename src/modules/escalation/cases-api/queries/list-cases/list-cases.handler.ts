@@ -1,20 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { CASE_SUMMARY_COLUMNS, type CaseSummary, type CaseSummaryRow, toCaseSummary } from '../../case-summary';
 import { toPage } from '../../list-paging';
-import type { ListCasesQuery } from './list-cases.query';
+import { ListCasesQuery } from './list-cases.query';
 import { withinRegionsSql } from '@sinergi/auth';
+
+export interface CasePage {
+  items: CaseSummary[];
+  nextCursor: string | null;
+}
 
 /**
  * Cases in the reader's regions from the read model, newest first (or longest open first, `order=oldest`). Pages are keyset on (opened_at, case_id), so a
  * case opened while someone pages lands before their cursor: no page repeats or skips a case.
  */
-@Injectable()
-export class ListCasesHandler {
+@QueryHandler(ListCasesQuery)
+export class ListCasesHandler implements IQueryHandler<ListCasesQuery> {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async execute(q: ListCasesQuery): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+  async execute({ params: q }: ListCasesQuery): Promise<CasePage> {
     const params: unknown[] = [];
     const where = [withinRegionsSql('region_code', q.reader.regions, params)];
     const param = (value: unknown) => {

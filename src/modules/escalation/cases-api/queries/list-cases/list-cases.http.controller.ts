@@ -1,10 +1,10 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import { CaseListDto } from '../../case-summary';
 import { MAX_PAGE_SIZE } from '../../list-paging';
-import { ListCasesHandler } from './list-cases.handler';
-import { CASE_ORDERS, CASE_STATUSES, parseListCasesQuery } from './list-cases.query';
+import { CASE_ORDERS, CASE_STATUSES, ListCasesQuery, parseListCasesQuery } from './list-cases.query';
 
 /** The officials' case list (DESIGN §6): officials, auditors and admins, each within their regions. */
 @ApiTags('cases')
@@ -13,7 +13,7 @@ import { CASE_ORDERS, CASE_STATUSES, parseListCasesQuery } from './list-cases.qu
 @UseGuards(JwtAuthGuard)
 @Roles('official', 'auditor', 'admin')
 export class ListCasesHttpController {
-  constructor(private readonly handler: ListCasesHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({
@@ -31,6 +31,6 @@ export class ListCasesHttpController {
   @ApiOkResponse({ type: CaseListDto })
   @ApiResponse({ status: 400, description: 'invalid_query: the parameter at fault is named in errors[].path (application/problem+json)' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
-    return this.handler.execute(parseListCasesQuery(principal, query));
+    return this.queries.execute(new ListCasesQuery(parseListCasesQuery(principal, query)));
   }
 }

@@ -1,5 +1,7 @@
+import { Query } from '@nestjs/cqrs';
 import type { Principal } from '@sinergi/auth';
 import { parseRegionCode } from '@sinergi/domain';
+import { type CasePage } from './list-cases.handler';
 import type { CaseStatus } from '../../../case-decider/escalation-case.decider';
 import { decodeCursor, invalidQuery, type Keyset, pageSize, singleParam } from '../../list-paging';
 import { isUuid } from '@sinergi/common';
@@ -14,7 +16,7 @@ export type CaseOrder = (typeof CASE_ORDERS)[number];
 const AGENCY_CODE = /^[0-9A-Za-z][0-9A-Za-z.\-/]{0,63}$/;
 
 /** The officials' case list: filters as validated from the query string, within the reader's regions. */
-export interface ListCasesQuery {
+export interface ListCasesParams {
   reader: Principal;
   status?: CaseStatus;
   regionCode?: string;
@@ -28,7 +30,7 @@ export interface ListCasesQuery {
 }
 
 /** Reads `?status=&regionCode=&level=&projectId=&agency=&order=&cursor=&limit=`; a bad value is a 400 naming its parameter. */
-export function parseListCasesQuery(reader: Principal, query: Record<string, unknown>): ListCasesQuery {
+export function parseListCasesQuery(reader: Principal, query: Record<string, unknown>): ListCasesParams {
   const status = singleParam(query, 'status');
   if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status)) {
     throw invalidQuery('status', 'not_allowed', `status must be one of ${CASE_STATUSES.join(', ')}`);
@@ -58,4 +60,11 @@ export function parseListCasesQuery(reader: Principal, query: Record<string, unk
     after: decodeCursor(singleParam(query, 'cursor')),
     limit: pageSize(singleParam(query, 'limit')),
   };
+}
+
+/** A page of the officials' case list. */
+export class ListCasesQuery extends Query<CasePage> {
+  constructor(readonly params: ListCasesParams) {
+    super();
+  }
 }
