@@ -1,4 +1,4 @@
-// Three tiers by file suffix (STYLE.md): *.unit.spec.ts, *.int.spec.ts, *.e2e.spec.ts.
+// Three tiers by file suffix (CONTRIBUTING.md): *.unit.spec.ts, *.int.spec.ts, *.e2e.spec.ts.
 // Integration and end-to-end tests talk to real PostgreSQL and Redis: each test file creates its own
 // database and queue prefix (libs/testing) and drops them when it ends.
 const swc = [

@@ -1,5 +1,5 @@
 /**
- * npm run bench:projections — the coverage projection (DESIGN §7) over a large log:
+ * npm run bench:projections — the coverage projection (docs/api.md) over a large log:
  * 1. 1,000,000 events (BENCH_EVENTS) for 100,000 projects, ten events each, written straight into the events
  *    table with COPY: the raw ceiling of this machine for writing event rows (rows/s);
  * 2. `projections:rebuild coverage` from position 0: events/s and its ratio to that ceiling (goal ≥ 30,000);

@@ -1,6 +1,6 @@
 /**
  * Posts a realistic mix of Sinjai construction projects through the signed batch API, and tells the
- * BPJS simulator which of them are enrolled (about 40 %, as in Sinjai today; DOMAIN §7).
+ * BPJS simulator which of them are enrolled (about 40 %, as in Sinjai today; docs/domain.md).
  * Usage: npm run demo:post [-- --api http://127.0.0.1:3000 --bpjs http://127.0.0.1:3999 --count 30]
  */
 import { parseArgs } from 'node:util';

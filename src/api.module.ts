@@ -9,6 +9,7 @@ import { ConsoleModule } from './modules/console/console.module';
 import { CoverageApiModule } from './modules/regional-coverage/api/coverage-api.module';
 import { EscalationCasesApiModule } from './modules/escalation/cases-api/escalation-cases-api.module';
 import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
+import { WhatsappWebhookModule } from './modules/escalation/notification/whatsapp/whatsapp-webhook.module';
 import { OperationsApiModule } from './modules/operations/operations-api.module';
 import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';
 import { ProjectIntakeModule } from './modules/project-intake/project-intake.module';
@@ -20,7 +21,7 @@ import { HttpShutdownState } from './platform/http-shutdown.state';
 import { LoggingModule } from './platform/logging.module';
 import { RedisModule } from './platform/redis.module';
 
-/** The HTTP API process (DESIGN §2). */
+/** The HTTP API process (docs/architecture.md). */
 @Module({})
 export class ApiModule {
   static forRoot(config?: SinergiConfig, clock: Clock = systemClock): DynamicModule {
@@ -40,6 +41,7 @@ export class ApiModule {
         VerificationApiModule,
         EscalationDirectoryApiModule,
         EscalationCasesApiModule,
+        WhatsappWebhookModule,
         CoverageApiModule,
         AuditApiModule,
         AuditVerificationApiModule,

@@ -14,7 +14,7 @@ import { LoggingModule } from './platform/logging.module';
 import { RedisModule } from './platform/redis.module';
 
 /**
- * The worker process (DESIGN §2): relay, queue processors, projections and the reconciler. It
+ * The worker process (docs/architecture.md): relay, queue processors, projections and the reconciler. It
  * carries the shared infrastructure now; each capability adds its module here.
  */
 @Module({})

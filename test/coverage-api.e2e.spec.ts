@@ -33,7 +33,7 @@ interface Cell {
  * The coverage API over HTTP. The coverage tables are seeded directly (the API's semantics do not depend on how the
  * projection filled them); the last test posts real projects through ingest, verification and the live projection.
  *
- * Sinjai (73.07): 10 projects, 4 registered (40 %, DOMAIN §7): 5 in Sinjai Barat (73.07.01: 4 in a village, 1 at the
+ * Sinjai (73.07): 10 projects, 4 registered (40 %, docs/domain.md): 5 in Sinjai Barat (73.07.01: 4 in a village, 1 at the
  * district), 4 in Sinjai Utara (73.07.05), 1 at the regency itself; the other seven districts have none.
  * Bone (73.08): 3 projects, all registered.
  */

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Sinergi's Prometheus metrics (DESIGN §9), one registry per process. Gauges that describe shared
+ * Sinergi's Prometheus metrics (docs/operations.md), one registry per process. Gauges that describe shared
  * state (queue depth, relay lag) are filled in on scrape by the collectors registered with them.
  */
 export class SinergiMetrics {

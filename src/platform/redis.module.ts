@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 
 export const REDIS = Symbol('REDIS');
 
-/** A shared producer-side Redis connection: offline queue off so a Redis outage fails fast (STYLE.md, Jobs). */
+/** A shared producer-side Redis connection: offline queue off so a Redis outage fails fast (CONTRIBUTING.md, Jobs). */
 @Global()
 @Module({
   providers: [

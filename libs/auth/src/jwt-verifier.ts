@@ -33,7 +33,7 @@ const MAX_LIST = 1000;
 const invalidToken = (message: string) => new DomainError('unauthenticated', 'invalid_token', message);
 
 /**
- * Verifies the bearer JWTs of officials, auditors and admins (DESIGN §10) and turns their claims into a
+ * Verifies the bearer JWTs of officials, auditors and admins (docs/api.md) and turns their claims into a
  * Principal. With both a secret and a JWKS URL (local mode always has the dev secret), an HS256 token is
  * checked against the secret and an asymmetric one against the key set; each key only ever serves its own
  * algorithms. Every refusal is a DomainError('unauthenticated', 'invalid_token') whose message never

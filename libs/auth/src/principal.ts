@@ -1,11 +1,11 @@
 import { DomainError } from '@sinergi/common';
 import { isWithinScope, parseRegionCode } from '@sinergi/domain';
 
-/** The roles of DESIGN §10 that a JWT may carry. Procurement clients authenticate by HMAC, not here. */
+/** The roles of docs/api.md that a JWT may carry. Procurement clients authenticate by HMAC, not here. */
 export const ROLES = ['official', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Where an official sits on an escalation ladder (DESIGN §6). */
+/** Where an official sits on an escalation ladder (docs/api.md). */
 export const POSITIONS = ['CONTRACTOR', 'PPK', 'KEPALA_DINAS', 'BPJS_BRANCH', 'INSPEKTORAT', 'SEKDA', 'WAKIL_BUPATI', 'BUPATI'] as const;
 export type Position = (typeof POSITIONS)[number];
 
@@ -55,11 +55,11 @@ export function hasPermission(principal: Pick<Principal, 'permissions'>, permiss
 
 /**
  * The refusal for a resource the principal may not see. Handlers answering a resource that does not exist
- * should throw this same error, so the two cases cannot be told apart (DESIGN §10).
+ * should throw this same error, so the two cases cannot be told apart (docs/api.md).
  */
 export const resourceNotFound = (what: string) => new DomainError('not_found', 'not_found', `${what} not found`);
 
-/** Reads out of scope answer 404 as if the resource did not exist: no existence leak (DESIGN §10). */
+/** Reads out of scope answer 404 as if the resource did not exist: no existence leak (docs/api.md). */
 export function assertCanRead(principal: Pick<Principal, 'regions'>, regionCode: string, what: string): void {
   if (!canSeeRegion(principal, regionCode)) throw resourceNotFound(what);
 }

@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** How far a request's X-Timestamp may be from the server's clock (DESIGN §4). */
+/** How far a request's X-Timestamp may be from the server's clock (docs/api.md). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-/** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>` — the scheme of DESIGN §4, also used for outgoing webhooks. */
+/** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>` — the scheme of docs/api.md, also used for outgoing webhooks. */
 export function signPayload(secret: string, timestamp: number | string, rawBody: string | Buffer): string {
   const mac = createHmac('sha256', secret).update(`${timestamp}.`);
   mac.update(rawBody);

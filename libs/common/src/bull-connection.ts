@@ -3,7 +3,7 @@ import type { SinergiConfig } from './config';
 /**
  * BullMQ connection options from `REDIS_URL`, for every queue and worker of every module. Workers block on Redis,
  * so they get no per-request retry limit and queue commands while reconnecting; producers fail fast instead
- * (STYLE.md, Jobs).
+ * (CONTRIBUTING.md, Jobs).
  */
 export function bullConnection(config: SinergiConfig, role: 'worker' | 'producer') {
   const url = new URL(config.redisUrl);

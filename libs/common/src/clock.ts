@@ -1,4 +1,4 @@
-/** Time arrives as an input (STYLE.md): rules take a Clock, tests inject a controllable one. */
+/** Time arrives as an input (CONTRIBUTING.md): rules take a Clock, tests inject a controllable one. */
 export interface Clock {
   now(): Date;
 }

@@ -35,7 +35,7 @@ export interface WhatsappConfig {
   readFallbackHours: number;
 }
 
-/** Runtime configuration (DESIGN §3), validated once at boot. */
+/** Runtime configuration (docs/operations.md), validated once at boot. */
 export interface SinergiConfig {
   mode: 'local' | 'production' | 'test';
   databaseUrl: string;
@@ -46,7 +46,7 @@ export interface SinergiConfig {
   bpjsApiUrl: string;
   jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   auditSigningKey?: string;
-  /** How often the worker signs a checkpoint of the log's head (DESIGN §8). */
+  /** How often the worker signs a checkpoint of the log's head (docs/api.md). */
   auditCheckpointIntervalSeconds: number;
   smtpUrl?: string;
   queuePrefix: string;

@@ -1,5 +1,5 @@
 /**
- * How a refusal maps to the edge. Domain code never throws HTTP exceptions (STYLE.md): it throws a
+ * How a refusal maps to the edge. Domain code never throws HTTP exceptions (CONTRIBUTING.md): it throws a
  * DomainError with a stable code, and the one exception filter turns the kind into a status.
  */
 export type DomainErrorKind =

@@ -11,7 +11,7 @@ export interface PremiumBand {
   readonly jkm: Rational;
 }
 
-/** Jakon JKK + JKM bands on the contract value excluding VAT, when wages are not itemised (DOMAIN §2). */
+/** Jakon JKK + JKM bands on the contract value excluding VAT, when wages are not itemised (docs/domain.md). */
 export const DEFAULT_JAKON_BANDS: readonly PremiumBand[] = [
   { upTo: 100_000_000n, jkk: percent('0.21'), jkm: percent('0.03') },
   { upTo: 500_000_000n, jkk: percent('0.17'), jkm: percent('0.02') },
@@ -47,7 +47,7 @@ export interface PremiumAssessment extends PremiumSplit {
 
 /**
  * Jakon premium from the contract value with marginal bands, computed with exact fractions and rounded half up
- * once on the total (DOMAIN §2: Rp 2.5 miliar incl. 11 % PPN → Rp 3,252,703, not the flat-rate Rp 3,000,000).
+ * once on the total (docs/domain.md: Rp 2.5 miliar incl. 11 % PPN → Rp 3,252,703, not the flat-rate Rp 3,000,000).
  */
 export function computeJakonPremium(
   input: JakonPremiumInput,

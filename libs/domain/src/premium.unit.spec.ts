@@ -3,7 +3,7 @@ import { percent } from './rational';
 
 /**
  * Independent reference: premium already reached at each band start, worked out by hand from the table in
- * DOMAIN §2 (e.g. 100 juta × 0.24 % = 240,000), plus the band's rate on the rest, in scaled integers.
+ * docs/domain.md (e.g. 100 juta × 0.24 % = 240,000), plus the band's rate on the rest, in scaled integers.
  */
 const STEPS = [
   { from: 0n, jkkBefore: 0n, totalBefore: 0n, jkkBasisPoints: 21n, totalBasisPoints: 24n },

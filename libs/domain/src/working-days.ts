@@ -117,7 +117,7 @@ export function addWorkingDays(date: IsoDate, days: number, calendar: HolidayCal
 }
 
 /**
- * Last day to register a project with BPJS: 14 working days after the SPK (DOMAIN §1), configurable per region.
+ * Last day to register a project with BPJS: 14 working days after the SPK (docs/domain.md), configurable per region.
  * @defaultValue workingDays 14
  */
 export function registrationDeadline(spkDate: IsoDate, calendar: HolidayCalendar, workingDays = 14): IsoDate {

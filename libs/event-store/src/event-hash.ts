@@ -15,7 +15,7 @@ export interface HashedFields {
 }
 
 /**
- * hash = SHA-256(prev_hash ‖ RFC 8785 canonical JSON of the event) (DESIGN §8). The global position
+ * hash = SHA-256(prev_hash ‖ RFC 8785 canonical JSON of the event) (docs/api.md). The global position
  * and transaction id are left out: they are assigned by the database after the hash is computed.
  */
 export function computeEventHash(prevHash: string, event: HashedFields): string {

@@ -82,7 +82,7 @@ export interface EventStoreOptions {
   upcasters?: UpcasterRegistry;
 }
 
-/** The append-only, hash-chained log in PostgreSQL: the system of record (DESIGN §1, §8). */
+/** The append-only, hash-chained log in PostgreSQL: the system of record (docs/architecture.md, §8). */
 export class EventStore {
   private readonly clock: Clock;
   readonly upcasters: UpcasterRegistry;

@@ -13,7 +13,7 @@ export interface ProjectionTable {
 export type TableName = (table: string) => string;
 
 /**
- * A read model folded from the global log (DESIGN §1, §7). `apply` must be a function of the events and of what
+ * A read model folded from the global log (docs/architecture.md, §7). `apply` must be a function of the events and of what
  * its tables already hold, nothing else (no clock, no other tables), so that a rebuild from position 0 yields the
  * same rows as the live run, whatever the batch boundaries were.
  */

@@ -1,4 +1,4 @@
-/** A realistic Sinjai road project as SPSE would post it (values from DOMAIN.md's worked example). */
+/** A realistic Sinjai road project as SPSE would post it (values from docs/domain.md's worked example). */
 export function projectRegistered(projectRef: string, overrides: Record<string, unknown> = {}, dataOverrides: Record<string, unknown> = {}) {
   return {
     eventId: `spse-7307-${projectRef}-1`,

@@ -7,7 +7,7 @@ export interface SignedResponse {
   body: any;
 }
 
-/** POSTs a body signed as a procurement client would (DESIGN §4). `raw` sends a string exactly as given. */
+/** POSTs a body signed as a procurement client would (docs/api.md). `raw` sends a string exactly as given. */
 export async function signedPost(
   baseUrl: string,
   path: string,

@@ -8,7 +8,7 @@ import { SearchEventsHandler } from './queries/search-events/search-events.handl
 import { SearchEventsHttpController } from './queries/search-events/search-events.http.controller';
 
 /**
- * The auditors' reading API (DESIGN §8, §10; issue 6): a project's history, a search of the log, and exports, for the
+ * The auditors' reading API (docs/api.md, §10; issue 6): a project's history, a search of the log, and exports, for the
  * role `auditor` within its regions, read-only. Every call is recorded in `audit_access_log` (who looked).
  */
 @Module({

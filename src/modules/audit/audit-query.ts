@@ -34,7 +34,7 @@ function outermost(prefixes: readonly string[]): string[] {
 /**
  * The region prefixes a read covers: the reader's scope, narrowed to `regionCode` when given; `undefined` means every
  * event, including those without a region (scope '*' and no regionCode). A regionCode that does not overlap the scope
- * is 404, as if it did not exist (DESIGN §10); one wider than the scope is cut down to the scope inside it.
+ * is 404, as if it did not exist (docs/api.md); one wider than the scope is cut down to the scope inside it.
  */
 export function regionPrefixes(reader: Pick<Principal, 'regions'>, regionCode: string | undefined): string[] | undefined {
   if (regionCode !== undefined && parseRegionCode(regionCode) === null) {
@@ -120,7 +120,7 @@ export function limitParam(query: Record<string, unknown>): number {
   return limit;
 }
 
-/** A place in the log's commit order: the pair every consumer checkpoints (DESIGN §1). */
+/** A place in the log's commit order: the pair every consumer checkpoints (docs/architecture.md). */
 export interface CommitKey {
   transactionId: string;
   position: string;

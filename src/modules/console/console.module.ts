@@ -4,29 +4,43 @@ import { AuditAccessLogModule } from '../audit/access-log/audit-access-log.modul
 import { GetCaseHandler } from '../escalation/cases-api/queries/get-case/get-case.handler';
 import { RegionsModule } from '../regional-coverage/regions/regions.module';
 import { AssetsConsoleController } from './assets/assets.console.controller';
+import { CaseLinkConsoleController } from './case-link/case-link.console.controller';
 import { ConsoleAuthGuard } from './auth/console-auth.guard';
 import { ConsoleSessions } from './auth/console-sessions';
 import { ConsoleSignIn } from './auth/oidc/console-sign-in.service';
 import { LocalIdentityProvider } from './auth/oidc/local-identity-provider';
+import { CaseEvidenceSection } from './evidence/case-evidence.section';
+import { EvidenceConsoleController } from './evidence/evidence.console.controller';
+import { EvidenceOnFileReader } from './evidence/evidence-on-file';
 import { CasesConsoleController } from './pages/cases/cases.console.controller';
 import { CoverageConsoleController } from './pages/coverage/coverage.console.controller';
 import { ProjectsConsoleController } from './pages/projects/projects.console.controller';
 import { SignInConsoleController } from './pages/sign-in/sign-in.console.controller';
 
 /**
- * The officials' console (DESIGN §11, issue 12): server-rendered pages under /console in Bahasa Indonesia. It adds
+ * The officials' console (docs/api.md, issue 12): server-rendered pages under /console in Bahasa Indonesia. It adds
  * presentation and sessions only: every figure and every decision comes from the API's own query and command
  * handlers (listed here as providers of this module, or reached through the QueryBus), with the same scope rules.
  */
 @Module({
   imports: [CqrsModule, RegionsModule, AuditAccessLogModule],
-  controllers: [AssetsConsoleController, SignInConsoleController, CoverageConsoleController, CasesConsoleController, ProjectsConsoleController],
+  controllers: [
+    AssetsConsoleController,
+    SignInConsoleController,
+    CoverageConsoleController,
+    CasesConsoleController,
+    EvidenceConsoleController,
+    ProjectsConsoleController,
+    CaseLinkConsoleController,
+  ],
   providers: [
     ConsoleSessions,
     ConsoleAuthGuard,
     ConsoleSignIn,
     LocalIdentityProvider,
     GetCaseHandler,
+    EvidenceOnFileReader,
+    CaseEvidenceSection,
   ],
 })
 export class ConsoleModule {}

@@ -2,7 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import { v5 as uuidv5 } from 'uuid';
 import type { SinergiConfig } from '@sinergi/common';
 
-/** Ladder timers: one delayed job per (case, level) whose wait is running (DESIGN §6). */
+/** Ladder timers: one delayed job per (case, level) whose wait is running (docs/api.md). */
 export const ESCALATION_QUEUE = 'escalation';
 /** One job per notification row: e-mail, webhook or inbox. */
 export const NOTIFICATION_QUEUE = 'notification';

@@ -8,7 +8,7 @@ export type SignedRequest = FastifyRequest & { rawBody?: Buffer; procurementClie
 
 const unauthenticated = (code: string, message: string) => new DomainError('unauthenticated', code, message);
 
-/** Authenticates a procurement system by the HMAC of DESIGN §4: X-Client-Id, X-Timestamp, X-Signature. */
+/** Authenticates a procurement system by the HMAC of docs/api.md: X-Client-Id, X-Timestamp, X-Signature. */
 @Injectable()
 export class HmacSignatureGuard implements CanActivate {
   constructor(

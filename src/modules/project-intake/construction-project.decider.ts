@@ -31,7 +31,7 @@ export interface DecisionContext {
   projectRef: string;
   occurredAt: string;
   calendar: HolidayCalendar;
-  /** Working days after the SPK to register with BPJS (DOMAIN §1). @defaultValue 14 */
+  /** Working days after the SPK to register with BPJS (docs/domain.md). @defaultValue 14 */
   registrationWorkingDays: number;
 }
 

@@ -30,12 +30,12 @@ const at = (occurredAt: string): DecisionContext => ({ ...ctx, occurredAt });
 
 const spec = DeciderSpecification.for({ decide, evolve, initialState, context: ctx });
 
-// Expected premiums, worked by hand from the marginal bands in DOMAIN §2. The first milliard of a base
+// Expected premiums, worked by hand from the marginal bands in docs/domain.md. The first milliard of a base
 // always gives JKK 210,000 + 680,000 + 650,000 = 1,540,000 and JKM 30,000 + 80,000 + 100,000 = 210,000.
 
 /** Rp 2,500,000,000 incl. 11 % PPN: base 2,500,000,000 / 1.11 = 2,252,252,252.25;
  *  JKK 1,540,000 + 1,252,252,252.25 × 0.11 % = 2,917,477.48; JKM 210,000 + 1,252,252,252.25 × 0.01 % = 125,225.23 + 210,000;
- *  total 3,252,702.70 → 3,252,703; JKM shown as total − rounded JKK = 335,226 (DOMAIN §2 worked example). */
+ *  total 3,252,702.70 → 3,252,703; JKM shown as total − rounded JKK = 335,226 (docs/domain.md worked example). */
 const PREMIUM_2_5_MILIAR_INCL_VAT: PremiumFigures = {
   base: '2252252252.25',
   vatRatePercent: 11,

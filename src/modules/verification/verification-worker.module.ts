@@ -6,7 +6,7 @@ import { VerificationReconciler } from './reconciler/verification.reconciler';
 import { enrolmentRegistryProvider } from './registry/enrolment-registry.provider';
 import { VerificationQueue } from './verification-queue.provider';
 
-/** The worker side of verification: relay, BullMQ processor and reconciler (DESIGN §5). */
+/** The worker side of verification: relay, BullMQ processor and reconciler (docs/api.md). */
 @Module({
   providers: [VerificationQueue, VerificationRelay, VerifyEnrolmentHandler, VerifyEnrolmentProcessor, VerificationReconciler, enrolmentRegistryProvider],
   exports: [VerificationQueue, VerificationRelay, VerificationReconciler],

@@ -32,7 +32,7 @@ function rule(name: string, validate: (value: unknown) => boolean, message: stri
   );
 }
 
-/** A 16-digit NIK with a real birth date (DOMAIN §4). */
+/** A 16-digit NIK with a real birth date (docs/domain.md). */
 export function IsNik(options?: ValidationOptions): PropertyDecorator {
   return rule(
     IDENTIFIER_CONSTRAINTS.nik,

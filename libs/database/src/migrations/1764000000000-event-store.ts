@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The system of record: an append-only, hash-chained event log (DESIGN §1, §8). */
+/** The system of record: an append-only, hash-chained event log (docs/architecture.md, §8). */
 export class EventStore1764000000000 implements MigrationInterface {
   name = 'EventStore1764000000000';
 

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Machine clients of the ingest API (DESIGN §4) and the region hierarchy they are scoped to. */
+/** Machine clients of the ingest API (docs/api.md) and the region hierarchy they are scoped to. */
 export class ProcurementClients1764000000001 implements MigrationInterface {
   name = 'ProcurementClients1764000000001';
 

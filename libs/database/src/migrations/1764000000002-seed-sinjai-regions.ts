@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * South Sulawesi, Kabupaten Sinjai and its nine districts (kode wilayah Kemendagri,
- * Kepmendagri 300.2.2-2138/2025; DOMAIN §5). The full hierarchy is loaded by a later migration.
+ * Kepmendagri 300.2.2-2138/2025; docs/domain.md). The full hierarchy is loaded by a later migration.
  */
 export const SINJAI_REGIONS: ReadonlyArray<{ code: string; name: string; level: string; parent: string | null }> = [
   { code: '73', name: 'Sulawesi Selatan', level: 'province', parent: null },

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Registered projects from the periodic file of the BPJS branch office (DOMAIN §6), one row per
+ * Registered projects from the periodic file of the BPJS branch office (docs/domain.md), one row per
  * (NPWP, contract number); a re-import replaces the row and says which file it came from.
  */
 export class BpjsBranchFile1764000000003 implements MigrationInterface {

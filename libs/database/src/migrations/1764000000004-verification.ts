@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Verification bookkeeping in the system of record (DESIGN §1, §5): every verification the relay
+ * Verification bookkeeping in the system of record (docs/architecture.md, §5): every verification the relay
  * asked for, so the reconciler can re-queue what Redis lost, and the dead letters.
  */
 export class Verification1764000000004 implements MigrationInterface {

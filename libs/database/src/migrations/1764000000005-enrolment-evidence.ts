@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Enrolment evidence a contractor handed in (DOMAIN §1's three documents) and what an official made of it: the
+ * Enrolment evidence a contractor handed in (docs/domain.md's three documents) and what an official made of it: the
  * read side of the evidence registry, kept in step with the compliance stream in the same transaction. Looked up,
  * like the other registries, by (NPWP, contract number).
  */

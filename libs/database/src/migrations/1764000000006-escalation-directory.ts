@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Escalation ladders per region (versions are kept: a case pins the version it started with) and the officials
- * directory (DESIGN §6, issue 4). Seeds Kabupaten Sinjai's default ladder and PLACEHOLDER officials: the names and
+ * directory (docs/api.md, issue 4). Seeds Kabupaten Sinjai's default ladder and PLACEHOLDER officials: the names and
  * addresses below are fictional and must be replaced by the real directory before going live.
  */
 

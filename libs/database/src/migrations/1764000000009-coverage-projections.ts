@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The coverage projection's tables (DESIGN §7), written only by `src/modules/regional-coverage/projection/`:
+ * The coverage projection's tables (docs/api.md), written only by `src/modules/regional-coverage/projection/`:
  * - `coverage_projects`: one row per project, folded from its project and compliance streams; also the officials'
  *   project list (filters by region prefix, agency, status, contractor NPWP, fiscal year; keyset on
  *   (contract_date DESC, project_id DESC)). Rows with `project_ref IS NULL` hold compliance facts of a project whose

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Coverage targets and other worker segments (DESIGN §7, issue 5 items 3 and 6). The events are the record
+ * Coverage targets and other worker segments (docs/api.md, issue 5 items 3 and 6). The events are the record
  * (`coverage-target-<region>`: CoverageTargetSet; `coverage-segments-<region>`: SegmentEnrolmentReported); these
  * tables hold what the streams fold to and are written in the same transaction as the append, so a read right after
  * a PUT sees it:

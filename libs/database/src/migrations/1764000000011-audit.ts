@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The application's role: every table's rows, but the event log and the audit access log only by INSERT (DESIGN §8). */
+/** The application's role: every table's rows, but the event log and the audit access log only by INSERT (docs/api.md). */
 export const APP_ROLE = 'sinergi_app';
 /** A read-only role for auditors who query the database directly; it never sees `personal_data`. */
 export const AUDITOR_READ_ONLY_ROLE = 'sinergi_auditor_ro';

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Tamper evidence (DESIGN §8): signed checkpoints of the log's head, append-only like the log itself, and the
+ * Tamper evidence (docs/api.md): signed checkpoints of the log's head, append-only like the log itself, and the
  * verification runs too big for one request (a region or the whole log), which the worker carries out.
  */
 export class AuditCheckpoints1764000000012 implements MigrationInterface {

@@ -13,7 +13,7 @@ import { VerifyHttpController } from './verify/verify.http.controller';
 import { VerifyProjectHandler } from './verify/verify-project/verify-project.handler';
 
 /**
- * Tamper evidence for auditors (DESIGN §8, issue 6): `GET /v1/audit/verify`, `/v1/audit/verifications/{id}`,
+ * Tamper evidence for auditors (docs/api.md, issue 6): `GET /v1/audit/verify`, `/v1/audit/verifications/{id}`,
  * `/v1/audit/checkpoints` and `/v1/audit/checkpoints/{id}`. Every call is recorded in the audit access log.
  */
 @Module({

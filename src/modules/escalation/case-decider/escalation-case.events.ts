@@ -7,7 +7,7 @@ import { uuidAfterPrefix } from '@sinergi/common';
 import type { ComplianceReason } from '../../verification/compliance/compliance.events';
 import type { EscalationLadder } from '../ladder/escalation-ladder';
 
-/** An official acting on a case, as the JWT names them (DESIGN §10). */
+/** An official acting on a case, as the JWT names them (docs/api.md). */
 export interface ActingOfficial {
   sub: string;
   position: Position | null;

@@ -1,5 +1,5 @@
 /**
- * When a project's case opens, changes, resolves and closes, and when a payment hold waits for a verdict (DESIGN §6):
+ * When a project's case opens, changes, resolves and closes, and when a payment hold waits for a verdict (docs/api.md):
  * the escalation relay's rules, as a pure decider over the relay's view of one project. Its input is what the
  * project and compliance streams say happened; its events are what it remembers and the commands it sends to the
  * project's case (`escalation-case.decider.ts` decides what each command means for the case itself).

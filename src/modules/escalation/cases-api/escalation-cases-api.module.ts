@@ -12,7 +12,7 @@ import { GetCaseHttpController } from './queries/get-case/get-case.http.controll
 import { ListCasesHandler } from './queries/list-cases/list-cases.handler';
 import { ListCasesHttpController } from './queries/list-cases/list-cases.http.controller';
 
-/** The officials' API of escalation (DESIGN §6, §10): cases (`/v1/cases`) and the in-app inbox (`/v1/inbox`). */
+/** The officials' API of escalation (docs/api.md, §10): cases (`/v1/cases`) and the in-app inbox (`/v1/inbox`). */
 @Module({
   controllers: [
     ListCasesHttpController,

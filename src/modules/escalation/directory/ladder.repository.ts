@@ -15,7 +15,7 @@ export interface StoredLadder extends EscalationLadder {
 const VERSION_RACE_RETRIES = 5;
 
 /**
- * Ladders per region (DESIGN §6). Every change is a new version; old versions are kept so that a case keeps the
+ * Ladders per region (docs/api.md). Every change is a new version; old versions are kept so that a case keeps the
  * ladder it started with. A region without a ladder of its own uses its nearest ancestor's.
  */
 @Injectable()

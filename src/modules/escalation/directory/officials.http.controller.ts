@@ -8,7 +8,7 @@ import { CreateOfficialRequestDto, UpdateOfficialRequestDto } from './official.d
 import { type Official, OfficialsRepository } from './officials.repository';
 
 
-/** The officials directory (DESIGN §6, §10): admins manage it within their regions. Secrets are shown once. */
+/** The officials directory (docs/api.md, §10): admins manage it within their regions. Secrets are shown once. */
 @ApiTags('escalation')
 @ApiBearerAuth()
 @Controller('v1/admin/officials')
@@ -30,6 +30,8 @@ export class OfficialsHttpController {
       regionScope: body.regionScope,
       agencyCode: body.agencyCode ?? null,
       email: body.email ?? null,
+      whatsapp: body.whatsapp ?? null,
+      whatsappOptIn: body.whatsappOptIn ?? false,
       webhookUrl: body.webhookUrl ?? null,
     });
     return webhookSecret ? { ...official, webhookSecret } : official;
@@ -58,7 +60,7 @@ export class OfficialsHttpController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Change name, email, webhookUrl, subject or active; a first webhook URL returns its new secret once',
+    summary: 'Change name, email, whatsapp, whatsappOptIn, webhookUrl, subject or active; a first webhook URL returns its new secret once',
     description: "subject links the official to a sign-in (the JWT sub), whose inbox then receives the official's items; null unlinks it.",
   })
   @ApiResponse({ status: 404, description: "Unknown, or outside the admin's regions (the same answer)" })
@@ -68,6 +70,8 @@ export class OfficialsHttpController {
     const result = await this.officials.update(id, {
       name: body.name?.trim(),
       email: body.email,
+      whatsapp: body.whatsapp,
+      whatsappOptIn: body.whatsappOptIn,
       webhookUrl: body.webhookUrl,
       active: body.active,
       subject: body.subject,

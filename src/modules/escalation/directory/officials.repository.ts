@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Position } from '@sinergi/auth';
-import { assertWebhookAllowed, conflict, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
+import { assertWebhookAllowed, conflict, invalid, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { inTransaction, PG_POOL } from '@sinergi/database';
 import { isWithinScope, parseRegionCode, regionAncestry } from '@sinergi/domain';
 import type { Pool } from 'pg';
@@ -17,6 +17,10 @@ export interface Official {
   /** Agency (SKPD) code, for heads of agency (KEPALA_DINAS). */
   agencyCode: string | null;
   email: string | null;
+  /** E.164 (`+628…`): the number WhatsApp notices go to, when `whatsappOptIn`. */
+  whatsapp: string | null;
+  /** The official agreed to receive escalation notices by WhatsApp. */
+  whatsappOptIn: boolean;
   webhookUrl: string | null;
   hasWebhookSecret: boolean;
   /** The JWT subject of the official's sign-in: who reads this official's inbox. */
@@ -34,6 +38,8 @@ export interface Recipient {
   regionScope: string;
   agencyCode: string | null;
   email: string | null;
+  /** Has a WhatsApp number and opted in to it (the number itself is read when the message is sent). */
+  whatsappOptIn: boolean;
   webhook: { url: string; secret: WebhookSecret } | null;
 }
 
@@ -43,6 +49,8 @@ export interface CreateOfficialInput {
   regionScope: string;
   agencyCode?: string | null;
   email?: string | null;
+  whatsapp?: string | null;
+  whatsappOptIn?: boolean;
   webhookUrl?: string | null;
 }
 
@@ -50,6 +58,9 @@ export interface UpdateOfficialInput {
   name?: string;
   /** null removes it. */
   email?: string | null;
+  /** null removes the number, and with it the opt-in. */
+  whatsapp?: string | null;
+  whatsappOptIn?: boolean;
   /** null removes the webhook and its secret. */
   webhookUrl?: string | null;
   active?: boolean;
@@ -62,12 +73,17 @@ export interface OfficialsFilter {
   position?: Position;
 }
 
-const COLUMNS = 'id, name, position, region_scope, agency_code, email, webhook_url, webhook_secret_sealed, subject, active, created_at, updated_at';
+const COLUMNS =
+  'id, name, position, region_scope, agency_code, email, whatsapp, whatsapp_opt_in, webhook_url, webhook_secret_sealed, subject, active, created_at, updated_at';
+
+/** Opting in to WhatsApp needs a number to send to. */
+const whatsappRequired = () =>
+  invalid('whatsapp_required', 'whatsappOptIn needs a whatsapp number', [{ path: 'whatsapp', code: 'whatsapp_required', message: 'whatsappOptIn needs a whatsapp number' }]);
 
 /** A fresh webhook signing secret: 32 random bytes, base64url. */
 const newWebhookSecret = () => randomBytes(32).toString('base64url');
 
-/** The officials directory (DESIGN §6): who each ladder level reaches, per region. */
+/** The officials directory (docs/api.md): who each ladder level reaches, per region. */
 @Injectable()
 export class OfficialsRepository {
   constructor(
@@ -79,11 +95,23 @@ export class OfficialsRepository {
   /** Adds an official. When a webhook URL is given, a signing secret is generated; it is returned here only. */
   async create(input: CreateOfficialInput): Promise<{ official: Official; webhookSecret: string | null }> {
     if (input.webhookUrl) await assertWebhookAllowed(input.webhookUrl, this.config?.escalation.webhookAllowHosts ?? []);
+    if (input.whatsappOptIn && !input.whatsapp) throw whatsappRequired();
     const secret = input.webhookUrl ? newWebhookSecret() : null;
     const { rows } = await this.pool.query(
-      `INSERT INTO officials (id, name, position, region_scope, agency_code, email, webhook_url, webhook_secret_sealed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-      [randomUUID(), input.name, input.position, input.regionScope, input.agencyCode ?? null, input.email ?? null, input.webhookUrl ?? null, secret && this.box.seal(secret)],
+      `INSERT INTO officials (id, name, position, region_scope, agency_code, email, webhook_url, webhook_secret_sealed, whatsapp, whatsapp_opt_in)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+      [
+        randomUUID(),
+        input.name,
+        input.position,
+        input.regionScope,
+        input.agencyCode ?? null,
+        input.email ?? null,
+        input.webhookUrl ?? null,
+        secret && this.box.seal(secret),
+        input.whatsapp ?? null,
+        input.whatsappOptIn ?? false,
+      ],
     );
     return { official: toOfficial(rows[0]), webhookSecret: secret };
   }
@@ -116,7 +144,7 @@ export class OfficialsRepository {
   }
 
   /**
-   * Changes name, email, webhook URL, sign-in subject or active. A new webhook URL on an official without a secret
+   * Changes name, email, WhatsApp number and opt-in, webhook URL, sign-in subject or active. A new webhook URL on an official without a secret
    * generates one, returned here only; removing the URL (null) removes the secret too. A subject already linked to
    * another official is a 409 subject_taken. Null when the official does not exist.
    */
@@ -134,8 +162,13 @@ export class OfficialsRepository {
           secret = newWebhookSecret();
           sealed = this.box.seal(secret);
         }
+        const whatsapp: string | null = patch.whatsapp !== undefined ? patch.whatsapp : current.whatsapp;
+        // Removing the number ends the opt-in; opting in needs a number.
+        const whatsappOptIn = whatsapp === null ? false : (patch.whatsappOptIn ?? current.whatsapp_opt_in);
+        if (patch.whatsappOptIn && whatsapp === null) throw whatsappRequired();
         const updated = await client.query(
-          `UPDATE officials SET name = $2, email = $3, webhook_url = $4, webhook_secret_sealed = $5, active = $6, subject = $7, updated_at = now()
+          `UPDATE officials SET name = $2, email = $3, webhook_url = $4, webhook_secret_sealed = $5, active = $6, subject = $7,
+                  whatsapp = $8, whatsapp_opt_in = $9, updated_at = now()
             WHERE id = $1 RETURNING ${COLUMNS}`,
           [
             id,
@@ -145,6 +178,8 @@ export class OfficialsRepository {
             sealed,
             patch.active ?? current.active,
             patch.subject !== undefined ? patch.subject : current.subject,
+            whatsapp,
+            whatsappOptIn,
           ],
         );
         return { official: toOfficial(updated.rows[0]), webhookSecret: secret };
@@ -196,6 +231,7 @@ export class OfficialsRepository {
       regionScope: row.region_scope,
       agencyCode: row.agency_code,
       email: row.email,
+      whatsappOptIn: row.whatsapp !== null && row.whatsapp_opt_in,
       webhook:
         row.webhook_url && row.webhook_secret_sealed
           ? { url: row.webhook_url, secret: { keyId: `official:${row.id}`, secret: this.box.open(row.webhook_secret_sealed) } }
@@ -211,6 +247,8 @@ interface OfficialRow {
   region_scope: string;
   agency_code: string | null;
   email: string | null;
+  whatsapp: string | null;
+  whatsapp_opt_in: boolean;
   webhook_url: string | null;
   webhook_secret_sealed: string | null;
   subject: string | null;
@@ -227,6 +265,8 @@ function toOfficial(row: OfficialRow): Official {
     regionScope: row.region_scope,
     agencyCode: row.agency_code,
     email: row.email,
+    whatsapp: row.whatsapp,
+    whatsappOptIn: row.whatsapp_opt_in,
     webhookUrl: row.webhook_url,
     hasWebhookSecret: row.webhook_secret_sealed !== null,
     subject: row.subject,

@@ -12,7 +12,7 @@ export interface EscalationLevel {
   waitBeforeNext: string | null;
 }
 
-/** A region's ladder (DESIGN §6, DOMAIN §3): configuration, not statute. A case keeps the version it started with. */
+/** A region's ladder (docs/api.md, docs/domain.md): configuration, not statute. A case keeps the version it started with. */
 export interface EscalationLadder {
   regionCode: string;
   /** Raised by one on every change of the region's ladder. */

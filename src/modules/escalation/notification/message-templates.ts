@@ -2,7 +2,7 @@ import { formatRupiah, formatRupiahId, isIsoDate, parseRupiah, type Rupiah, wita
 import type { NotificationMessage } from './notification.types';
 import { recipientActionsId, recipientContactId, recipientGreetingId, type RecipientActionContext } from './recipient-actions';
 
-// Messages to officials and contractors are in Bahasa Indonesia (DESIGN §6); everything here is pure.
+// Messages to officials and contractors are in Bahasa Indonesia (docs/api.md); everything here is pure.
 
 export type NonComplianceReason =
   | 'ENROLMENT_MISSING'

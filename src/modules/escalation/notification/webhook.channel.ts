@@ -26,7 +26,7 @@ export interface WebhookSecret {
 }
 
 /**
- * POSTs `message.payload` as JSON, signed as DESIGN §4 (`X-Timestamp`, `X-Signature: v1=<hex HMAC-SHA256(secret,
+ * POSTs `message.payload` as JSON, signed as docs/api.md (`X-Timestamp`, `X-Signature: v1=<hex HMAC-SHA256(secret,
  * "<timestamp>.<raw body>")>`, plus `X-Sinergi-Key-Id` for rotation and `X-Sinergi-Delivery` for de-duplication).
  * Redirects are never followed; the connection goes only to the addresses that passed the check.
  */

@@ -5,11 +5,15 @@ import { EscalationQueues } from './escalation-queues.provider';
 import { EscalationReconciler } from './escalation.reconciler';
 import { EscalationRelay } from './escalation.relay';
 import { EscalationTimerHandler, EscalationTimerProcessor } from './escalation-timer.processor';
+import { WhatsappReadFallback } from '../notification/whatsapp/whatsapp-read-fallback';
 
-/** The worker side of escalation (DESIGN §6): relay, ladder timers, notification delivery and their reconciler. */
+/**
+ * The worker side of escalation (docs/api.md): relay, ladder timers, notification delivery and their reconciler, and
+ * the e-mail fallback for WhatsApp messages left unread.
+ */
 @Module({
   imports: [EscalationDirectoryModule],
-  providers: [EscalationQueues, EscalationRelay, EscalationTimerHandler, EscalationTimerProcessor, EscalationReconciler, ...NOTIFICATION_DELIVERY_PROVIDERS],
-  exports: [EscalationQueues, EscalationRelay, EscalationReconciler, EscalationTimerHandler],
+  providers: [EscalationQueues, EscalationRelay, EscalationTimerHandler, EscalationTimerProcessor, EscalationReconciler, WhatsappReadFallback, ...NOTIFICATION_DELIVERY_PROVIDERS],
+  exports: [EscalationQueues, EscalationRelay, EscalationReconciler, EscalationTimerHandler, WhatsappReadFallback],
 })
 export class EscalationWorkerModule {}

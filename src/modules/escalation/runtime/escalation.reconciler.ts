@@ -17,7 +17,7 @@ export interface EscalationReconciliation {
 }
 
 /**
- * PostgreSQL is the system of record, Redis is transport (DESIGN §1): on start and every 15 s, timers not yet fired
+ * PostgreSQL is the system of record, Redis is transport (docs/architecture.md): on start and every 15 s, timers not yet fired
  * and due within ten minutes (or overdue), and notifications still pending, whose jobs Redis no longer holds
  * (restart, flush, failover) or holds as failed, are queued again under their own ids, with their original due
  * times. One instance at a time (advisory lock).

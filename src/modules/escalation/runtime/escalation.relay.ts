@@ -29,7 +29,7 @@ import { regencyOf } from '@sinergi/domain';
 const PROJECT_TYPES = new Set(['ProjectRegistered', 'PaymentRequested', 'ProjectCancelled']);
 
 /**
- * The escalation workflow's consumer of the log (DESIGN §6). In log order, in one transaction with its checkpoint:
+ * The escalation workflow's consumer of the log (docs/api.md). In log order, in one transaction with its checkpoint:
  * - procurement and compliance facts become case commands, as the escalation policy
  *   (`case-decider/escalation-policy.decider.ts`) decides them against the project's row of `escalation_projects`;
  *   a case opens on its region's ladder as it stands then (pinned);
@@ -157,7 +157,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
         )
       : { rows: [] };
 
-    const planner = new NotificationPlanner(this.store, this.officials, tx);
+    const planner = new NotificationPlanner(this.store, this.officials, tx, { whatsapp: this.config.whatsapp !== null });
     const notificationIds = await planner.plan(caseEvents, states);
 
     if (scheduled.length === 0 && cancelled.length === 0 && notificationIds.length === 0) return;

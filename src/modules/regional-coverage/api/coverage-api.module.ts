@@ -14,7 +14,7 @@ import { ListProjectsHandler } from './list-projects/list-projects.handler';
 import { ListProjectsHttpController } from './list-projects/list-projects.http.controller';
 
 /**
- * The coverage API (DESIGN §7, issue 5 items 3, 4, 6): regions with their children, monthly series, agencies and the
+ * The coverage API (docs/api.md, issue 5 items 3, 4, 6): regions with their children, monthly series, agencies and the
  * project list for officials, auditors and admins in scope; targets and other segments' enrolment for admins.
  */
 @Module({

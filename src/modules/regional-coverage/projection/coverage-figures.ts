@@ -1,7 +1,7 @@
 import { calendarDateWita, childRegionOf, isInRegion, type IsoDate, regionAncestry, type Rupiah } from '@sinergi/domain';
 
 /**
- * The coverage figures of DESIGN §7 for any set of projects (one project, a cell, a region, an agency, a month).
+ * The coverage figures of docs/api.md for any set of projects (one project, a cell, a region, an agency, a month).
  * Cancelled projects are in none of them. Counts are numbers; money is integer rupiah (bigint), never a float.
  *
  * - `total`: projects not cancelled; `compliant` + `nonCompliant` + `pending` + `unverifiable` = `total`.
@@ -10,7 +10,7 @@ import { calendarDateWita, childRegionOf, isInRegion, type IsoDate, regionAncest
  * - `workersReported`: the size of each project's latest roster (WorkersReported.workerCount; 0 before any).
  * - `workersCovered`: for a registered project, reported − uncovered (the latest WorkersUncovered.uncoveredCount,
  *   cleared when a status change no longer lists WORKERS_UNCOVERED), never below 0; 0 for an unregistered one.
- *   Registering the project covers everyone working on it (DOMAIN §1), unless BPJS said a roster person is unknown.
+ *   Registering the project covers everyone working on it (docs/domain.md), unless BPJS said a roster person is unknown.
  * - `contractValueCovered`: the current contract value of registered projects.
  * - `premiumDue`: the current JKK + JKM premium (ProjectRegistered.premium.total, replaced by an amendment's premium).
  * - `premiumPaid`: the premium paid per the enrolment on record (EnrolmentConfirmed.enrolment.premiumPaid); 0 when
@@ -98,7 +98,7 @@ export function percentOf(numerator: bigint | number, denominator: bigint | numb
 }
 
 export interface CoveragePercent {
-  /** Registered / total projects: the headline, as the ministry counts coverage (DOMAIN §7). */
+  /** Registered / total projects: the headline, as the ministry counts coverage (docs/domain.md). */
   projects: number | null;
   /** Covered / reported workers. */
   workers: number | null;
@@ -114,7 +114,7 @@ export function coveragePercent(f: CoverageFigures): CoveragePercent {
   };
 }
 
-/** Figures as JSON for the API (DESIGN §7 shape): money as integer-rupiah strings, percentages beside them. */
+/** Figures as JSON for the API (docs/api.md shape): money as integer-rupiah strings, percentages beside them. */
 export interface CoverageSummary {
   projects: CoverageFigures['projects'];
   workers: CoverageFigures['workers'];

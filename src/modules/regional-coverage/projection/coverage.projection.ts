@@ -220,7 +220,7 @@ export async function applyCoverageBatch(events: readonly RecordedEvent[], tx: P
   }
 }
 
-/** Coverage per region, agency, funding source and month, and the officials' project list (DESIGN §7). */
+/** Coverage per region, agency, funding source and month, and the officials' project list (docs/api.md). */
 export const coverageProjection: Projection = {
   name: 'coverage',
   tables: [

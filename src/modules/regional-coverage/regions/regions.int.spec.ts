@@ -52,7 +52,7 @@ describe('region hierarchy (migration 0008) and RegionsRepository', () => {
     expect(children).toContainEqual({ code: '73.71', name: 'Kota Makassar', level: 'regency', parentCode: '73' });
   });
 
-  it('gives Sinjai exactly its nine districts, with their DOMAIN §5 names, in code order', async () => {
+  it('gives Sinjai exactly its nine districts, with their docs/domain.md names, in code order', async () => {
     const children = await regions.children('73.07');
     expect(children.map((r) => [r.code, r.name])).toEqual(SINJAI_DISTRICTS);
     expect(children.every((r) => r.level === 'district')).toBe(true);

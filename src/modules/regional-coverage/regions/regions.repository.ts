@@ -3,7 +3,7 @@ import { PG_POOL } from '@sinergi/database';
 import { parseRegionCode, type RegionLevel } from '@sinergi/domain';
 import type { Pool } from 'pg';
 
-/** A row of the Kemendagri region hierarchy (DOMAIN §5; loaded by migrations 0002 and 0008). */
+/** A row of the Kemendagri region hierarchy (docs/domain.md; loaded by migrations 0002 and 0008). */
 export interface Region {
   code: string;
   name: string;

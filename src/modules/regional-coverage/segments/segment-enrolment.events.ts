@@ -1,5 +1,5 @@
 import type { YearMonth } from '@sinergi/domain';
-/** Worker segments beyond construction (DOMAIN §7): village officials, non-ASN regional staff, vulnerable workers. */
+/** Worker segments beyond construction (docs/domain.md): village officials, non-ASN regional staff, vulnerable workers. */
 export const WORKER_SEGMENTS = ['VILLAGE_OFFICIALS', 'NON_ASN_STAFF', 'VULNERABLE_WORKERS', 'OTHER'] as const;
 export type WorkerSegment = (typeof WORKER_SEGMENTS)[number];
 

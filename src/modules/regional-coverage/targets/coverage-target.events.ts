@@ -1,5 +1,5 @@
 import type { IsoDate } from '@sinergi/domain';
-/** What a coverage target is measured on (DESIGN §7): project count (the ministry's headline), workers, contract value. */
+/** What a coverage target is measured on (docs/api.md): project count (the ministry's headline), workers, contract value. */
 export const TARGET_METRICS = ['projects', 'workers', 'value'] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
 

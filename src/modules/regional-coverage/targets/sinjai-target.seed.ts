@@ -2,7 +2,7 @@ import { todayWita } from '@sinergi/domain';
 import { SetCoverageTargetCommand } from './set-coverage-target/set-coverage-target.command';
 import type { CoverageTargetView, SetCoverageTargetHandler } from './set-coverage-target/set-coverage-target.handler';
 
-/** Kabupaten Sinjai's target (DOMAIN §7): coverage about 40 % by projects, target +20 points. */
+/** Kabupaten Sinjai's target (docs/domain.md): coverage about 40 % by projects, target +20 points. */
 export const SINJAI_TARGET = { regionCode: '73.07', metric: 'projects', targetPercent: 60 } as const;
 
 /**

@@ -25,7 +25,7 @@ export {
 export interface ProjectFacts {
   projectId: string;
   registrationDeadline: IsoDate;
-  /** The JKK + JKM premium of DOMAIN §2 for the current contract value. */
+  /** The JKK + JKM premium of docs/domain.md for the current contract value. */
   premiumDue: RupiahString;
   endDate: IsoDate;
   maintenanceEndDate: IsoDate | null;
@@ -354,7 +354,7 @@ function decideRegistered(
     }
   }
 
-  // Cover must last the contract period plus the maintenance period (DOMAIN §1).
+  // Cover must last the contract period plus the maintenance period (docs/domain.md).
   const requiredUntil =
     project.maintenanceEndDate !== null ? isoDate(project.maintenanceEndDate, 'maintenanceEndDate') : isoDate(project.endDate, 'endDate');
   const coveredTo = isoDate(enrolment.coveredTo, 'enrolment.coveredTo');

@@ -18,7 +18,7 @@ import {
 const PROJECT_ID = '3f0c2a9e-8d41-5b7a-9c1e-2f6b8a4d7307';
 
 /**
- * Rp 2,500,000,000 incl. 11 % PPN (DOMAIN §2 worked example): premium due Rp 3,252,703.
+ * Rp 2,500,000,000 incl. 11 % PPN (docs/domain.md worked example): premium due Rp 3,252,703.
  * SPK 2025-04-23 + 14 working days in 73.07 → deadline Friday 2025-05-16.
  */
 const facts: ProjectFacts = {

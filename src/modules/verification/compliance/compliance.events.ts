@@ -37,7 +37,7 @@ export interface EvidenceSubmitter {
   id: string;
 }
 
-/** The proof documents of DOMAIN §1 as a contractor hands them in, before an official has looked at them. */
+/** The proof documents of docs/domain.md as a contractor hands them in, before an official has looked at them. */
 export interface EnrolmentEvidenceSubmittedData {
   projectId: string;
   evidenceId: string;

@@ -5,7 +5,7 @@ import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/
 import { DEAD_LETTER_STATUSES, ListDeadLettersQuery, parseListDeadLettersParams } from './list-dead-letters/list-dead-letters.query';
 import { RetryDeadLetterCommand } from './retry-dead-letter/retry-dead-letter.command';
 
-/** Verifications that ran out of retries or that BPJS refused (DESIGN §5), for admins of the project's region to replay. */
+/** Verifications that ran out of retries or that BPJS refused (docs/api.md), for admins of the project's region to replay. */
 @ApiTags('operations')
 @ApiBearerAuth()
 @Controller('v1/ops/dead-letters')

@@ -15,7 +15,7 @@ const END_CHECK_CATCH_UP_DAYS = 7;
 const PROJECT_ID = projectIdOfStreamSql('r.stream_id');
 
 /**
- * PostgreSQL is the system of record, Redis is transport (DESIGN §1): on start and periodically,
+ * PostgreSQL is the system of record, Redis is transport (docs/architecture.md): on start and periodically,
  * every verification request still pending in PostgreSQL whose job Redis no longer has (restart,
  * flush, failover) is queued again under its own id. It also schedules the periodic re-check of
  * active projects, once per interval. One instance at a time (advisory lock).

@@ -36,7 +36,7 @@ const STATUSES: readonly EnrolmentRecord['status'][] = ['ACTIVE', 'REGISTERED_UN
 const RETRY_AFTER_DEFAULT_MS = 1000;
 
 /**
- * The BPJS Ketenagakerjaan Jakon API adapter (DESIGN §5). It never retries: the verification job does, with back-off.
+ * The BPJS Ketenagakerjaan Jakon API adapter (docs/api.md). It never retries: the verification job does, with back-off.
  * A circuit breaker fails calls fast while BPJS keeps failing; 404, 429 and other 4xx show BPJS is answering.
  */
 export class BpjsHttpRegistry implements EnrolmentRegistry {

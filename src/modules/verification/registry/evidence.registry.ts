@@ -12,7 +12,7 @@ interface ConfirmedEvidenceRow {
 }
 
 /**
- * Evidence a contractor handed in and an official confirmed, as a registry (DESIGN §5): the documents show the
+ * Evidence a contractor handed in and an official confirmed, as a registry (docs/api.md): the documents show the
  * project enrolled and what was paid, not what BPJS assessed, how many workers it registered, or who they are.
  */
 export class EvidenceRegistry implements EnrolmentRegistry {

@@ -20,7 +20,7 @@ export interface EventPage {
 
 /**
  * Events in the reader's regions, in commit order, keyset-paged on (transaction_id, global_position). Only
- * transactions older than every one still running are read (pg_snapshot_xmin, DESIGN §1), so an append that commits
+ * transactions older than every one still running are read (pg_snapshot_xmin, docs/architecture.md), so an append that commits
  * while someone pages lands after their cursor: pages never repeat or skip an event.
  */
 @QueryHandler(SearchEventsQuery)

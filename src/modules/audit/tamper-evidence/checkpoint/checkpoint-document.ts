@@ -5,7 +5,7 @@ import { type CheckpointPublicKey, describePublicKey, parsePublicKey } from './c
 export const CHECKPOINT_FORMAT = 'sinergi-audit-checkpoint/1';
 
 /**
- * What a checkpoint signs (DESIGN §8). It covers exactly the events committed when it was taken: those whose
+ * What a checkpoint signs (docs/api.md). It covers exactly the events committed when it was taken: those whose
  * transaction is visible in `logSnapshot` (PostgreSQL's `pg_visible_in_snapshot(transaction_id, snapshot)`). A
  * transaction still running then is left out for good, whenever it commits, so the covered set never changes.
  */

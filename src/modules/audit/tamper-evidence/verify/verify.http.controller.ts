@@ -7,7 +7,7 @@ import { invalidParam, onlyParams, regionPrefixes, singleParam } from '../../aud
 import { StartLogVerificationCommand } from './start-log-verification/start-log-verification.command';
 import { VerifyProjectQuery } from './verify-project/verify-project.query';
 
-/** Tamper evidence (DESIGN §8): recompute hash chains and report the first broken link. Read-only, in scope. */
+/** Tamper evidence (docs/api.md): recompute hash chains and report the first broken link. Read-only, in scope. */
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('v1/audit')

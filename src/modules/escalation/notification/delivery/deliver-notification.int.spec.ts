@@ -475,7 +475,7 @@ describe('notification delivery', () => {
     expect(mailsTo(address)).toHaveLength(0);
   });
 
-  it('posts the payment-hold recommendation to the client webhook, signed as DESIGN §4 with its newest secret', async () => {
+  it('posts the payment-hold recommendation to the client webhook, signed as docs/api.md with its newest secret', async () => {
     const cause = await first.apply({ type: 'RecommendPaymentHold', terminNumber: 1, now: '2025-05-24T02:00:00.000Z' });
     const id = await insertNotification(first, {
       kind: 'PAYMENT_HOLD_RECOMMENDED',

@@ -52,7 +52,7 @@ interface Candidate {
   streamId: string;
 }
 
-/** Load → decide → append, for every item of a request, in one statement (DESIGN §1). */
+/** Load → decide → append, for every item of a request, in one statement (docs/architecture.md). */
 @CommandHandler(RecordProcurementEventsCommand)
 export class RecordProcurementEventsHandler implements ICommandHandler<RecordProcurementEventsCommand> {
   private readonly logger = new Logger('ProcurementIngest');

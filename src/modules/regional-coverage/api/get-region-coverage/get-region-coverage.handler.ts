@@ -21,7 +21,7 @@ import {
 } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
 
-/** One region's coverage (DESIGN §7): construction figures, its target, the other segments and overall coverage. */
+/** One region's coverage (docs/api.md): construction figures, its target, the other segments and overall coverage. */
 export interface RegionCoverage extends CoverageSummary {
   regionCode: string;
   name: string;

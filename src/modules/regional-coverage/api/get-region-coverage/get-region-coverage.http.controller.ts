@@ -10,7 +10,7 @@ import { type RegionCoverage, type RegionCoverageReport } from './get-region-cov
 import { GetRegionCoverageQuery } from './get-region-coverage.query';
 import { type CsvValue, toCsv, wantsCsv } from '@sinergi/common';
 
-/** Coverage per region (DESIGN §7) for officials, auditors and admins, within their regions. */
+/** Coverage per region (docs/api.md) for officials, auditors and admins, within their regions. */
 @ApiTags('coverage')
 @ApiBearerAuth()
 @Controller('v1/coverage/regions')

@@ -25,7 +25,7 @@ export interface CoverageTargetView {
 }
 
 /**
- * Sets a region's coverage target (DESIGN §7): load the region's target stream → decide → append, and write the
+ * Sets a region's coverage target (docs/api.md): load the region's target stream → decide → append, and write the
  * `coverage_targets` row in the same transaction. Scope and role are the controller's; the region must be known.
  */
 @CommandHandler(SetCoverageTargetCommand)

@@ -7,7 +7,7 @@ import { SetCoverageTargetCommand } from './set-coverage-target.command';
 import { regionCodeParam } from '../../api/region-params';
 import { TARGET_METRICS } from '../coverage-target.events';
 
-/** Coverage targets per region (DESIGN §7): admins set them; every change is a CoverageTargetSet event. */
+/** Coverage targets per region (docs/api.md): admins set them; every change is a CoverageTargetSet event. */
 @ApiTags('coverage')
 @ApiBearerAuth()
 @Controller('v1/coverage/targets')

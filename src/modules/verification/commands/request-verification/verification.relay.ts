@@ -10,7 +10,7 @@ import { parseComplianceStreamId } from '../../compliance/compliance.events';
 import { verificationJobId } from '../../verification.queue';
 import { VerificationQueue } from '../../verification-queue.provider';
 
-/** Procurement facts, requests and confirmed evidence that call for a fresh look at BPJS (DESIGN §5 triggers). */
+/** Procurement facts, requests and confirmed evidence that call for a fresh look at BPJS (docs/api.md triggers). */
 const TRIGGERS = new Set([
   'ProjectRegistered',
   'ContractAmended',

@@ -19,7 +19,7 @@ export class SubmitEnrolmentEvidenceHttpController {
   @Roles('official')
   @ApiOperation({
     summary: "Hand in the contractor's proof of BPJS enrolment for an official to confirm",
-    description: 'A procurement client with its signature (DESIGN §4), or an official with a JWT. Unknown fields are refused.',
+    description: 'A procurement client with its signature (docs/api.md), or an official with a JWT. Unknown fields are refused.',
   })
   @ApiHeader({ name: 'X-Client-Id', required: false, description: 'Procurement clients sign instead of sending a token' })
   @ApiCreatedResponse({ type: EvidenceSubmittedResponseDto })

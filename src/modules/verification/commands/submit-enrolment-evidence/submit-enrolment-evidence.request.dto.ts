@@ -15,7 +15,7 @@ const digits = (name: string, isValid: (value: string) => boolean, length: numbe
     options,
   );
 
-/** The three proof documents of DOMAIN §1, as numbers copied from them. */
+/** The three proof documents of docs/domain.md, as numbers copied from them. */
 export class SubmitEnrolmentEvidenceRequestDto {
   @ApiProperty({ example: '7307250000001', description: 'Project number on the BPJS participation certificate, 13 digits' })
   @digits('isBpjsProjectNumber', isValidBpjsProjectNumber, 13)

@@ -32,7 +32,7 @@ export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
     });
     const project = projectStream.state;
     const r = project.registration;
-    // Unknown and out of scope answer alike: no existence leak (DESIGN §10).
+    // Unknown and out of scope answer alike: no existence leak (docs/api.md).
     if (!r || !readerCanSee(reader, r.regionCode)) throw resourceNotFound('project');
     const compliance = complianceStream.state;
     const lastChecked = [...complianceStream.events].reverse().find((e) => CHECK_OUTCOMES.has(e.type));

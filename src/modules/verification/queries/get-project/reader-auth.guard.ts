@@ -9,7 +9,7 @@ export type ReaderRequest = SignedRequest & { principal?: Principal; reader?: Re
 export const readerCanSee = (reader: Reader, regionCode: string) =>
   canSeeRegion({ regions: reader.kind === 'user' ? reader.principal.regions : reader.regions }, regionCode);
 
-/** Bearer token when there is one, otherwise the client signature of DESIGN §4. */
+/** Bearer token when there is one, otherwise the client signature of docs/api.md. */
 @Injectable()
 export class ReaderAuthGuard implements CanActivate {
   constructor(

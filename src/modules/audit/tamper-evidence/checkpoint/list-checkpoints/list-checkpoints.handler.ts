@@ -54,7 +54,7 @@ export function parseListCheckpointsQuery(query: Record<string, unknown>): ListC
   return { limit, before };
 }
 
-/** Signed checkpoints, newest first, with the public keys to check them (DESIGN §8). Global: they carry no region's data. */
+/** Signed checkpoints, newest first, with the public keys to check them (docs/api.md). Global: they carry no region's data. */
 @QueryHandler(ListCheckpointsQuery)
 export class ListCheckpointsHandler implements IQueryHandler<ListCheckpointsQuery> {
   constructor(

@@ -20,7 +20,7 @@ export interface WriteCheckpointOptions {
 }
 
 /**
- * Signs the log's head (DESIGN §8). Everything is read in one REPEATABLE READ snapshot, and the snapshot itself
+ * Signs the log's head (docs/api.md). Everything is read in one REPEATABLE READ snapshot, and the snapshot itself
  * (pg_snapshot: xmin, xmax, the transactions still running) is signed with it: the covered events are those of
  * the transactions visible in it, a set no later commit can change — a transaction that took a lower position but
  * commits afterwards stays out, and is never mistaken for a rewrite. The stream heads come from the

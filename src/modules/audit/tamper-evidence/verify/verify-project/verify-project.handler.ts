@@ -48,7 +48,7 @@ export class VerifyProjectHandler implements IQueryHandler<VerifyProjectQuery> {
   async execute({ projectId, reader, correlationId }: VerifyProjectQuery): Promise<ProjectVerification> {
     const access = { accessId: randomUUID(), reader, action: 'verify' as const, filters: { projectId }, correlationId };
     const regionCode = isUuid(projectId) ? await this.regionOf(projectId) : null;
-    // Unknown and out of scope answer alike (DESIGN §10); the refusal is recorded too.
+    // Unknown and out of scope answer alike (docs/api.md); the refusal is recorded too.
     if (regionCode === null || !canSeeRegion(reader, regionCode)) {
       await this.accessLog.record({ ...access, outcome: 'not_found', resultCount: 0 });
       throw resourceNotFound('project');

@@ -43,10 +43,11 @@ export class GetCaseHandler {
     const stream = await readStreamOf<EscalationCaseEvent>(this.store, caseStreamId(caseId));
     const opened = stream.events[0];
     const regionCode = opened?.type === 'CaseOpened' ? opened.data.regionCode : undefined;
-    // Unknown and out of scope answer alike: no existence leak (DESIGN §10).
+    // Unknown and out of scope answer alike: no existence leak (docs/api.md).
     if (regionCode === undefined || !canSeeRegion(reader, regionCode)) throw resourceNotFound('case');
     const { rows } = await this.pool.query<NotificationRow>(
-      `SELECT id, kind, channel, recipient_kind, position, status, attempts, last_error_code, level, cause_event_id, created_at, delivered_at, failed_at
+      `SELECT id, kind, channel, recipient_kind, position, status, attempts, last_error_code, level, cause_event_id, created_at, sent_at,
+              delivered_at, read_at, failed_at, fallback_of
          FROM notifications WHERE case_id = $1 ORDER BY created_at, id`,
       [caseId],
     );

@@ -6,7 +6,7 @@ import { CaseListDto } from '../../case-summary';
 import { MAX_PAGE_SIZE } from '../../list-paging';
 import { CASE_ORDERS, CASE_STATUSES, ListCasesQuery, parseListCasesQuery } from './list-cases.query';
 
-/** The officials' case list (DESIGN §6): officials, auditors and admins, each within their regions. */
+/** The officials' case list (docs/api.md): officials, auditors and admins, each within their regions. */
 @ApiTags('cases')
 @ApiBearerAuth()
 @Controller('v1/cases')
