@@ -31,7 +31,11 @@ export interface ProjectRegisteredData {
   startDate: string;
   endDate: string;
   maintenanceEndDate: string | null;
-  contractor: { npwp: string; nib: string | null; name: string; email: string | null; phone: string | null };
+  /**
+   * `whatsappOptIn`: the contractor agreed to WhatsApp notices at `phone` (when it is a mobile number); absent on events
+   * recorded before it existed, or that did not say: no WhatsApp.
+   */
+  contractor: { npwp: string; nib: string | null; name: string; email: string | null; phone: string | null; whatsappOptIn?: boolean };
   ppk: { ref: string };
   estimatedWorkers: number | null;
   premium: PremiumFigures;

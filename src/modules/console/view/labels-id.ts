@@ -73,7 +73,7 @@ export const NOTIFICATION_STATUS_ID: Record<string, string> = {
   FAILED: 'Gagal terkirim',
 };
 
-export const CHANNEL_ID: Record<string, string> = { EMAIL: 'E-mail', WEBHOOK: 'Webhook', INBOX: 'Kotak masuk aplikasi' };
+export const CHANNEL_ID: Record<string, string> = { EMAIL: 'E-mail', WEBHOOK: 'Webhook', INBOX: 'Kotak masuk aplikasi', WHATSAPP: 'WhatsApp' };
 
 export const RECIPIENT_KIND_ID: Record<string, string> = {
   OFFICIAL: 'Pejabat',

@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { POSITIONS, type Position } from '@sinergi/auth';
 import { parseRegionCode } from '@sinergi/domain';
-import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { E164 } from '../notification/whatsapp/whatsapp-phone';
+
+const E164_MESSAGE = { message: '$property must be a phone number in E.164 form, e.g. +6281234567890' };
 
 const IsRegionCode = () =>
   ValidateBy({
@@ -41,6 +44,16 @@ export class CreateOfficialRequestDto {
   @MaxLength(254)
   email?: string | null;
 
+  @ApiPropertyOptional({ example: '+6281234567890', nullable: true, description: 'WhatsApp number, E.164' })
+  @IsOptional()
+  @Matches(E164, E164_MESSAGE)
+  whatsapp?: string | null;
+
+  @ApiPropertyOptional({ default: false, description: 'The official agreed to escalation notices by WhatsApp (needs whatsapp); e-mail then follows only for a message left unread' })
+  @IsOptional()
+  @IsBoolean()
+  whatsappOptIn?: boolean;
+
   @ApiPropertyOptional({ example: 'https://hooks.example.org/sinergi', nullable: true, description: 'https to a public address only' })
   @IsOptional()
   @IsString()
@@ -62,6 +75,16 @@ export class UpdateOfficialRequestDto {
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
+
+  @ApiPropertyOptional({ example: '+6281234567890', nullable: true, description: 'WhatsApp number, E.164; null removes it and the opt-in' })
+  @IsOptional()
+  @Matches(E164, E164_MESSAGE)
+  whatsapp?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  whatsappOptIn?: boolean;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()

@@ -1,10 +1,11 @@
 /**
  * The delivery stream of one notification row (`notification-<notificationId>`): every attempt that failed and the
- * one that succeeded, past tense. Recipients appear as their kind, id and position, never as an address.
+ * one that succeeded, then (WhatsApp) the statuses reported of the message, past tense. Recipients appear as their
+ * kind, id and position, never as an address.
  */
 import type { DeliveryResult, NotificationKind, PermanentDeliveryCode, TemporaryDeliveryCode } from './notification.types';
 
-export type NotificationChannelKind = 'EMAIL' | 'WEBHOOK' | 'INBOX';
+export type NotificationChannelKind = 'EMAIL' | 'WEBHOOK' | 'INBOX' | 'WHATSAPP';
 
 export type NotificationRecipientKind = 'OFFICIAL' | 'CONTRACTOR' | 'PPK' | 'CLIENT';
 
@@ -22,6 +23,8 @@ export interface NotificationRecipientRef {
 export type UndeliverableCode =
   /** An e-mail notification, but the process has no SMTP_URL. */
   | 'smtp_not_configured'
+  /** A WhatsApp notification, but the process has no WHATSAPP_API_URL. */
+  | 'whatsapp_not_configured'
   /** The recipient has no address on this channel (no e-mail, no webhook URL, a disabled client, an inactive official). */
   | 'no_address'
   /** The project, case or cause the message is built from is not on record. */
@@ -68,12 +71,38 @@ export interface NotificationDeliveryFailedData {
   failedAt: string;
 }
 
+/** What WhatsApp reports of a message it accepted; a status never goes back (SENT < DELIVERED < READ, FAILED final). */
+export type ReportedMessageStatus = 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';
+
+/**
+ * A status webhook about the notification's WhatsApp message, recorded once per (message, status): a duplicate or a
+ * replay appends nothing. An out-of-order report (delivered after read) is recorded but does not move the status back.
+ */
+export interface NotificationStatusReportedData {
+  notificationId: string;
+  caseId: string | null;
+  projectId: string;
+  channel: 'WHATSAPP';
+  level: number | null;
+  recipient: NotificationRecipientRef;
+  /** The wamid the webhook named. */
+  messageId: string;
+  status: ReportedMessageStatus;
+  /** When WhatsApp says it happened (the webhook's timestamp). */
+  reportedAt: string;
+  /** The notification's status once this report applied (the same as before when it came out of order). */
+  notificationStatus: ReportedMessageStatus;
+  /** The Cloud API's error code of a failed message (e.g. 131026), else null. */
+  errorCode: number | null;
+}
+
 export type NotificationEvent =
   | { type: 'NotificationDelivered'; data: NotificationDeliveredData }
-  | { type: 'NotificationDeliveryFailed'; data: NotificationDeliveryFailedData };
+  | { type: 'NotificationDeliveryFailed'; data: NotificationDeliveryFailedData }
+  | { type: 'NotificationStatusReported'; data: NotificationStatusReportedData };
 
 export type NotificationEventType = NotificationEvent['type'];
 
-export const NOTIFICATION_EVENT_TYPES: readonly NotificationEventType[] = ['NotificationDelivered', 'NotificationDeliveryFailed'];
+export const NOTIFICATION_EVENT_TYPES: readonly NotificationEventType[] = ['NotificationDelivered', 'NotificationDeliveryFailed', 'NotificationStatusReported'];
 
 export const notificationStreamId = (notificationId: string) => `notification-${notificationId}`;

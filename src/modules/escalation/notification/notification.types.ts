@@ -26,6 +26,13 @@ export type DeliveryResult =
       readonly channel: 'WEBHOOK';
       readonly deliveryId: string;
       readonly status: number;
+    }
+  | {
+      readonly channel: 'WHATSAPP';
+      /** The Cloud API's message id (wamid): what status webhooks name. */
+      readonly messageId: string;
+      /** The approved template sent. */
+      readonly template: string;
     };
 
 export type TemporaryDeliveryCode =
@@ -36,14 +43,22 @@ export type TemporaryDeliveryCode =
   | 'http_rate_limited'
   | 'http_timeout'
   | 'network_error'
-  | 'dns_failure';
+  | 'dns_failure'
+  /** WhatsApp Cloud API: HTTP 429, or throughput / pair rate limits (130429, 131056, 80007, 4). */
+  | 'whatsapp_rate_limited';
 
 export type PermanentDeliveryCode =
   | 'smtp_rejected'
   | 'smtp_invalid_message'
   | 'http_client_error'
   | 'http_redirect'
-  | 'url_not_allowed';
+  | 'url_not_allowed'
+  /** WhatsApp Cloud API: the number is not on WhatsApp or cannot receive the message (131021, 131026). */
+  | 'whatsapp_not_on_whatsapp'
+  /** WhatsApp Cloud API: the recipient stopped the business's messages (131050). */
+  | 'whatsapp_opted_out'
+  /** WhatsApp Cloud API: any other refusal (template, parameters, token, account). */
+  | 'whatsapp_rejected';
 
 /** Common shape of delivery failures: a stable `code` for events and metrics, and a message free of personal data. */
 export abstract class DeliveryError extends Error {

@@ -7,8 +7,9 @@ import type { EscalationCaseState } from '../case-decider/escalation-case.decide
 import type { EscalationCaseEvent } from '../case-decider/escalation-case.events';
 import { OfficialsRepository, type Recipient } from '../directory/officials.repository';
 import { notificationIdFor } from '../escalation.queues';
+import { indonesianMobile } from '../notification/whatsapp/whatsapp-phone';
 
-type Channel = 'EMAIL' | 'WEBHOOK' | 'INBOX';
+type Channel = 'EMAIL' | 'WEBHOOK' | 'INBOX' | 'WHATSAPP';
 type RecipientKind = 'OFFICIAL' | 'CONTRACTOR' | 'PPK' | 'CLIENT';
 type Kind = 'CASE_ESCALATED' | 'PAYMENT_HOLD_RECOMMENDED' | 'PAYMENT_HOLD_LIFTED' | 'PAYMENT_REQUEST_CLEARED';
 
@@ -34,12 +35,15 @@ export interface PlannedNotification {
 /**
  * Decides who hears of each new ladder level and payment hold, as rows of `notifications` with deterministic ids
  * (inserted with ON CONFLICT DO NOTHING), so a replayed batch or a redelivered event adds no second delivery.
- * - CONTRACTOR: e-mail to the contractor's address on the registration.
- * - PPK: e-mail to the project's own PPK (personal data, from the contract); webhook and inbox to the agency's PPK
- *   in the directory.
+ * - CONTRACTOR: e-mail to the contractor's address on the registration; WhatsApp too when the registration's phone
+ *   is a mobile number and the event said the contractor opted in.
+ * - PPK: e-mail to the project's own PPK (personal data, from the contract); webhook, WhatsApp and inbox to the
+ *   agency's PPK in the directory.
  * - Any other position: each official of the directory holding it for the region (heads of agency by agency):
- *   e-mail when they have an address, webhook when they have one, and the inbox; a position nobody holds in the
- *   directory still gets an inbox item addressed to the position, so whoever signs in with it sees the case.
+ *   WhatsApp when they opted in with a number (and the channel is on), else e-mail when they have an address (an
+ *   unread WhatsApp message is e-mailed later by the read fallback), webhook when they have one, and the inbox; a
+ *   position nobody holds in the directory still gets an inbox item addressed to the position, so whoever signs in
+ *   with it sees the case.
  * - Payment holds: a signed webhook to the procurement client that posted the project, when it registered one.
  * Levels of a case that has already ended by the time the relay reads them are not notified.
  */
@@ -50,6 +54,8 @@ export class NotificationPlanner {
     private readonly store: EventStore,
     private readonly officials: OfficialsRepository,
     private readonly tx: PoolClient,
+    /** `whatsapp`: the WhatsApp channel is configured (WHATSAPP_API_URL), so opted-in recipients get it. */
+    private readonly options: { whatsapp: boolean } = { whatsapp: false },
   ) {}
 
   /** Plans and inserts the rows; returns the ids of rows that are new. */
@@ -94,6 +100,9 @@ export class NotificationPlanner {
         for (const position of event.data.recipients) {
           if (position === 'CONTRACTOR') {
             if (registration) add('EMAIL', 'CONTRACTOR', registration.contractor.npwp, position);
+            if (registration && this.options.whatsapp && registration.contractor.whatsappOptIn === true && indonesianMobile(registration.contractor.phone)) {
+              add('WHATSAPP', 'CONTRACTOR', registration.contractor.npwp, position);
+            }
             continue;
           }
           // The contract names its own PPK: e-mail goes there; the agency's PPK in the directory gets webhook and inbox.
@@ -103,7 +112,9 @@ export class NotificationPlanner {
           if (position === 'PPK') officials = officials.filter((o) => o.agencyCode === null || o.agencyCode === state.agencyCode);
           if (officials.length === 0) add('INBOX', 'OFFICIAL', `position:${position}`, position);
           for (const official of officials) {
-            if (official.email && !ownPpk) add('EMAIL', 'OFFICIAL', official.officialId, position);
+            const whatsapp = this.options.whatsapp && official.whatsappOptIn;
+            if (whatsapp) add('WHATSAPP', 'OFFICIAL', official.officialId, position);
+            if (official.email && !ownPpk && !whatsapp) add('EMAIL', 'OFFICIAL', official.officialId, position);
             if (official.webhook) add('WEBHOOK', 'OFFICIAL', official.officialId, position);
             add('INBOX', 'OFFICIAL', official.officialId, position);
           }

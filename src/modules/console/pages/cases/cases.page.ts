@@ -22,6 +22,7 @@ import {
   reasonLabelId,
 } from '../../view/labels-id';
 import { csrfField, page, type PageViewer } from '../../view/layout';
+import { whatsappStatus } from './whatsapp-status.view';
 
 export interface InboxFilters {
   status: string;
@@ -107,6 +108,8 @@ export interface CasePageData {
   done?: string;
   /** A refused form, re-shown with what was typed. */
   error?: { form: ActionForm; code: string; text: string };
+  /** The evidence handed in for the project, with an official's confirm / reject forms (console/evidence). */
+  evidence?: Html;
 }
 
 function describeEntry(e: TimelineEntry): Html {
@@ -136,9 +139,9 @@ function timeline(detail: CaseDetail): Html {
     (e) => html`<li><strong>${CASE_EVENT_ID[e.type] ?? e.type}</strong> · <span class="muted">${formatDateTime(e.at)}</span><br>${describeEntry(e)}
       ${e.notifications.length
         ? html`<ul>${e.notifications.map(
-            (n) => html`<li>${CHANNEL_ID[n.channel] ?? n.channel} ke ${n.position ? positionId(n.position) : (RECIPIENT_KIND_ID[n.recipientKind] ?? n.recipientKind)}:
-              <span class="badge ${n.status === 'DELIVERED' ? 'b-ok' : n.status === 'FAILED' ? 'b-bad' : 'b-wait'}">${NOTIFICATION_STATUS_ID[n.status] ?? n.status}</span>
-              ${n.deliveredAt ? html`<span class="muted">${formatDateTime(n.deliveredAt)}</span>` : ''}${n.status === 'FAILED' && n.lastErrorCode ? html` <span class="muted">(${n.lastErrorCode})</span>` : ''}</li>`,
+            (n) => html`<li>${CHANNEL_ID[n.channel] ?? n.channel}${n.fallbackOf ? ' (WhatsApp belum dibaca)' : ''} ke ${n.position ? positionId(n.position) : (RECIPIENT_KIND_ID[n.recipientKind] ?? n.recipientKind)}:
+              ${n.channel === 'WHATSAPP' ? whatsappStatus(n) : html`<span class="badge ${n.status === 'DELIVERED' ? 'b-ok' : n.status === 'FAILED' ? 'b-bad' : 'b-wait'}">${NOTIFICATION_STATUS_ID[n.status] ?? n.status}</span>
+              ${n.deliveredAt ? html`<span class="muted">${formatDateTime(n.deliveredAt)}</span>` : ''}${n.status === 'FAILED' && n.lastErrorCode ? html` <span class="muted">(${n.lastErrorCode})</span>` : ''}`}</li>`,
           )}</ul>`
         : ''}</li>`,
   )}</ol>`;
@@ -225,6 +228,7 @@ export function casePage(viewer: PageViewer, d: CasePageData): Html {
         </dl>
       </section>
       <section aria-labelledby="judul-tindakan"><h2 id="judul-tindakan">Tindakan</h2>${actions(viewer, d)}</section>
+      ${d.evidence ?? ''}
       <section class="card" aria-labelledby="judul-tangga"><h2 id="judul-tangga">Tangga eskalasi</h2>${ladder(detail)}</section>
       <section aria-labelledby="judul-riwayat"><h2 id="judul-riwayat">Riwayat dan pemberitahuan</h2>${timeline(detail)}</section>`,
   });

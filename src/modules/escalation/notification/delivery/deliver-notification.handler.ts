@@ -22,6 +22,7 @@ import type { WebhookSecret } from '../webhook.channel';
 import { NotificationChannels } from './notification-channels';
 import { composeNotificationMessage, type MessageSources, type NotificationRow, regionLabel, type RegionRow } from './notification-message';
 import { NotificationUndeliverableError } from './notification-undeliverable.error';
+import { recordWhatsappAccepted, sendWhatsapp } from '../whatsapp/whatsapp-delivery';
 import { regionAncestry } from '@sinergi/domain';
 import { caseLinkFor } from '../../../console/case-link/case-link-token';
 
@@ -175,6 +176,8 @@ export class DeliverNotificationHandler {
       case 'INBOX':
         // The item is written in the same transaction that records the delivery.
         return { channel: 'INBOX', inboxItemId: row.id };
+      case 'WHATSAPP':
+        return sendWhatsapp(this.pool, this.channels.whatsapp, this.config, row, message, sources, this.clock.now());
       default: {
         const unexpected: never = row.channel;
         throw new NotificationUndeliverableError('no_address', `unknown channel ${String(unexpected)}`);
@@ -254,6 +257,8 @@ export class DeliverNotificationHandler {
       attempt,
     };
     return this.record(row, { type: 'NotificationDelivered', data }, correlationId, async (client) => {
+      // WhatsApp: accepted is SENT; what follows (delivered, read, failed) comes by the status webhook.
+      if (result.channel === 'WHATSAPP') return recordWhatsappAccepted(this.store, client, row, result, deliveredAt, correlationId);
       await client.query(
         `UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`,
         [row.id, deliveredAt],

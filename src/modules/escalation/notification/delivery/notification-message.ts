@@ -31,7 +31,8 @@ export interface NotificationRow {
   recipientId: string;
   position: string | null;
   causeEventId: string;
-  status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  /** SENT and READ: WhatsApp only (what WhatsApp reported of the accepted message). */
+  status: 'PENDING' | 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';
   attempts: number;
 }
 

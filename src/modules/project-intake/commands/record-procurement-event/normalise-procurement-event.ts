@@ -54,6 +54,8 @@ export function normaliseProcurementEvent(event: ValidProcurementEvent, box: Sec
               name: d.contractor.name,
               email: orNull(d.contractor.email),
               phone: orNull(d.contractor.phone),
+              // Only when the event says: events without it keep the shape (and hash) they always had.
+              ...(d.contractor.whatsappOptIn === undefined ? {} : { whatsappOptIn: d.contractor.whatsappOptIn }),
             },
             ppk: { ref: ppkRef },
             estimatedWorkers: orNull(d.estimatedWorkers),

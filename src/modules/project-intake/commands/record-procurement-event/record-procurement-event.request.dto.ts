@@ -63,6 +63,10 @@ export class ContractorDto {
   @ApiPropertyOptional({ example: '+6281234567890' })
   @IsOptional() @Matches(/^\+?[0-9 ()-]{6,20}$/, { message: 'phone must be a telephone number' })
   phone?: string;
+
+  @ApiPropertyOptional({ example: true, description: 'The contractor agreed to escalation notices by WhatsApp at phone (a mobile number)' })
+  @IsOptional() @IsBoolean()
+  whatsappOptIn?: boolean;
 }
 
 export class PpkDto {

@@ -2,19 +2,29 @@ import type { EventActor, RecordedOf } from '@sinergi/event-store';
 import { type EscalationCaseState, evolveCase, initialCaseState } from '../../../case-decider/escalation-case.decider';
 import type { EscalationCaseEvent } from '../../../case-decider/escalation-case.events';
 
-/** A delivery of the case's notifications, as `notifications` records it: no address, no name. */
+/**
+ * A delivery of the case's notifications, as `notifications` records it: no address, no name. A WhatsApp message is
+ * SENT once the Cloud API accepted it, then DELIVERED, READ or FAILED as WhatsApp reports (never back).
+ */
 export interface NotificationView {
   id: string;
   kind: 'CASE_ESCALATED' | 'PAYMENT_HOLD_RECOMMENDED' | 'PAYMENT_HOLD_LIFTED';
-  channel: 'EMAIL' | 'WEBHOOK' | 'INBOX';
+  channel: 'EMAIL' | 'WEBHOOK' | 'INBOX' | 'WHATSAPP';
   recipientKind: 'OFFICIAL' | 'CONTRACTOR' | 'PPK' | 'CLIENT';
   position: string | null;
-  status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  status: 'PENDING' | 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';
   attempts: number;
   lastErrorCode: string | null;
   createdAt: string;
+  /** WhatsApp: when the Cloud API accepted the message. */
+  sentAt: string | null;
+  /** E-mail, webhook, inbox: when the channel accepted it; WhatsApp: when WhatsApp reported it on the device. */
   deliveredAt: string | null;
+  /** WhatsApp: when WhatsApp reported it read. */
+  readAt: string | null;
   failedAt: string | null;
+  /** An e-mail sent because this WhatsApp notification was not read in time: the WhatsApp notification's id. */
+  fallbackOf: string | null;
 }
 
 export interface NotificationRow {
@@ -29,8 +39,11 @@ export interface NotificationRow {
   level: number | null;
   cause_event_id: string;
   created_at: Date;
+  sent_at: Date | null;
   delivered_at: Date | null;
+  read_at: Date | null;
   failed_at: Date | null;
+  fallback_of: string | null;
 }
 
 export interface TimelineEntry {
@@ -59,8 +72,11 @@ export const toNotificationView = (r: NotificationRow): NotificationView => ({
   attempts: r.attempts,
   lastErrorCode: r.last_error_code,
   createdAt: iso(r.created_at)!,
+  sentAt: iso(r.sent_at),
   deliveredAt: iso(r.delivered_at),
+  readAt: iso(r.read_at),
   failedAt: iso(r.failed_at),
+  fallbackOf: r.fallback_of,
 });
 
 /** When the event happened and what an official reading the case needs of it (officials only as subject and position). */

@@ -34,8 +34,11 @@ const notification = (changes: Partial<NotificationRow>): NotificationRow => ({
   level: 0,
   cause_event_id: 'e2',
   created_at: new Date(Date.parse(openedAt) + 60_000),
+  sent_at: null,
   delivered_at: null,
+  read_at: null,
   failed_at: null,
+  fallback_of: null,
   ...changes,
 });
 
