@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fastify, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProjectRegistry } from './project-registry';
+import { readProjectStateFile, writeProjectStateFile } from './project-state-file';
 import { isNpwp, parseSimulatedProjects, parseWorkersLookup, SimulatedProject, SimulatorInputError } from './simulated-project';
 import { mergeFaults, NO_FAULTS, RateWindow, SimulatorFaults } from './simulator-faults';
 
@@ -23,6 +24,10 @@ export interface SimulatorCall {
 export interface BpjsSimulator {
   url: string;
   port: number;
+  /** The file the projects are kept in, when `stateFile` was given. */
+  stateFile: string | null;
+  /** How many projects the simulator holds now (those read from `stateFile` at start, then every change). */
+  projectCount(): number;
   close(): Promise<void>;
   upsertProjects(projects: SimulatedProject[]): void;
   clear(): void;
@@ -39,6 +44,12 @@ export interface BpjsSimulatorOptions {
   random?: () => number;
   /** Log requests (method and path only, never query or body). @defaultValue false */
   logger?: boolean;
+  /**
+   * A JSON file that keeps the projects across restarts: read at start (missing means none), rewritten atomically
+   * after every change through `PUT`/`DELETE /__sim/projects` or the methods. Faults and the call log are not kept.
+   * Without it the projects live in memory only. @defaultValue undefined
+   */
+  stateFile?: string;
 }
 
 /** Oldest calls are dropped beyond this, so a long demo does not grow without bound. */
@@ -53,6 +64,8 @@ export async function startBpjsSimulator(options: BpjsSimulatorOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   const random = options.random ?? Math.random;
   const registry = new ProjectRegistry();
+  const stateFile = options.stateFile ?? null;
+  if (stateFile) registry.replace(readProjectStateFile(stateFile));
   const rateWindow = new RateWindow();
   const callOf = new WeakMap<FastifyRequest, SimulatorCall>();
   let faults = NO_FAULTS;
@@ -135,7 +148,23 @@ export async function startBpjsSimulator(options: BpjsSimulatorOptions = {}): Pr
     if (Array.isArray(body.niks)) call.nikCount = body.niks.length;
   }
 
-  const upsertProjects = (input: unknown) => registry.upsert(parseSimulatedProjects(input));
+  /** Applies a change to the projects and keeps it in the state file; a change that cannot be kept is undone. */
+  const changeProjects = (change: () => void) => {
+    const before = stateFile ? registry.all() : [];
+    change();
+    if (!stateFile) return;
+    try {
+      writeProjectStateFile(stateFile, registry.all());
+    } catch (error) {
+      registry.replace(before);
+      throw error;
+    }
+  };
+  const upsertProjects = (input: unknown) => {
+    const projects = parseSimulatedProjects(input);
+    changeProjects(() => registry.upsert(projects));
+  };
+  const clearProjects = () => changeProjects(() => registry.clear());
   const setFaults = (update: unknown) => {
     faults = mergeFaults(faults, update);
   };
@@ -148,7 +177,7 @@ export async function startBpjsSimulator(options: BpjsSimulatorOptions = {}): Pr
     return { upserted: (body.projects as unknown[]).length };
   });
   app.delete('/__sim/projects', async (_request, reply) => {
-    registry.clear();
+    clearProjects();
     return reply.code(204).send();
   });
   app.get('/__sim/faults', async () => faults);
@@ -167,9 +196,11 @@ export async function startBpjsSimulator(options: BpjsSimulatorOptions = {}): Pr
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    stateFile,
+    projectCount: () => registry.size,
     close: () => app.close(),
     upsertProjects,
-    clear: () => registry.clear(),
+    clear: clearProjects,
     setFaults,
     calls,
   };

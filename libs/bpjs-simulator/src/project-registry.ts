@@ -36,6 +36,21 @@ export class ProjectRegistry {
     this.byProjectNumber.clear();
   }
 
+  /** Every project, as it was upserted (worker NIKs as arrays): what the state file keeps. */
+  all(): SimulatedProject[] {
+    return [...this.byContract.values()].map((p) => ({ ...p, workerNiks: [...p.workerNiks] }));
+  }
+
+  get size(): number {
+    return this.byContract.size;
+  }
+
+  /** Forgets every project and holds `projects` instead. */
+  replace(projects: readonly SimulatedProject[]): void {
+    this.clear();
+    this.upsert(projects);
+  }
+
   findByContract(npwp: string, contractNumber: string): StoredProject | undefined {
     return this.byContract.get(keyOf({ npwp, contractNumber }));
   }
