@@ -17,7 +17,7 @@ const APPEND_ONLY = ['events', 'audit_access_log'];
  * - `audit_access_log`: who looked — every audit read, export and personal-data reveal, append-only.
  * - Least privilege: the NOLOGIN roles `sinergi_app` (SELECT and INSERT on the event log, no UPDATE, DELETE or
  *   TRUNCATE) and `sinergi_auditor_ro` (SELECT on everything but personal data). Logins are granted membership by the
- *   operator (README). Roles belong to the cluster, so creating them tolerates another database having done it first;
+ *   operator (docs/operations.md). Roles belong to the cluster, so creating them tolerates another database having done it first;
  *   `down` revokes this database's grants and leaves the roles.
  */
 export class Audit1764000000011 implements MigrationInterface {
