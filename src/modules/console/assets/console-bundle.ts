@@ -52,8 +52,13 @@ td.num,th.num{text-align:right;white-space:nowrap}
 form.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end;margin:0 0 1rem}
 label{display:block;font-weight:600;margin:0 0 .25rem}
 .field{display:flex;flex-direction:column;min-width:9rem;flex:1 1 9rem}
-input[type=text],select,textarea{font:inherit;padding:.45rem .5rem;border:1px solid #6e7781;border-radius:6px;background:#fff;color:#1b1f24;width:100%;max-width:100%}
+input[type=text],input[type=date],select,textarea{font:inherit;padding:.45rem .5rem;border:1px solid #6e7781;border-radius:6px;background:#fff;color:#1b1f24;width:100%;max-width:100%}
 textarea{min-height:6rem}
+.form-grid{display:grid;gap:.75rem 1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,15rem),1fr));margin:0 0 1rem}
+.hint{font-size:.875rem;color:#59636e;margin:.2rem 0 0}
+.field-error{font-size:.875rem;color:#a40e26;font-weight:600;margin:.2rem 0 0}
+input[aria-invalid=true]{border-color:#cf222e;border-width:2px}
+ul.evidence{list-style:none;margin:0 0 1rem;padding:0}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.5rem 1rem;border-radius:6px;border:1px solid #0d3b66;background:#0d3b66;color:#fff;cursor:pointer;text-decoration:none}
 button.secondary,.button.secondary{background:#fff;color:#0d3b66}
 button.danger{background:#a40e26;border-color:#a40e26}

@@ -15,6 +15,7 @@ import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth
 import { ConsoleExceptionFilter } from '../../console-exception.filter';
 import type { PageViewer } from '../../view/layout';
 import { redirect, sendPage } from '../../view/respond';
+import { CaseEvidenceSection } from '../../evidence/case-evidence.section';
 import { type ActionForm, casePage, type InboxFilters, inboxPage } from './cases.page';
 
 const DONE: Record<ActionForm, string> = { acknowledge: 'acknowledged', waive: 'waived', reverify: 'reverify' };
@@ -39,6 +40,7 @@ export class CasesConsoleController {
     private readonly queries: QueryBus,
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly evidence: CaseEvidenceSection,
   ) {}
 
   @Get()
@@ -103,8 +105,11 @@ export class CasesConsoleController {
 
   private async render(viewer: PageViewer, id: string, reply: FastifyReply, extra: { done?: string; error?: { form: ActionForm; code: string; text: string } }, status = 200) {
     const detail = await this.get.execute(id, viewer.principal);
-    const project = await this.queries.execute(new GetProjectQuery(detail.projectId, { kind: 'user', principal: viewer.principal }));
-    return sendPage(reply, casePage(viewer, { detail, project, ...extra }), status);
+    const [project, evidence] = await Promise.all([
+      this.queries.execute(new GetProjectQuery(detail.projectId, { kind: 'user', principal: viewer.principal })),
+      this.evidence.html(viewer, detail, { done: extra.done }),
+    ]);
+    return sendPage(reply, casePage(viewer, { detail, project, evidence, ...extra }), status);
   }
 
   private async projectsOf(ids: string[], principal: Principal): Promise<Map<string, ProjectView | null>> {
