@@ -243,6 +243,26 @@ describe('signed single-case links for the contractor and the PPK', () => {
     });
   });
 
+  describe('an official', () => {
+    it('makes a fresh link for the contractor or the PPK on the case page, shown once, for an open case only', async () => {
+      const target = fixture.cases[2];
+      const auth = { authorization: `Bearer ${kadis}` };
+      const res = await post(`/console/cases/${target.caseId}/link`, { role: 'PPK' }, auth);
+      expect(res.status).toBe(200);
+      const page = await res.text();
+      expect(page).toContain('Tautan untuk PPK kontrak, berlaku sampai');
+      const url = new URL(/<p class="link-out"><a href="([^"]+)">/.exec(page)![1].replace(/&amp;/g, '&'));
+      expect(url.pathname).toBe('/console/link');
+      expect(url.searchParams.get('t')).toMatch(new RegExp(`^${target.caseId}\\.p\\.`));
+      expect(await (await get(url.pathname + url.search)).text()).toContain('Catat tanggapan');
+      expect((await post(`/console/cases/${target.caseId}/link`, { role: 'ADMIN' }, auth)).status).toBe(400);
+      const auditor = await system.token({ sub: 'auditor', roles: ['auditor'], regions: ['73.07'] });
+      expect((await post(`/console/cases/${target.caseId}/link`, { role: 'CONTRACTOR' }, { authorization: `Bearer ${auditor}` })).status).toBe(403);
+      // The first case ended (compliant) above: no link to it.
+      expect((await post(`/console/cases/${fixture.cases[0].caseId}/link`, { role: 'CONTRACTOR' }, auth)).status).toBe(409);
+    });
+  });
+
   // Skipped only on a developer machine without chromium; CI (which installs it in .ci/run) always runs it.
   (existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip)('in a real browser', () => {
     let browser: Browser;

@@ -59,6 +59,7 @@ textarea{min-height:6rem}
 .field-error{font-size:.875rem;color:#a40e26;font-weight:600;margin:.2rem 0 0}
 input[aria-invalid=true]{border-color:#cf222e;border-width:2px}
 ul.evidence{list-style:none;margin:0 0 1rem;padding:0}
+.link-out{overflow-wrap:anywhere;word-break:break-all}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.5rem 1rem;border-radius:6px;border:1px solid #0d3b66;background:#0d3b66;color:#fff;cursor:pointer;text-decoration:none}
 button.secondary,.button.secondary{background:#fff;color:#0d3b66}
 button.danger{background:#a40e26;border-color:#a40e26}

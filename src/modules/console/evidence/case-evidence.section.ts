@@ -8,6 +8,8 @@ import { casePage } from '../pages/cases/cases.page';
 import { type Html, html } from '../view/html';
 import { csrfField, type PageViewer } from '../view/layout';
 import { sendPage } from '../view/respond';
+import type { CaseLinkRole } from '../case-link/case-link-token';
+import { formatDateTime } from '../view/console-format';
 import { evidenceList } from './evidence.view';
 import { EvidenceOnFileReader } from './evidence-on-file';
 
@@ -16,6 +18,8 @@ export interface EvidenceSectionOptions {
   evidenceError?: { evidenceId: string; code: string; text: string };
   /** After a redirect (`?selesai=`): a decision just recorded is confirmed here. */
   done?: string;
+  /** A single-case link an official just asked for, to pass on to the contractor or the contract's PPK. */
+  issuedLink?: { role: CaseLinkRole; url: string; expiresAt: string };
 }
 
 const DONE_ID: Record<string, string> = {
@@ -43,7 +47,25 @@ export class CaseEvidenceSection {
       ${done ? html`<p class="notice ok" role="status">${done}</p>` : ''}
       ${awaiting && canDecide ? html`<p class="notice"><strong>${awaiting} bukti menunggu pemeriksaan Anda.</strong> Konfirmasi bila nomor-nomornya cocok; tolak dengan alasan bila tidak.</p>` : ''}
       ${evidenceList(list, canDecide ? { caseId: detail.caseId, csrf: csrfField(viewer), ...(options.evidenceError ? { error: options.evidenceError } : {}) } : undefined)}
+      ${canDecide ? this.linkForm(viewer, detail, options.issuedLink) : ''}
     </section>`;
+  }
+
+  /** A fresh single-case link for the contractor or the contract's PPK (the notice's one expired, or was lost). */
+  private linkForm(viewer: PageViewer, detail: CaseDetail, issued: EvidenceSectionOptions['issuedLink']): Html {
+    const who = (role: CaseLinkRole) => (role === 'CONTRACTOR' ? 'penyedia' : 'PPK kontrak');
+    return html`<form class="card" method="post" action="/console/cases/${detail.caseId}/link">
+      <h3>Tautan khusus tanpa akun</h3>
+      ${issued
+        ? html`<div class="notice ok" role="status"><p>Tautan untuk ${who(issued.role)}, berlaku sampai ${formatDateTime(issued.expiresAt)} atau sampai kasus selesai.
+            Salin dan kirimkan hanya kepada yang bersangkutan; tautan ini tidak disimpan dan tidak ditampilkan lagi.</p>
+            <p class="link-out"><a href="${issued.url}">${issued.url}</a></p></div>`
+        : html`<p>Bila tautan pada pemberitahuan sudah kedaluwarsa atau hilang, buat tautan baru untuk penyedia (mengirim bukti) atau PPK kontrak (menanggapi).</p>`}
+      ${csrfField(viewer)}
+      <label for="peran-tautan">Tautan untuk</label>
+      <select id="peran-tautan" name="role"><option value="CONTRACTOR">Penyedia jasa</option><option value="PPK">PPK kontrak</option></select>
+      <button type="submit" class="secondary">Buat tautan</button>
+    </form>`;
   }
 
   /** The whole case page, with this section (a refused decision re-shows the page with its message). */

@@ -1,12 +1,13 @@
-import { Controller, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Inject, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Roles } from '@sinergi/auth';
-import { DomainError } from '@sinergi/common';
+import { CLOCK, type Clock, DomainError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import type { FastifyReply } from 'fastify';
 import { GetCaseHandler } from '../../escalation/cases-api/queries/get-case/get-case.handler';
 import { DecideEnrolmentEvidenceCommand } from '../../verification/commands/confirm-enrolment-evidence/decide-enrolment-evidence.command';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../auth/console-auth.guard';
+import { caseLinkFor } from '../case-link/case-link-token';
 import { ConsoleExceptionFilter } from '../console-exception.filter';
 import { redirect } from '../view/respond';
 import { CaseEvidenceSection } from './case-evidence.section';
@@ -29,6 +30,8 @@ export class EvidenceConsoleController {
     private readonly get: GetCaseHandler,
     private readonly commands: CommandBus,
     private readonly section: CaseEvidenceSection,
+    @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post(':id/evidence/:evidenceId/confirm')
@@ -40,6 +43,21 @@ export class EvidenceConsoleController {
   reject(@Param('id') id: string, @Param('evidenceId') evidenceId: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const reason = (req.body as Record<string, unknown> | undefined)?.reason;
     return this.decide(id, evidenceId, req, reply, { kind: 'reject', reason: typeof reason === 'string' ? reason : '' });
+  }
+
+  /**
+   * A fresh signed link to this case for the contractor or the contract's PPK, shown once on the page (never stored
+   * or logged): for an official to pass on when the notice's link expired or never arrived.
+   */
+  @Post(':id/link')
+  async issueLink(@Param('id') id: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    const viewer = consoleViewer(req);
+    const detail = await this.get.execute(id, viewer.principal);
+    const role = (req.body as Record<string, unknown> | undefined)?.role;
+    if (role !== 'CONTRACTOR' && role !== 'PPK') throw new DomainError('invalid', 'validation_failed', 'role must be CONTRACTOR or PPK');
+    if (detail.status !== 'OPEN') throw new DomainError('conflict', 'case_not_open', 'the case has ended: a link to it would open nothing');
+    const issued = caseLinkFor(this.config, detail.caseId, role, this.clock.now());
+    return this.section.renderCase(viewer, detail, reply, { issuedLink: { role, ...issued } });
   }
 
   private async decide(id: string, evidenceId: string, req: ConsoleRequest, reply: FastifyReply, decision: { kind: 'confirm' } | { kind: 'reject'; reason: string }) {
