@@ -13,6 +13,8 @@ import { CaseEvidenceSection } from './evidence/case-evidence.section';
 import { EvidenceConsoleController } from './evidence/evidence.console.controller';
 import { EvidenceOnFileReader } from './evidence/evidence-on-file';
 import { CasesConsoleController } from './pages/cases/cases.console.controller';
+import { QueueDashboardConsoleController } from './queue-dashboard/queue-dashboard.console.controller';
+import { QueueDashboardQueues } from './queue-dashboard/queue-dashboard';
 import { CoverageConsoleController } from './pages/coverage/coverage.console.controller';
 import { ProjectsConsoleController } from './pages/projects/projects.console.controller';
 import { SignInConsoleController } from './pages/sign-in/sign-in.console.controller';
@@ -32,6 +34,7 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
     EvidenceConsoleController,
     ProjectsConsoleController,
     CaseLinkConsoleController,
+    QueueDashboardConsoleController,
   ],
   providers: [
     ConsoleSessions,
@@ -41,6 +44,7 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
     GetCaseHandler,
     EvidenceOnFileReader,
     CaseEvidenceSection,
+    QueueDashboardQueues,
   ],
 })
 export class ConsoleModule {}

@@ -32,6 +32,7 @@ function navigation(viewer: PageViewer, current: NavItem): Html {
   return html`<nav class="main" aria-label="Menu utama"><ul>
       ${item('coverage', '/console', 'Cakupan')}
       ${item('cases', '/console/cases', 'Kasus')}
+      ${viewer.principal.roles.includes('admin') ? item('none', '/console/antrean', 'Antrean') : ''}
     </ul></nav>
     <div class="who"><span>${who} · ${roleId(viewer.principal)}</span>
       ${viewer.access.via === 'session'
