@@ -1,4 +1,5 @@
 export * from './request-signature';
+export * from './standard-webhooks';
 export * from './principal';
 export * from './region-scope.sql';
 export * from './jwt-verifier';

@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { signPayload } from '@sinergi/auth';
+import { signPayload, standardWebhookHeaders } from '@sinergi/auth';
 import { checkWebhookUrl, defaultHostLookup, type HostLookup } from '@sinergi/common';
 import {
   DeliveryPermanentError,
@@ -26,9 +26,13 @@ export interface WebhookSecret {
 }
 
 /**
- * POSTs `message.payload` as JSON, signed as docs/api.md (`X-Timestamp`, `X-Signature: v1=<hex HMAC-SHA256(secret,
- * "<timestamp>.<raw body>")>`, plus `X-Sinergi-Key-Id` for rotation and `X-Sinergi-Delivery` for de-duplication).
- * Redirects are never followed; the connection goes only to the addresses that passed the check.
+ * POSTs `message.payload` as JSON, signed twice with the receiver's secret (docs/api.md, "Webhooks"): by the Standard
+ * Webhooks specification (`webhook-id` = the delivery id, the same on every retry; `webhook-timestamp`;
+ * `webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`, the key being the secret's bytes), and,
+ * for receivers written before that, as Sinergi's requests are (`X-Timestamp`, `X-Signature: v1=<hex
+ * HMAC-SHA256(secret, "<timestamp>.<raw body>")>`), plus `X-Sinergi-Key-Id` for rotation and `X-Sinergi-Delivery`
+ * (= webhook-id) for de-duplication. Redirects are never followed; the connection goes only to the addresses that
+ * passed the check.
  */
 export class WebhookChannel {
   private readonly allowHosts: readonly string[];
@@ -66,6 +70,7 @@ export class WebhookChannel {
       'x-sinergi-key-id': secret.keyId,
       'x-timestamp': String(timestamp),
       'x-signature': signPayload(secret.secret, timestamp, body),
+      ...standardWebhookHeaders(secret.secret, opts.deliveryId, timestamp, body),
     };
 
     const response = await this.post(check.url, check.addresses, headers, body);
