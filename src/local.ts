@@ -13,6 +13,8 @@ import { ProcurementClientRepository } from './modules/procurement-clients/procu
 import { createApiApp } from './api';
 import { clearLocalRuntime, LOCAL_STATE_DIR, writeLocalRuntime } from './platform/local-state';
 import { startWorker } from './worker';
+import { OfficialsRepository } from './modules/escalation/directory/officials.repository';
+import { optInSeededOfficials, startLocalWhatsapp } from './modules/escalation/notification/whatsapp/local-whatsapp';
 
 const say = (line: string) => process.stdout.write(`[start:local] ${line}\n`);
 const STATE_DIR = LOCAL_STATE_DIR;
@@ -126,6 +128,9 @@ async function main(): Promise<void> {
   }
   const fast = fastLadderMs(process.argv.slice(2));
   if (fast !== null) say(`--fast-ladder: every escalation wait is ${fast / 1000} s for cases opened from now on`);
+  // --whatsapp: WhatsApp notices go to a local stand-in of the Cloud API (unless WHATSAPP_API_URL names a real one).
+  const whatsapp = process.argv.includes('--whatsapp') && !process.env.WHATSAPP_API_URL ? await startLocalWhatsapp(Number(process.env.PORT || 3000), say) : null;
+  if (whatsapp) stops.push(() => whatsapp.stop());
 
   const config = loadConfig({
     ...process.env,
@@ -137,6 +142,7 @@ async function main(): Promise<void> {
     DATABASE_URL: appDatabaseUrl,
     REDIS_URL: redis.url,
     BPJS_API_URL: bpjsApiUrl ?? `http://127.0.0.1:${simulatorPort}`,
+    ...(whatsapp?.env ?? {}),
   });
 
   const worker = await startWorker(config);
@@ -153,6 +159,7 @@ async function main(): Promise<void> {
   }
   const target = await seedSinjaiTarget(app.get(SetCoverageTargetHandler), app.get<Clock>(CLOCK).now());
   if (target) say(`set Kabupaten Sinjai's coverage target: ${target.targetPercent} % (${target.metric}) by ${target.deadline} (admins change it with PUT /v1/coverage/targets/73.07)`);
+  if (whatsapp) await optInSeededOfficials(app.get(OfficialsRepository), say);
   ownSignals();
   writeLocalRuntime({ DATABASE_URL: postgres.url, REDIS_URL: redis.url, BPJS_API_URL: config.bpjsApiUrl, PORT: String(config.port) });
   printWelcome(`http://127.0.0.1:${config.port}`, demo);
@@ -195,6 +202,7 @@ function printWelcome(base: string, demo: { id: string; secret: string }): void 
     `Escalation cases (with that token):          curl -H "authorization: Bearer $TOKEN" ${base}/v1/cases`,
     `Sinjai's coverage and its 60 % target:       curl -H "authorization: Bearer $TOKEN" ${base}/v1/coverage/regions/73.07`,
     'Watch a case climb the ladder in a minute:   restart with  npm run start:local -- --fast-ladder',
+    'WhatsApp notices, read back by a stand-in:   npm run start:local -- --fast-ladder --whatsapp',
     'Or one signed event by hand (this signature is valid for 5 minutes):',
     '',
     `curl -i ${base}/v1/procurement/events \\`,

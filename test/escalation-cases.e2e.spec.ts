@@ -307,8 +307,11 @@ describe('officials’ case API and inbox (API + worker over HTTP)', () => {
         attempts: 3,
         lastErrorCode: 'smtp_rejected',
         createdAt: expect.any(String),
+        sentAt: null,
         deliveredAt: null,
+        readAt: null,
         failedAt: expect.any(String),
+        fallbackOf: null,
       });
       expect(JSON.stringify(res.body)).not.toContain('@');
       expect(JSON.stringify(res.body)).not.toMatch(/Contoh|placeholder/);
