@@ -354,32 +354,18 @@ export type Settled =
   | { kind: 'refused'; status: number; code: string; errors: { path: string; code: string }[] }
   | { kind: 'transient'; code: string };
 
-/** An ingest answer read by its structure: the HTTP-shaped one (`status`, `body` or `problem`) or the domain-shaped one (`outcome`). */
-interface IngestAnswer {
-  outcome?: 'recorded' | 'duplicate' | 'refused' | 'failed';
-  answer?: { held?: boolean; duplicate?: boolean };
-  error?: DomainError;
-  status?: number;
-  body?: { held?: boolean; duplicate?: boolean };
-  problem?: { status: number; code: string; errors?: { path: string; code: string }[] };
-}
-
 /**
  * What an ingest answer means for the row: recorded, held, a duplicate, refused for good (its status as the HTTP
  * ingest would answer, and its failing paths and codes only: a message may quote the value it refused), or not
  * settled now (in flight elsewhere, a conflict that outlasted the ingest's own retries, a defect): posted again.
  */
 export function settleIngestAnswer(result: IngestItemResult): Settled {
-  const r = result as unknown as IngestAnswer;
-  const accepted = r.outcome === 'recorded' || r.outcome === 'duplicate' ? r.answer : r.outcome === undefined ? r.body : undefined;
-  if (accepted) return { kind: r.outcome === 'duplicate' || r.status === 200 || accepted.duplicate ? 'duplicate' : accepted.held ? 'held' : 'recorded' };
-  let refusal: { status: number; code: string; errors: { path: string; code: string }[] };
-  if (r.error) refusal = { ...problemFromDomainError(r.error), errors: r.error.errors };
-  else if (r.problem) refusal = { status: r.problem.status, code: r.problem.code, errors: r.problem.errors ?? [] };
-  else return { kind: 'transient', code: 'internal_error' };
-  const { status, code, errors } = refusal;
+  if (result.outcome === 'duplicate') return { kind: 'duplicate' };
+  if (result.outcome === 'recorded') return { kind: 'held' in result.answer && result.answer.held ? 'held' : 'recorded' };
+  if (result.outcome === 'failed') return { kind: 'transient', code: 'internal_error' };
+  const { status, code } = problemFromDomainError(result.error);
   if (status >= 500 || code === 'request_in_flight' || code === 'concurrent_modification') return { kind: 'transient', code };
-  return { kind: 'refused', status, code, errors: errors.map((e) => ({ path: e.path, code: e.code })) };
+  return { kind: 'refused', status, code, errors: result.error.errors.map((e) => ({ path: e.path, code: e.code })) };
 }
 
 function addCounts(into: PullCounts, part: PullCounts): void {

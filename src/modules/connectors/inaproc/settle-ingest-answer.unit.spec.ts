@@ -1,4 +1,4 @@
-import { conflict, DomainError, problemFromDomainError } from '@sinergi/common';
+import { conflict, DomainError } from '@sinergi/common';
 import type { IngestItemResult } from '../../project-intake/commands/record-procurement-event/record-procurement-events.command';
 import { settleIngestAnswer } from './inaproc-puller';
 
@@ -7,18 +7,10 @@ const held = { projectId: 'p', eventId: 'e', held: true as const };
 const invalidDates = new DomainError('invalid', 'invalid_dates', 'completedAt 2025-04-01 is before the start', [
   { path: 'data.completedAt', code: 'date_order', message: 'completedAt 2025-04-01 must not be before 2025-04-28' },
 ]);
-const as = (value: unknown) => value as IngestItemResult;
+const as = (value: IngestItemResult) => value;
 
 describe('what an ingest answer means for an INAPROC row', () => {
   it.each([
-    ['the HTTP-shaped answers', {
-      recorded: as({ status: 202, body: accepted }),
-      held: as({ status: 202, body: held }),
-      duplicate: as({ status: 200, body: { ...accepted, duplicate: true } }),
-      refused: as({ status: 400, problem: problemFromDomainError(invalidDates) }),
-      inFlight: as({ status: 409, problem: problemFromDomainError(conflict('request_in_flight', 'in flight')) }),
-      defect: as({ status: 500, problem: { status: 500, code: 'internal_error', errors: [] } }),
-    }],
     ['the domain-shaped answers', {
       recorded: as({ outcome: 'recorded', answer: accepted }),
       held: as({ outcome: 'recorded', answer: held }),

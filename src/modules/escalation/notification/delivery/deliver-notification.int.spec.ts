@@ -192,8 +192,8 @@ interface SeededCase {
 async function seedCase(projectRef: string, dataOverrides: Record<string, unknown> = {}): Promise<SeededCase> {
   const ingest = new RecordProcurementEventsHandler(store, box, metrics, db.pool, systemClock, new HolidayCalendars(db.pool));
   const [result] = await ingest.execute(new RecordProcurementEventsCommand(ingestClient, [projectRegistered(projectRef, {}, dataOverrides)], `test-${projectRef}`));
-  if (!('body' in result)) throw new Error(`registration refused: ${JSON.stringify(result)}`);
-  const projectId = result.body.projectId;
+  if (!('answer' in result)) throw new Error(`registration refused: ${JSON.stringify(result)}`);
+  const projectId = result.answer.projectId;
   const project = (await loadStream(store, constructionProjectModel, projectStreamId(projectId))).state;
 
   const shortfall = 1_000_000n;

@@ -113,8 +113,8 @@ async function seedCase(projectRef: string, contractor: Record<string, unknown> 
   const registered = projectRegistered(projectRef);
   const data = { ...registered.data, contractor: { ...registered.data.contractor, ...contractor } };
   const [result] = await ingest.execute(new RecordProcurementEventsCommand(ingestClient, [{ ...registered, data }], `test-${projectRef}`));
-  if (!('body' in result)) throw new Error(`registration refused: ${JSON.stringify(result)}`);
-  const projectId = result.body.projectId as string;
+  if (!('answer' in result)) throw new Error(`registration refused: ${JSON.stringify(result)}`);
+  const projectId = result.answer.projectId as string;
   const project = (await loadStream(store, constructionProjectModel, projectStreamId(projectId))).state;
   const due = BigInt(project.premium!.total);
   const verdict = decideCompliance(

@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiAcceptedResponse, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
-import { invalid, ProblemError } from '@sinergi/common';
+import { invalid, problem, ProblemError } from '@sinergi/common';
 import type { FastifyReply } from 'fastify';
 import { ClientThrottlerGuard } from '../../../procurement-clients/client-throttler.guard';
 import { HmacSignatureGuard, type SignedRequest } from '../../../procurement-clients/hmac-signature.guard';
 import { ProcurementEventAcceptedDto, ProcurementEventBatchRequestDto, ProcurementEventRequestDto } from './record-procurement-event.request.dto';
-import { RecordProcurementEventsCommand } from './record-procurement-events.command';
+import { toProblem } from '../../../../platform/problem-exception.filter';
+import { type IngestItemResult, RecordProcurementEventsCommand } from './record-procurement-events.command';
 
 export const MAX_BATCH = 500;
 
@@ -53,9 +54,10 @@ export class RecordProcurementEventHttpController {
   @RATE_LIMITED
   async record(@Req() req: SignedRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     const [result] = await this.commands.execute(new RecordProcurementEventsCommand(req.procurementClient!, [body], String(req.id)));
-    if ('problem' in result) throw new ProblemError(result.problem);
-    reply.status(result.status);
-    return result.body;
+    if (result.outcome === 'refused') throw result.error;
+    if (result.outcome === 'failed') throw new ProblemError(ITEM_FAILED);
+    reply.status(statusOf(result));
+    return result.answer;
   }
 
   @Post('batch')
@@ -68,8 +70,21 @@ export class RecordProcurementEventHttpController {
   async recordBatch(@Req() req: SignedRequest, @Body() body: unknown) {
     const events = batchItems(body);
     const results = await this.commands.execute(new RecordProcurementEventsCommand(req.procurementClient!, events, String(req.id)));
-    return { results: results.map((r) => ('problem' in r ? r.problem : { status: r.status, ...r.body })) };
+    return { results: results.map(itemAnswer) };
   }
+}
+
+/** A defect while deciding one item: it alone fails (the handler logged it). */
+const ITEM_FAILED = problem(500, 'internal_error', 'this event could not be processed; it has been logged');
+
+/** 202 for an event recorded (or held), 200 for a repeat of one. */
+const statusOf = (result: Extract<IngestItemResult, { answer: unknown }>) => (result.outcome === 'duplicate' ? 200 : 202);
+
+/** A batch item as the batch answers it: the accepted object with its status, or the problem document (the filter's mapping). */
+function itemAnswer(result: IngestItemResult) {
+  if (result.outcome === 'refused') return toProblem(result.error);
+  if (result.outcome === 'failed') return ITEM_FAILED;
+  return { status: statusOf(result), ...result.answer };
 }
 
 function batchItems(body: unknown): unknown[] {

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Problem } from '@sinergi/common';
+import type { DomainError } from '@sinergi/common';
 import type { ProcurementClient } from '../../../procurement-clients/procurement-client.repository';
 
 export interface AcceptedEvent {
@@ -18,11 +18,15 @@ export interface HeldEventAnswer {
   duplicate?: true;
 }
 
-/** One item's outcome: accepted (202), a repeat of an accepted one (200), or a refusal with its problem. */
+/**
+ * One item's outcome, in domain terms (the controller says it in HTTP): recorded (or held), a repeat of one already
+ * recorded or held, refused with a typed error, or failed by a defect (logged by the handler, nothing recorded).
+ */
 export type IngestItemResult =
-  | { status: 202; body: AcceptedEvent | HeldEventAnswer }
-  | { status: 200; body: (AcceptedEvent | HeldEventAnswer) & { duplicate: true } }
-  | { status: number; problem: Problem };
+  | { outcome: 'recorded'; answer: AcceptedEvent | HeldEventAnswer }
+  | { outcome: 'duplicate'; answer: (AcceptedEvent | HeldEventAnswer) & { duplicate: true } }
+  | { outcome: 'refused'; error: DomainError }
+  | { outcome: 'failed' };
 
 /** Record procurement events (one or a batch) from an authenticated client, each decided on its own. */
 export class RecordProcurementEventsCommand extends Command<IngestItemResult[]> {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CLOCK, type Clock, DomainError, problem, problemFromDomainError, safeError, SecretBox } from '@sinergi/common';
+import { CLOCK, type Clock, conflict, DomainError, invalid, safeError, SecretBox, unprocessable } from '@sinergi/common';
 import { inTransaction, PG_POOL } from '@sinergi/database';
 import { isWithinScope } from '@sinergi/domain';
 import {
@@ -83,7 +83,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
       items.forEach((item, index) => {
         const validation = validateProcurementEvent(item);
         if (!validation.ok) {
-          results[index] = refused(problem(400, 'validation_failed', 'the event is not valid', validation.errors));
+          results[index] = refused(invalid('validation_failed', 'the event is not valid', validation.errors));
           return;
         }
         const event = validation.value;
@@ -96,7 +96,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         }
         const key = `${client.id}\u0000${event.eventId}`;
         if ((this.inFlight.get(key) ?? 0) > now) {
-          results[index] = refused(problem(409, 'request_in_flight', `event ${event.eventId} is still being processed; retry shortly`));
+          results[index] = refused(conflict('request_in_flight', `event ${event.eventId} is still being processed; retry shortly`));
           return;
         }
         this.inFlight.set(key, now + IN_FLIGHT_MARK_MS);
@@ -112,7 +112,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     }
     for (const { index, of } of repeats) {
       const first = results[of.index]!;
-      results[index] = 'body' in first ? { status: 200, body: { ...first.body, duplicate: true } } : first;
+      results[index] = 'answer' in first ? { outcome: 'duplicate', answer: { ...first.answer, duplicate: true } } : first;
     }
     return results as IngestItemResult[];
   }
@@ -148,7 +148,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         if (previous) {
           results[c.index] =
             previous.requestHash === c.requestHash
-              ? { status: 200, body: { projectId: c.projectId, eventId: c.event.eventId, streamVersion: previous.streamVersion, position: Number(previous.globalPosition), duplicate: true } }
+              ? { outcome: 'duplicate', answer: { projectId: c.projectId, eventId: c.event.eventId, streamVersion: previous.streamVersion, position: Number(previous.globalPosition), duplicate: true } }
               : refused(reusedKey(c.event.eventId));
           continue;
         }
@@ -156,7 +156,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         if (heldBefore) {
           results[c.index] =
             heldBefore.requestHash === c.requestHash
-              ? { status: 200, body: { projectId: c.projectId, eventId: c.event.eventId, held: true, duplicate: true } }
+              ? { outcome: 'duplicate', answer: { projectId: c.projectId, eventId: c.event.eventId, held: true, duplicate: true } }
               : refused(reusedKey(c.event.eventId));
           continue;
         }
@@ -169,7 +169,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
             // Out of order: held durably, applied in source order once the registration arrives.
             const held = heldEvent(client, c, fact, correlationId);
             heldHere.set(c.projectId, [...(heldHere.get(c.projectId) ?? []), { candidate: c, held, personal }]);
-            results[c.index] = { status: 202, body: { projectId: c.projectId, eventId: c.event.eventId, held: true } };
+            results[c.index] = { outcome: 'recorded', answer: { projectId: c.projectId, eventId: c.event.eventId, held: true } };
             continue;
           }
           const decided = decide(fact, state, this.context(c.projectId, c.event.projectRef, c.event.occurredAt, regionCode));
@@ -195,7 +195,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
                 // Its sender is still on the line: it learns the outcome now, and nothing is dead-lettered.
                 batch.personalData.push(...here.personal);
                 if (outcome.ok) for (const id of outcome.eventIds) accepted.set(id, here.candidate);
-                else results[here.candidate.index] = refused(problemFromDomainError(outcome.error));
+                else results[here.candidate.index] = refused(outcome.error);
               } else {
                 batch.released.push(held);
                 if (!outcome.ok) batch.deadLetters.push({ id: randomUUID(), kind: 'HELD_EVENT_REFUSED', held, reason: outcome.error.code });
@@ -204,11 +204,11 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
           }
         } catch (error) {
           if (error instanceof DomainError) {
-            results[c.index] = refused(problemFromDomainError(error));
+            results[c.index] = refused(error);
           } else {
             // A defect, not a refusal: this item alone fails, the rest of the batch goes on. No values are logged.
             this.logger.error({ err: safeError(error), item: c.index }, 'deciding a procurement event failed unexpectedly');
-            results[c.index] = refused(problem(500, 'internal_error', 'this event could not be processed; it has been logged'));
+            results[c.index] = { outcome: 'failed' };
           }
         }
       }
@@ -219,7 +219,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         for (const append of batch.appends.values()) for (const e of append.events) this.metrics.eventsAppended.inc({ type: e.type });
         for (const a of appended) {
           const c = accepted.get(a.eventId);
-          if (c) results[c.index] = { status: 202, body: { projectId: c.projectId, eventId: c.event.eventId, streamVersion: a.streamVersion, position: Number(a.globalPosition) } };
+          if (c) results[c.index] = { outcome: 'recorded', answer: { projectId: c.projectId, eventId: c.event.eventId, streamVersion: a.streamVersion, position: Number(a.globalPosition) } };
         }
         // A registration and an early event that committed at the same moment may each have missed the other.
         // The request's own events are recorded by now: a failure here is left to the worker's sweep.
@@ -232,7 +232,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         if (!retryable) throw error;
         if (attempt >= MAX_ATTEMPTS) {
           this.logger.warn({ attempts: attempt, code: error.code }, 'append kept conflicting; refusing the request');
-          for (const c of candidates) results[c.index] ??= refused(problemFromDomainError(error));
+          for (const c of candidates) results[c.index] ??= refused(error);
           return;
         }
         // Everything not yet settled is decided again from a fresh read.
@@ -350,7 +350,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
   }
 }
 
-const refused = (p: ReturnType<typeof problem>): IngestItemResult => ({ status: p.status, problem: p });
+const refused = (error: DomainError): IngestItemResult => ({ outcome: 'refused', error });
 
 /** Held events moved under a request (another writer applied them, or their project got registered): decide again. */
 class HeldEventsMovedError extends DomainError {
@@ -397,4 +397,4 @@ function heldEvent(client: RecordProcurementEventsCommand['client'], c: Candidat
   };
 }
 const reusedKey = (eventId: string) =>
-  problem(422, 'idempotency_key_reused', `eventId ${eventId} was already used for a different event body`);
+  unprocessable('idempotency_key_reused', `eventId ${eventId} was already used for a different event body`);
