@@ -2,14 +2,16 @@ import type { IncomingMessage } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { type FieldError, problem, PROBLEM_CONTENT_TYPE } from '@sinergi/common';
 import { findUnsafeJsonText } from '@sinergi/common/validation';
 import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { correlationIdOf } from './logging.module';
 import { HttpShutdownState } from './http-shutdown.state';
+import { requireJsonBodies } from './json-body';
 import { SinergiMetrics } from './metrics';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
 
 /** Routes whose body is checked per event (a batch answers a bad item alone), not as a whole. */
@@ -64,6 +66,7 @@ export async function createHttpApp(root: DynamicModule, options: HttpAppOptions
   app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
     if (shutdown.closing) await reply.code(503).send();
   });
+  requireJsonBodies(app.getHttpAdapter().getInstance());
   app.getHttpAdapter().getInstance().addHook('preValidation', async (req, reply) => {
     const errors = unsafeRequestText(req);
     if (errors.length) sendProblem(reply, problem(400, 'validation_failed', 'the request carries text that cannot be stored', errors), req.url);
@@ -81,15 +84,7 @@ export async function createHttpApp(root: DynamicModule, options: HttpAppOptions
   options.mount?.(app);
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Sinergi API')
-      .setDescription('BPJS Ketenagakerjaan construction cover (Jakon) compliance: procurement ingest, verification, escalation, coverage, audit.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // The same document `npm run openapi` writes to openapi.json (src/openapi.ts).
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,11 +1,18 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiAcceptedResponse, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiAcceptedResponse, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
 import { invalid, problem, ProblemError } from '@sinergi/common';
 import type { FastifyReply } from 'fastify';
 import { ClientThrottlerGuard } from '../../../procurement-clients/client-throttler.guard';
 import { HmacSignatureGuard, type SignedRequest } from '../../../procurement-clients/hmac-signature.guard';
-import { ProcurementEventAcceptedDto, ProcurementEventBatchRequestDto, ProcurementEventRequestDto } from './record-procurement-event.request.dto';
+import { ApiSignedRequest } from '../../../../platform/openapi/security';
+import {
+  PROCUREMENT_EVENT_REF,
+  PROCUREMENT_EVENT_SCHEMAS,
+  ProcurementEventAcceptedSchema,
+  ProcurementEventBatchResultSchema,
+  ProcurementEventBatchSchema,
+} from './procurement-event.openapi';
 import { toProblem } from '../../../../platform/problem-exception.filter';
 import { type IngestItemResult, RecordProcurementEventsCommand } from './record-procurement-events.command';
 
@@ -18,16 +25,9 @@ const RATE_LIMITED = ApiResponse({
     'A request whose events do not all fit in what is left is refused whole and records nothing; see Retry-After (seconds)',
 });
 
-const SIGNED = [
-  ApiHeader({ name: 'X-Client-Id', required: true }),
-  ApiHeader({ name: 'X-Timestamp', required: true, description: 'Unix seconds; at most 300 s from the server clock' }),
-  ApiHeader({ name: 'X-Signature', required: true, description: 'v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>' }),
-];
-const apply = (...decorators: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  decorators.forEach((d) => d(target, key, descriptor));
-};
-
 @ApiTags('procurement')
+@ApiSignedRequest()
+@ApiExtraModels(...PROCUREMENT_EVENT_SCHEMAS)
 @Controller('v1/procurement/events')
 @UseGuards(HmacSignatureGuard, ClientThrottlerGuard)
 export class RecordProcurementEventHttpController {
@@ -36,15 +36,14 @@ export class RecordProcurementEventHttpController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Record one procurement event (signed, idempotent by client + eventId)' })
-  @apply(...SIGNED)
-  @ApiBody({ type: ProcurementEventRequestDto })
+  @ApiBody({ schema: PROCUREMENT_EVENT_REF })
   @ApiAcceptedResponse({
-    type: ProcurementEventAcceptedDto,
+    type: ProcurementEventAcceptedSchema,
     description:
       'Recorded; or, when the project is not registered yet, held: `{ projectId, eventId, held: true }`, applied in source order with the ' +
       'registration (a hold with no registration within HELD_EVENT_TTL_DAYS becomes a HELD_EVENT_EXPIRED dead letter)',
   })
-  @ApiOkResponse({ type: ProcurementEventAcceptedDto, description: 'A repeat of an event already recorded (duplicate: true)' })
+  @ApiOkResponse({ type: ProcurementEventAcceptedSchema, description: 'A repeat of an event already recorded (duplicate: true)' })
   @ApiResponse({ status: 400, description: 'Invalid event (application/problem+json, failing paths in errors)' })
   @ApiResponse({ status: 401, description: 'Missing, stale or wrong signature' })
   @ApiResponse({ status: 403, description: 'Region outside the client scope' })
@@ -63,9 +62,9 @@ export class RecordProcurementEventHttpController {
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({ summary: `Record up to ${MAX_BATCH} procurement events; answered per item, in order` })
-  @apply(...SIGNED)
-  @ApiBody({ type: ProcurementEventBatchRequestDto })
-  @ApiOkResponse({ description: '{ results: [...] }: an accepted object or a problem object (status, code, errors) per event' })
+  @ApiBody({ type: ProcurementEventBatchSchema })
+  @ApiOkResponse({ type: ProcurementEventBatchResultSchema, description: 'An accepted object or a problem document per event, in order' })
+  @ApiResponse({ status: 400, description: 'The body is not `{ "events": [...] }` with 1 to 500 events (each event is answered in results)' })
   @RATE_LIMITED
   async recordBatch(@Req() req: SignedRequest, @Body() body: unknown) {
     const events = batchItems(body);
