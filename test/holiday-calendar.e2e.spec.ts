@@ -33,7 +33,7 @@ describe('the holiday calendar knows where it ends (API + worker + CLI)', () => 
     expect([late.status, early.status]).toEqual([202, 202]);
     expect(await project(late.body.projectId)).toMatchObject({ registrationDeadline: '2028-01-10', registrationDeadlineProvisional: true });
     expect(await project(early.body.projectId)).toMatchObject({ registrationDeadlineProvisional: false });
-    const provisionalGauge = async () => /^sinergi_registration_deadlines_provisional(?:\{[^}]*\})? (\d+)$/m.exec(await (await fetch(`${system.baseUrl}/metrics`)).text())?.[1];
+    const provisionalGauge = async () => /^sinergi_registration_deadlines_provisional(?:\{[^}]*\})? (\d+)$/m.exec(await system.metrics())?.[1];
     expect(await provisionalGauge()).toBe('1');
 
     const dir = mkdtempSync(join(tmpdir(), 'holidays-'));

@@ -142,8 +142,8 @@ describe('pulling contracts from INAPROC (API + worker + CLI over HTTP)', () => 
   });
 
   it('publishes the last successful pull per endpoint on /metrics', async () => {
-    const res = await get('/metrics');
-    const line = res.text.split('\n').find((l) => l.startsWith('sinergi_connector_last_success_timestamp_seconds{') && l.includes(`endpoint="${KONTRAK}"`));
+    const text = await system.metrics();
+    const line = text.split('\n').find((l) => l.startsWith('sinergi_connector_last_success_timestamp_seconds{') && l.includes(`endpoint="${KONTRAK}"`));
     expect(line).toMatch(/connector="inaproc-d123"/);
     const seconds = Number(line!.split(' ').pop());
     expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(120);

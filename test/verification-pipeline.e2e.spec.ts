@@ -165,7 +165,7 @@ describe('verification pipeline (API + worker + BPJS simulator over HTTP)', () =
   });
 
   it('exposes verification outcomes, queue depth and relay lag as Prometheus metrics', async () => {
-    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const text = await system.metrics();
     expect(text).toMatch(/sinergi_queue_jobs\{[^}]*queue="verification"/);
     expect(text).toMatch(/sinergi_relay_lag_events\{[^}]*consumer="verification-relay"[^}]*\} \d+/);
     expect(text).toContain('sinergi_http_request_duration_seconds_bucket');

@@ -19,10 +19,15 @@ export interface RunningSystem {
   baseUrl: string;
   /** A signed-in user's bearer token, minted with the test JWT secret. */
   token(claims: SinergiClaims): Promise<string>;
+  /** The API's Prometheus text, read from its public `/metrics` with the test METRICS_TOKEN. */
+  metrics(): Promise<string>;
   /** A procurement client scoped to `regions`; returns its id and secret. */
   client(id: string, regions: string[]): Promise<{ id: string; secret: string }>;
   stop(): Promise<void>;
 }
+
+/** The bearer token of the test systems' `/metrics` (METRICS_TOKEN). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
 
 /**
  * Short timeouts and back-off so failure paths finish in seconds; `env` overrides any of them. The API and the
@@ -41,6 +46,9 @@ export async function startSystem(label: string, env: Record<string, string> = {
     VERIFICATION_ATTEMPTS: '8',
     VERIFICATION_BACKOFF_MS: '20',
     WORKER_METRICS_PORT: '0',
+    // No metrics ports of their own (many systems run at once); the public /metrics answers this bearer only.
+    METRICS_PORT: '0',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
@@ -55,6 +63,11 @@ export async function startSystem(label: string, env: Record<string, string> = {
     config,
     baseUrl: await api.getUrl(),
     token: (claims) => mintLocalToken(config.jwt.secret!, claims),
+    metrics: async () => {
+      const res = await fetch(`${system.baseUrl}/metrics`, { headers: { authorization: `Bearer ${config.metrics.token}` } });
+      if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
+      return res.text();
+    },
     client: async (id, regions) => ({ id, secret: (await api.get(ProcurementClientRepository).create({ id, name: id, regionScopes: regions })).secret }),
     stop: async () => {
       // A test may have restarted the worker: close the one running now.

@@ -35,6 +35,16 @@ export interface WhatsappConfig {
   readFallbackHours: number;
 }
 
+/** OpenTelemetry tracing, exported over OTLP/HTTP (docs/operations.md, Tracing). */
+export interface TracingConfig {
+  /** The traces endpoint, e.g. `http://otel-collector:4318/v1/traces`. */
+  endpoint: string;
+  /** `service.name` of the spans; the process kind is appended unless OTEL_SERVICE_NAME is set. */
+  serviceName: string | null;
+  /** Share of new traces recorded (0 to 1); a trace begun upstream follows its caller's decision. */
+  sampleRatio: number;
+}
+
 /** Runtime configuration (docs/operations.md), validated once at boot. */
 export interface SinergiConfig {
   mode: 'local' | 'production' | 'test';
@@ -71,6 +81,17 @@ export interface SinergiConfig {
     circuitHalfOpenMs: number;
   };
   workerMetricsPort: number;
+  /** Prometheus `/metrics` (docs/operations.md): each process on a port of its own, never the public one without a token. */
+  metrics: {
+    /** The API's metrics port (METRICS_PORT); 0 turns it off. The worker's is `workerMetricsPort`. */
+    apiPort: number;
+    /** Where both metrics ports listen: loopback unless the operator says otherwise. */
+    host: string;
+    /** When set, every `/metrics` asks for `Authorization: Bearer <token>`, and the API's public port serves it too. A secret, never logged. */
+    token: string | null;
+  };
+  /** OpenTelemetry tracing (OTLP over HTTP); null (off) unless an OTLP endpoint is configured. */
+  tracing: TracingConfig | null;
   ingest: {
     /** How long an event for a project not yet registered is held before it becomes a dead letter. */
     heldEventTtlDays: number;
@@ -221,6 +242,8 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       circuitHalfOpenMs: int(env, 'BPJS_CIRCUIT_HALF_OPEN_MS', 10_000, 10, 600_000),
     },
     workerMetricsPort: int(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+    metrics: metricsConfig(env, mode),
+    tracing: tracingConfig(env),
     ingest: {
       heldEventTtlDays: int(env, 'HELD_EVENT_TTL_DAYS', 14, 1, 365),
     },
@@ -241,6 +264,38 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
     inaproc: inaprocConfig(env),
     whatsapp: whatsappConfig(env),
   };
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Metrics ports bind to loopback by default; another address in production needs METRICS_TOKEN. */
+function metricsConfig(env: Env, mode: SinergiConfig['mode']): SinergiConfig['metrics'] {
+  const host = env.METRICS_HOST || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:[\]-]{1,253}$/.test(host)) throw new ConfigError('METRICS_HOST must be a host name or an IP address, e.g. 127.0.0.1');
+  const token = env.METRICS_TOKEN || null;
+  if (token !== null && !/^[\x21-\x7e]{16,4096}$/.test(token)) throw new ConfigError('METRICS_TOKEN must be 16 or more printable characters without spaces');
+  if (mode === 'production' && token === null && !LOOPBACK_HOSTS.has(host)) {
+    throw new ConfigError(`METRICS_TOKEN is required when METRICS_HOST is not a loopback address (${host}): /metrics is never open to the network`);
+  }
+  return { apiPort: int(env, 'METRICS_PORT', 9463, 0, 65535), host, token };
+}
+
+/** Off unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (the full URL) or OTEL_EXPORTER_OTLP_ENDPOINT (the base, + /v1/traces) is set. */
+function tracingConfig(env: Env): TracingConfig | null {
+  const full = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!full && !base) return null;
+  const endpoint = full
+    ? url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:'])
+    : `${url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']).replace(/\/+$/, '')}/v1/traces`;
+  const ratioRaw = env.OTEL_TRACES_SAMPLER_ARG;
+  const sampleRatio = ratioRaw === undefined || ratioRaw === '' ? 1 : Number(ratioRaw);
+  if (!/^(?:0|1|0?\.\d+|1\.0*)$/.test(ratioRaw ?? '1') || !(sampleRatio >= 0 && sampleRatio <= 1)) {
+    throw new ConfigError('OTEL_TRACES_SAMPLER_ARG must be the share of traces to record, from 0 to 1 (e.g. 0.25)');
+  }
+  const serviceName = env.OTEL_SERVICE_NAME || null;
+  if (serviceName !== null && !/^[\x20-\x7e]{1,255}$/.test(serviceName)) throw new ConfigError('OTEL_SERVICE_NAME must be printable text of at most 255 characters');
+  return { endpoint, serviceName, sampleRatio };
 }
 
 /** Durations as the ladder parser reads them (weeks, or days and a time part); years and months are refused. */
