@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditAccessLogModule } from '../audit/access-log/audit-access-log.module';
+import { EscalationDirectoryModule } from '../escalation/directory/escalation-directory.module';
 import { GetCaseHandler } from '../escalation/cases-api/queries/get-case/get-case.handler';
 import { RegionsModule } from '../regional-coverage/regions/regions.module';
 import { AssetsConsoleController } from './assets/assets.console.controller';
@@ -12,6 +13,8 @@ import { LocalIdentityProvider } from './auth/oidc/local-identity-provider';
 import { CaseEvidenceSection } from './evidence/case-evidence.section';
 import { EvidenceConsoleController } from './evidence/evidence.console.controller';
 import { EvidenceOnFileReader } from './evidence/evidence-on-file';
+import { AdminConsoleController } from './pages/admin/admin.console.controller';
+import { AuditConsoleController } from './pages/audit/audit.console.controller';
 import { CasesConsoleController } from './pages/cases/cases.console.controller';
 import { QueueDashboardConsoleController } from './queue-dashboard/queue-dashboard.console.controller';
 import { QueueDashboardQueues } from './queue-dashboard/queue-dashboard';
@@ -25,7 +28,7 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
  * handlers (listed here as providers of this module, or reached through the QueryBus), with the same scope rules.
  */
 @Module({
-  imports: [CqrsModule, RegionsModule, AuditAccessLogModule],
+  imports: [CqrsModule, RegionsModule, AuditAccessLogModule, EscalationDirectoryModule],
   controllers: [
     AssetsConsoleController,
     SignInConsoleController,
@@ -35,6 +38,8 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
     ProjectsConsoleController,
     CaseLinkConsoleController,
     QueueDashboardConsoleController,
+    AuditConsoleController,
+    AdminConsoleController,
   ],
   providers: [
     ConsoleSessions,

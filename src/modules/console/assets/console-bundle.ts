@@ -79,6 +79,10 @@ ol.ladder li{margin:.35rem 0}
 .accounts button strong{display:block;color:#0d3b66}
 footer{max-width:72rem;margin:2rem auto;padding:0 1rem;color:#59636e;font-size:.85rem}
 .nowrap{white-space:nowrap}
+.break{overflow-wrap:anywhere;word-break:break-word}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;background:#eef1f4;border-radius:4px;padding:0 .25rem}
+pre{white-space:pre-wrap;background:#eef1f4;border-radius:6px;padding:.75rem;font-size:.85rem;max-width:100%;overflow-x:auto}
+.actions-inline{display:flex;flex-wrap:wrap;gap:.5rem}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);border:0}
 @media (max-width:40rem){
   h1{font-size:1.35rem}

@@ -5,7 +5,7 @@ import { CSRF_FIELD } from '../auth/console-auth.guard';
 import { type Html, html, type HtmlValue } from './html';
 import { roleId } from './labels-id';
 
-export type NavItem = 'coverage' | 'cases' | 'none';
+export type NavItem = 'coverage' | 'cases' | 'audit' | 'admin' | 'none';
 
 export interface PageViewer {
   principal: Principal;
@@ -18,6 +18,8 @@ export interface PageOptions {
   nav?: NavItem;
   crumbs?: { label: string; href?: string }[];
   body: HtmlValue;
+  /** Reload the page after this many seconds (a job's progress, with no script). */
+  refreshSeconds?: number;
 }
 
 /** The hidden CSRF field of a session's form; nothing for a bearer request, which needs none. */
@@ -32,6 +34,8 @@ function navigation(viewer: PageViewer, current: NavItem): Html {
   return html`<nav class="main" aria-label="Menu utama"><ul>
       ${item('coverage', '/console', 'Cakupan')}
       ${item('cases', '/console/cases', 'Kasus')}
+      ${viewer.principal.roles.some((r) => r === 'auditor' || r === 'admin') ? item('audit', '/console/audit', 'Audit') : ''}
+      ${viewer.principal.roles.includes('admin') ? item('admin', '/console/admin', 'Admin') : ''}
       ${viewer.principal.roles.includes('admin') ? item('none', '/console/antrean', 'Antrean') : ''}
     </ul></nav>
     <div class="who"><span>${who} · ${roleId(viewer.principal)}</span>
@@ -51,7 +55,8 @@ export function page(o: PageOptions): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${o.title} · Sinergi</title>
+${o.refreshSeconds ? html`<meta http-equiv="refresh" content="${o.refreshSeconds}">
+` : ''}<title>${o.title} · Sinergi</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${CONSOLE_STYLESHEET.path}">
 <script src="${CONSOLE_SCRIPT.path}" defer></script>

@@ -1,0 +1,99 @@
+import type { LadderView } from '../../../escalation/directory/ladders/ladder-view';
+import type { Official } from '../../../escalation/directory/officials.repository';
+import type { DeadLetterView } from '../../../verification/dead-letters/list-dead-letters/list-dead-letters.query';
+import { formatCount, formatDateTime, formatDuration } from '../../view/console-format';
+import { type Html, href, html } from '../../view/html';
+import { csrfField, page, type PageViewer } from '../../view/layout';
+import { positionId } from '../../view/labels-id';
+
+export interface AdminPageData {
+  regionCode: string;
+  deadLetterStatus: 'open' | 'retried' | 'all';
+  deadLetters: DeadLetterView[];
+  ladder: LadderView | null;
+  officials: Official[];
+  /** After a retry (`?selesai=retried`). */
+  done?: string;
+  /** A refused retry. */
+  error?: string;
+}
+
+const KIND_ID: Record<string, string> = {
+  VERIFICATION_FAILED: 'Verifikasi gagal',
+  HELD_EVENT_EXPIRED: 'Peristiwa tertahan kedaluwarsa',
+  HELD_EVENT_REFUSED: 'Peristiwa tertahan ditolak',
+};
+
+function deadLetters(viewer: PageViewer, d: AdminPageData): Html {
+  const option = (value: string, label: string) => html`<option value="${value}"${value === d.deadLetterStatus ? html` selected` : ''}>${label}</option>`;
+  const rows = d.deadLetters.map(
+    (l) => html`<tr>
+      <th scope="row"><a href="/console/projects/${l.projectId}">${KIND_ID[l.kind] ?? l.kind}</a></th>
+      <td data-label="Wilayah">${l.regionCode}</td>
+      <td data-label="Alasan" class="break">${l.reason}</td>
+      <td data-label="Percobaan" class="num">${formatCount(l.attempts)}</td>
+      <td data-label="Gagal" class="nowrap">${formatDateTime(l.failedAt)}</td>
+      <td data-label="Tindakan">${l.retriedAt
+        ? html`<span class="badge b-ok">diulang ${formatDateTime(l.retriedAt)}</span>`
+        : l.kind === 'VERIFICATION_FAILED'
+          ? html`<form method="post" action="/console/admin/dead-letters/${l.id}/retry">${csrfField(viewer)}<button type="submit" class="secondary" aria-label="Ulangi verifikasi ${l.jobId}">Ulangi</button></form>`
+          : html`<span class="muted">tidak dapat diulang</span>`}</td>
+    </tr>`,
+  );
+  return html`<form class="filters card" method="get" action="/console/admin" aria-label="Saring surat mati">
+      <input type="hidden" name="regionCode" value="${d.regionCode}">
+      <div class="field"><label for="dl-status">Status</label><select id="dl-status" name="status">${option('open', 'Belum diulang')}${option('retried', 'Sudah diulang')}${option('all', 'Semua')}</select></div>
+      <div><button type="submit">Terapkan</button></div>
+    </form>
+    ${rows.length
+      ? html`<div class="table-wrap"><table class="stack"><caption class="sr-only">Surat mati</caption>
+          <thead><tr><th scope="col">Jenis</th><th scope="col">Wilayah</th><th scope="col">Alasan</th><th scope="col" class="num">Percobaan</th><th scope="col">Gagal</th><th scope="col">Tindakan</th></tr></thead>
+          <tbody>${rows}</tbody></table></div>`
+      : html`<p class="card">Tidak ada surat mati dengan status ini.</p>`}`;
+}
+
+function ladder(l: AdminPageData['ladder']): Html {
+  if (!l) return html`<p class="card">Belum ada tangga eskalasi untuk wilayah ini.</p>`;
+  return html`<div class="card">
+    <p>Versi ${l.version}${l.inherited ? html` (mengikuti tangga wilayah ${l.regionCode})` : ''}, sejak ${formatDateTime(l.createdAt)}.</p>
+    <ol class="ladder">${l.levels.map((level) => html`<li><strong>Tingkat ${level.level}</strong>: ${level.recipients.map(positionId).join(', ')}${level.waitBeforeNext ? html` — naik setelah ${formatDuration(level.waitBeforeNext)}` : html` — tingkat tertinggi`}</li>`)}</ol>
+    <p class="muted">Mengubah tangga: <code>PUT /v1/admin/ladders/${l.appliesTo}</code> dengan token admin; setiap perubahan menjadi versi baru, kasus yang sudah berjalan tetap memakai versinya.</p>
+  </div>`;
+}
+
+function officials(list: Official[]): Html {
+  if (list.length === 0) return html`<p class="card">Belum ada pejabat dalam direktori untuk wilayah ini.</p>`;
+  const yes = (on: boolean) => (on ? 'ya' : '—');
+  return html`<div class="table-wrap"><table class="stack"><caption class="sr-only">Direktori pejabat</caption>
+    <thead><tr><th scope="col">Nama</th><th scope="col">Jabatan</th><th scope="col">Wilayah</th><th scope="col">Perangkat daerah</th><th scope="col">E-mail</th><th scope="col">Webhook</th><th scope="col">WhatsApp</th></tr></thead>
+    <tbody>${list.map(
+      (o) => html`<tr>
+        <th scope="row">${o.name}</th>
+        <td data-label="Jabatan">${positionId(o.position)}</td>
+        <td data-label="Wilayah">${o.regionScope}</td>
+        <td data-label="Perangkat daerah" class="break">${o.agencyCode ?? '—'}</td>
+        <td data-label="E-mail">${yes(o.email !== null)}</td>
+        <td data-label="Webhook">${yes(o.webhookUrl !== null)}</td>
+        <td data-label="WhatsApp">${o.whatsappOptIn && o.whatsapp ? 'ya' : '—'}</td>
+      </tr>`,
+    )}</tbody></table></div>
+    <p class="muted">Alamat tidak ditampilkan di sini. Menambah atau mengubah pejabat: <code>POST /v1/admin/officials</code> dan <code>PATCH /v1/admin/officials/{id}</code> dengan token admin.</p>`;
+}
+
+export function adminPage(viewer: PageViewer, d: AdminPageData): Html {
+  const regions = viewer.principal.regions.filter((r) => r !== '*');
+  return page({
+    title: 'Admin',
+    viewer,
+    nav: 'admin',
+    body: html`${d.done === 'retried' ? html`<p class="notice ok" role="status">Verifikasi dijadwalkan ulang; hasilnya tampil di halaman proyek.</p>` : ''}
+      ${d.error ? html`<p class="notice error" role="alert">${d.error}</p>` : ''}
+      ${regions.length > 1
+        ? html`<nav class="actions-inline" aria-label="Wilayah">${regions.map((r) => html`<a href="${href('/console/admin', { regionCode: r })}"${r === d.regionCode ? html` aria-current="page"` : ''}>${r}</a>`)}</nav>`
+        : ''}
+      <p><a href="/console/antrean">Dasbor antrean (BullMQ)</a></p>
+      <section aria-labelledby="judul-surat-mati"><h2 id="judul-surat-mati">Surat mati (dead letters)</h2>${deadLetters(viewer, d)}</section>
+      <section aria-labelledby="judul-tangga-admin"><h2 id="judul-tangga-admin">Tangga eskalasi ${d.regionCode}</h2>${ladder(d.ladder)}</section>
+      <section aria-labelledby="judul-pejabat"><h2 id="judul-pejabat">Direktori pejabat</h2>${officials(d.officials)}</section>`,
+  });
+}
