@@ -4,9 +4,6 @@ import type { ReportedMessageStatus } from '../notification.events';
 // The status side of the WhatsApp Cloud API, pure: the webhook's signature, its payload, and how a notification's
 // status moves when WhatsApp reports one.
 
-/** A notification's status as `notifications.status` holds it. */
-export type NotificationRowStatus = 'PENDING' | 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';
-
 /** One entry of a status webhook's `statuses`, as far as Sinergi reads it (never the recipient's number). */
 export interface StatusReport {
   /** The wamid. */
