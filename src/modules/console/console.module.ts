@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditAccessLogModule } from '../audit/access-log/audit-access-log.module';
 import { EscalationDirectoryModule } from '../escalation/directory/escalation-directory.module';
-import { GetCaseHandler } from '../escalation/cases-api/queries/get-case/get-case.handler';
 import { RegionsModule } from '../regional-coverage/regions/regions.module';
 import { AssetsConsoleController } from './assets/assets.console.controller';
 import { CaseLinkConsoleController } from './case-link/case-link.console.controller';
@@ -24,8 +23,8 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
 
 /**
  * The officials' console (docs/api.md, issue 12): server-rendered pages under /console in Bahasa Indonesia. It adds
- * presentation and sessions only: every figure and every decision comes from the API's own query and command
- * handlers (listed here as providers of this module, or reached through the QueryBus), with the same scope rules.
+ * presentation and sessions only: every figure and every decision comes from the API's own queries and commands,
+ * dispatched through the QueryBus and CommandBus to the handlers the API modules register, with the same scope rules.
  */
 @Module({
   imports: [CqrsModule, RegionsModule, AuditAccessLogModule, EscalationDirectoryModule],
@@ -46,7 +45,6 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
     ConsoleAuthGuard,
     ConsoleSignIn,
     LocalIdentityProvider,
-    GetCaseHandler,
     EvidenceOnFileReader,
     CaseEvidenceSection,
     QueueDashboardQueues,

@@ -5,7 +5,8 @@ import { ALL_REGIONS, type Principal, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock, DomainError, forbidden, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AcknowledgeCaseCommand } from '../../escalation/cases-api/commands/acknowledge-case/acknowledge-case.command';
-import { type CaseDetail, GetCaseHandler } from '../../escalation/cases-api/queries/get-case/get-case.handler';
+import type { CaseDetail } from '../../escalation/cases-api/queries/get-case/get-case.handler';
+import { GetCaseQuery } from '../../escalation/cases-api/queries/get-case/get-case.query';
 import { SubmitEnrolmentEvidenceCommand } from '../../verification/commands/submit-enrolment-evidence/submit-enrolment-evidence.command';
 import { GetProjectQuery } from '../../verification/queries/get-project/get-project.query';
 import { consoleSigningKey, sameToken, sign } from '../auth/console-secrets';
@@ -51,7 +52,6 @@ export class CaseLinkConsoleController {
   private readonly key: Buffer;
 
   constructor(
-    private readonly get: GetCaseHandler,
     private readonly evidence: EvidenceOnFileReader,
     private readonly queries: QueryBus,
     private readonly commands: CommandBus,
@@ -124,7 +124,7 @@ export class CaseLinkConsoleController {
         throw forbidden('csrf_invalid', 'the form is out of date; open the page again and resubmit');
       }
     }
-    const detail = await this.get.execute(link.caseId, LINK_READER);
+    const detail = await this.queries.execute(new GetCaseQuery(link.caseId, LINK_READER));
     if (detail.status !== 'OPEN') {
       sendPage(reply, caseEndedPage(detail.status), 410);
       return null;

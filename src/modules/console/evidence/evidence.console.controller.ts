@@ -1,10 +1,10 @@
 import { Controller, Inject, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Roles } from '@sinergi/auth';
 import { CLOCK, type Clock, DomainError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import type { FastifyReply } from 'fastify';
-import { GetCaseHandler } from '../../escalation/cases-api/queries/get-case/get-case.handler';
+import { GetCaseQuery } from '../../escalation/cases-api/queries/get-case/get-case.query';
 import { DecideEnrolmentEvidenceCommand } from '../../verification/commands/confirm-enrolment-evidence/decide-enrolment-evidence.command';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../auth/console-auth.guard';
 import { caseLinkFor } from '../case-link/case-link-token';
@@ -27,7 +27,7 @@ const MAX_REASON_LENGTH = 1000;
 @Roles('official')
 export class EvidenceConsoleController {
   constructor(
-    private readonly get: GetCaseHandler,
+    private readonly queries: QueryBus,
     private readonly commands: CommandBus,
     private readonly section: CaseEvidenceSection,
     @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
@@ -52,7 +52,7 @@ export class EvidenceConsoleController {
   @Post(':id/link')
   async issueLink(@Param('id') id: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const viewer = consoleViewer(req);
-    const detail = await this.get.execute(id, viewer.principal);
+    const detail = await this.queries.execute(new GetCaseQuery(id, viewer.principal));
     const role = (req.body as Record<string, unknown> | undefined)?.role;
     if (role !== 'CONTRACTOR' && role !== 'PPK') throw new DomainError('invalid', 'validation_failed', 'role must be CONTRACTOR or PPK');
     if (detail.status !== 'OPEN') throw new DomainError('conflict', 'case_not_open', 'the case has ended: a link to it would open nothing');
@@ -63,7 +63,7 @@ export class EvidenceConsoleController {
   private async decide(id: string, evidenceId: string, req: ConsoleRequest, reply: FastifyReply, decision: { kind: 'confirm' } | { kind: 'reject'; reason: string }) {
     const viewer = consoleViewer(req);
     // The case first, with the official's scope: unknown or out of scope is 404 before anything is decided.
-    const detail = await this.get.execute(id, viewer.principal);
+    const detail = await this.queries.execute(new GetCaseQuery(id, viewer.principal));
     try {
       if (decision.kind === 'reject' && decision.reason.length > MAX_REASON_LENGTH) throw new DomainError('invalid', 'validation_failed', 'reason is too long');
       await this.commands.execute(new DecideEnrolmentEvidenceCommand(detail.projectId, evidenceId, viewer.principal, decision, String(req.id)));

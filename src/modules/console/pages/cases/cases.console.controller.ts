@@ -7,7 +7,7 @@ import { Inject } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AcknowledgeCaseCommand } from '../../../escalation/cases-api/commands/acknowledge-case/acknowledge-case.command';
 import { WaiveCaseCommand } from '../../../escalation/cases-api/commands/waive-case/waive-case.command';
-import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
+import { GetCaseQuery } from '../../../escalation/cases-api/queries/get-case/get-case.query';
 import { ListCasesQuery, parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
 import { RequestReverificationCommand } from '../../../verification/commands/request-reverification/request-reverification.command';
 import { GetProjectQuery, type ProjectView } from '../../../verification/queries/get-project/get-project.query';
@@ -36,7 +36,6 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 @Roles('official', 'auditor', 'admin')
 export class CasesConsoleController {
   constructor(
-    private readonly get: GetCaseHandler,
     private readonly queries: QueryBus,
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -86,7 +85,7 @@ export class CasesConsoleController {
   async reverify(@Param('id') id: string, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const viewer = consoleViewer(req);
     // The case first: unknown or out of scope is 404 before anything is asked.
-    const detail = await this.get.execute(id, viewer.principal);
+    const detail = await this.queries.execute(new GetCaseQuery(id, viewer.principal));
     return this.act(viewer, id, reply, 'reverify', '', () => this.commands.execute(new RequestReverificationCommand(detail.projectId, viewer.principal)));
   }
 
@@ -104,7 +103,7 @@ export class CasesConsoleController {
   }
 
   private async render(viewer: PageViewer, id: string, reply: FastifyReply, extra: { done?: string; error?: { form: ActionForm; code: string; text: string } }, status = 200) {
-    const detail = await this.get.execute(id, viewer.principal);
+    const detail = await this.queries.execute(new GetCaseQuery(id, viewer.principal));
     const [project, evidence] = await Promise.all([
       this.queries.execute(new GetProjectQuery(detail.projectId, { kind: 'user', principal: viewer.principal })),
       this.evidence.html(viewer, detail, { done: extra.done }),

@@ -6,7 +6,7 @@ import { CLOCK, type Clock } from '@sinergi/common';
 import { addCalendarDays, defaultHolidayCalendar, isWorkingDay, todayWita } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
 import { GetProjectHistoryQuery } from '../../../audit/queries/get-project-history/get-project-history.query';
-import { GetCaseHandler } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
+import { GetCaseQuery } from '../../../escalation/cases-api/queries/get-case/get-case.query';
 import { ListCasesQuery, parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
 import { parseListProjectsQuery } from '../../../regional-coverage/api/list-projects/list-projects.query';
 import { GetProjectQuery } from '../../../verification/queries/get-project/get-project.query';
@@ -29,7 +29,6 @@ const LIST_FILTERS = ['regionCode', 'agencyCode', 'status', 'fiscalYear', 'fundi
 export class ProjectsConsoleController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly caseDetail: GetCaseHandler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -59,7 +58,7 @@ export class ProjectsConsoleController {
       history = h.events.map((e) => ({ at: e.recordedAt, label: eventLabelId(e.type) }));
     } else {
       // Officials and admins see what the cases API shows them: every case's timeline.
-      const details = await Promise.all(cases.map((c) => this.caseDetail.execute(c.caseId, principal)));
+      const details = await Promise.all(cases.map((c) => this.queries.execute(new GetCaseQuery(c.caseId, principal))));
       history = details.flatMap((d) => d.timeline.map((e) => ({ at: e.at, label: CASE_EVENT_ID[e.type] ?? e.type })));
     }
     history.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { canSeeRegion, resourceNotFound } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore, readStreamOf } from '@sinergi/event-store';
 import type { Pool } from 'pg';
@@ -7,6 +8,7 @@ import type { CaseAcknowledgement, CaseStatus } from '../../../case-decider/esca
 import { caseStreamId, type EscalationCaseEvent } from '../../../case-decider/escalation-case.events';
 import type { EscalationLadder } from '../../../ladder/escalation-ladder';
 import { buildTimeline, type NotificationRow, type TimelineEntry } from './case-timeline';
+import { GetCaseQuery } from './get-case.query';
 import { isUuid } from '@sinergi/common';
 
 export interface CaseDetail {
@@ -31,14 +33,14 @@ export interface CaseDetail {
 }
 
 /** One case folded from its stream (strongly consistent), with its timeline and the deliveries it caused. */
-@Injectable()
-export class GetCaseHandler {
+@QueryHandler(GetCaseQuery)
+export class GetCaseHandler implements IQueryHandler<GetCaseQuery> {
   constructor(
     private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
-  async execute(caseId: string, reader: Principal): Promise<CaseDetail> {
+  async execute({ caseId, reader }: GetCaseQuery): Promise<CaseDetail> {
     if (!isUuid(caseId)) throw resourceNotFound('case');
     const stream = await readStreamOf<EscalationCaseEvent>(this.store, caseStreamId(caseId));
     const opened = stream.events[0];

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
-import { GetCaseHandler } from './get-case.handler';
+import { GetCaseQuery } from './get-case.query';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -9,7 +10,7 @@ import { GetCaseHandler } from './get-case.handler';
 @UseGuards(JwtAuthGuard)
 @Roles('official', 'auditor', 'admin')
 export class GetCaseHttpController {
-  constructor(private readonly handler: GetCaseHandler) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':id')
   @ApiOperation({
@@ -19,6 +20,6 @@ export class GetCaseHttpController {
   @ApiResponse({ status: 200, description: 'The case' })
   @ApiResponse({ status: 404, description: "Unknown, malformed id, or outside the caller's regions" })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.handler.execute(id, principal);
+    return this.queries.execute(new GetCaseQuery(id, principal));
   }
 }
