@@ -119,6 +119,31 @@ describe('console pages for auditors and admins', () => {
       expect((await get('/console/admin', auditor)).status).toBe(403);
       expect((await get('/console/admin?regionCode=73.08', admin)).status).toBe(404);
     });
+
+    it('shows the region’s coverage target and sets a new one through the coverage API’s command', async () => {
+      const form = (fields: Record<string, string>, token = admin) =>
+        fetch(`${system.baseUrl}/console/admin/targets`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+          body: new URLSearchParams(fields).toString(),
+        });
+      expect(await (await get('/console/admin', admin)).text()).toContain('Target: <strong>60,0 %</strong> proyek terdaftar');
+      const deadline = `${new Date().getUTCFullYear() + 2}-06-30`;
+      const set = await form({ regionCode: '73.07', metric: 'projects', targetPercent: '65,5', deadline });
+      expect(set.status).toBe(303);
+      expect(set.headers.get('location')).toBe('/console/admin?regionCode=73.07&selesai=target');
+      const after = await (await get(set.headers.get('location')!, admin)).text();
+      expect(after).toContain('Target cakupan sudah disimpan.');
+      expect(after).toContain('Target: <strong>65,5 %</strong>');
+      const coverage = (await (await fetch(`${system.baseUrl}/v1/coverage/regions/73.07`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { target: { targetPercent: number; deadline: string } };
+      expect(coverage.target).toMatchObject({ targetPercent: 65.5, deadline });
+      const bad = await form({ regionCode: '73.07', metric: 'projects', targetPercent: '150', deadline });
+      expect(bad.status).toBe(400);
+      expect(await bad.text()).toContain('value="150"');
+      expect((await form({ regionCode: '73.08', metric: 'projects', targetPercent: '60', deadline })).status).toBe(403);
+      expect((await form({ regionCode: '73.07', metric: 'projects', targetPercent: '60', deadline }, official)).status).toBe(403);
+    });
   });
 
   (existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip)('in a real browser', () => {

@@ -1,12 +1,15 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ALL_REGIONS, canSeeRegion, Roles } from '@sinergi/auth';
+import { ALL_REGIONS, assertCanWrite, canSeeRegion, Roles } from '@sinergi/auth';
 import { DomainError } from '@sinergi/common';
 import { parseRegionCode } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
 import { GetLadderQuery } from '../../../escalation/directory/ladders/get-ladder/get-ladder.query';
 import { OfficialsRepository } from '../../../escalation/directory/officials.repository';
+import { GetRegionCoverageQuery } from '../../../regional-coverage/api/get-region-coverage/get-region-coverage.query';
+import { regionCodeParam } from '../../../regional-coverage/api/region-params';
+import { SetCoverageTargetCommand } from '../../../regional-coverage/targets/set-coverage-target/set-coverage-target.command';
 import { ListDeadLettersQuery, parseListDeadLettersParams } from '../../../verification/dead-letters/list-dead-letters/list-dead-letters.query';
 import { RetryDeadLetterCommand } from '../../../verification/dead-letters/retry-dead-letter/retry-dead-letter.command';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
@@ -16,6 +19,7 @@ import { redirect, sendPage } from '../../view/respond';
 import { adminPage, type AdminPageData } from './admin.page';
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
 
 const RETRY_ERROR_ID: Record<string, string> = {
   already_retried: 'Surat mati ini sudah diulang.',
@@ -57,19 +61,46 @@ export class AdminConsoleController {
     return redirect(reply, '/console/admin?selesai=retried');
   }
 
+  /** The region's coverage target, through the coverage API's own command (a CoverageTargetSet event). */
+  @Post('targets')
+  async setTarget(@Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+    const viewer = consoleViewer(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const regionCode = text(body.regionCode);
+    const typed = { metric: text(body.metric), targetPercent: text(body.targetPercent), deadline: text(body.deadline) };
+    regionCodeParam(regionCode);
+    assertCanWrite(viewer.principal, regionCode, 'this region');
+    // "60" or "60,5" as officials write it; the command checks the range and the deadline.
+    const percent = /^\d{1,3}([.,]\d{1,2})?$/.test(typed.targetPercent) ? Number(typed.targetPercent.replace(',', '.')) : Number.NaN;
+    try {
+      await this.commands.execute(
+        new SetCoverageTargetCommand(regionCode, { metric: typed.metric, targetPercent: percent, deadline: typed.deadline }, { kind: 'user', id: viewer.principal.sub }, String(req.id)),
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
+      const message = 'Target tidak dapat disimpan: persentase lebih dari 0 sampai 100 (paling banyak dua desimal), tenggat hari ini atau sesudahnya.';
+      return this.render(viewer, reply, regionCode, 'open', { targetForm: { ...typed, error: message } }, 400);
+    }
+    return redirect(reply, `/console/admin?regionCode=${encodeURIComponent(regionCode)}&selesai=target`);
+  }
+
   private async render(viewer: PageViewer, reply: FastifyReply, regionRaw: string, statusRaw: string, extra: Partial<AdminPageData>, status = 200) {
     const principal = viewer.principal;
     const regions = principal.regions.filter((r) => r !== ALL_REGIONS);
     const regionCode = regionRaw || regions[0] || '73';
     if (parseRegionCode(regionCode) === null || !canSeeRegion(principal, regionCode)) throw new DomainError('not_found', 'not_found', 'region not found');
     const params = parseListDeadLettersParams(statusRaw);
-    const [letters, ladder, officials] = await Promise.all([
+    const [letters, ladder, officials, coverage] = await Promise.all([
       this.queries.execute(new ListDeadLettersQuery(params.status, params.limit, principal)),
       this.queries.execute(new GetLadderQuery(regionCode, principal)).catch((error: unknown) => {
         if (error instanceof DomainError && error.kind === 'not_found') return null;
         throw error;
       }),
       this.officials.list({ regionCode }),
+      this.queries.execute(new GetRegionCoverageQuery(regionCode, principal)).catch((error: unknown) => {
+        if (error instanceof DomainError && error.kind === 'not_found') return null;
+        throw error;
+      }),
     ]);
     const data: AdminPageData = {
       regionCode,
@@ -77,6 +108,7 @@ export class AdminConsoleController {
       deadLetters: letters.items,
       ladder,
       officials: officials.filter((o) => canSeeRegion(principal, o.regionScope)),
+      target: coverage?.target ?? null,
       ...extra,
     };
     return sendPage(reply, adminPage(viewer, data), status);

@@ -1,7 +1,8 @@
 import type { LadderView } from '../../../escalation/directory/ladders/ladder-view';
+import type { TargetView } from '../../../regional-coverage/api/coverage-view';
 import type { Official } from '../../../escalation/directory/officials.repository';
 import type { DeadLetterView } from '../../../verification/dead-letters/list-dead-letters/list-dead-letters.query';
-import { formatCount, formatDateTime, formatDuration } from '../../view/console-format';
+import { formatCount, formatDate, formatDateTime, formatDuration, formatPercent } from '../../view/console-format';
 import { type Html, href, html } from '../../view/html';
 import { csrfField, page, type PageViewer } from '../../view/layout';
 import { positionId } from '../../view/labels-id';
@@ -12,6 +13,10 @@ export interface AdminPageData {
   deadLetters: DeadLetterView[];
   ladder: LadderView | null;
   officials: Official[];
+  /** The region's coverage target in force, if any. */
+  target: TargetView | null;
+  /** A refused target form, with what was typed. */
+  targetForm?: { metric: string; targetPercent: string; deadline: string; error: string };
   /** After a retry (`?selesai=retried`). */
   done?: string;
   /** A refused retry. */
@@ -80,6 +85,31 @@ function officials(list: Official[]): Html {
     <p class="muted">Alamat tidak ditampilkan di sini. Menambah atau mengubah pejabat: <code>POST /v1/admin/officials</code> dan <code>PATCH /v1/admin/officials/{id}</code> dengan token admin.</p>`;
 }
 
+const METRIC_ID: Record<string, string> = { projects: 'proyek terdaftar', workers: 'pekerja terlindungi', value: 'nilai kontrak terlindungi' };
+
+function target(viewer: PageViewer, d: AdminPageData): Html {
+  const t = d.target;
+  const typed = d.targetForm;
+  const metric = typed?.metric ?? t?.metric ?? 'projects';
+  const option = (value: string) => html`<option value="${value}"${value === metric ? html` selected` : ''}>${METRIC_ID[value]}</option>`;
+  return html`<div class="card">
+    ${t
+      ? html`<p>Target: <strong>${formatPercent(t.targetPercent)}</strong> ${METRIC_ID[t.metric] ?? t.metric} hingga ${formatDate(t.deadline)}; sekarang ${formatPercent(t.currentPercent)} (ditetapkan ${formatDateTime(t.setAt)}).</p>`
+      : html`<p>Belum ada target untuk wilayah ini.</p>`}
+    <form method="post" action="/console/admin/targets">
+      ${csrfField(viewer)}
+      <input type="hidden" name="regionCode" value="${d.regionCode}">
+      ${typed ? html`<p class="notice error" role="alert">${typed.error}</p>` : ''}
+      <div class="form-grid">
+        <div class="field"><label for="t-metric">Ukuran</label><select id="t-metric" name="metric">${option('projects')}${option('workers')}${option('value')}</select></div>
+        <div class="field"><label for="t-percent">Target (%)</label><input id="t-percent" type="text" inputmode="decimal" name="targetPercent" required value="${typed?.targetPercent ?? (t ? String(t.targetPercent).replace('.', ',') : '')}"></div>
+        <div class="field"><label for="t-deadline">Tenggat</label><input id="t-deadline" type="date" name="deadline" required value="${typed?.deadline ?? t?.deadline ?? ''}"></div>
+      </div>
+      <button type="submit">Simpan target</button>
+    </form>
+  </div>`;
+}
+
 export function adminPage(viewer: PageViewer, d: AdminPageData): Html {
   const regions = viewer.principal.regions.filter((r) => r !== '*');
   return page({
@@ -87,12 +117,14 @@ export function adminPage(viewer: PageViewer, d: AdminPageData): Html {
     viewer,
     nav: 'admin',
     body: html`${d.done === 'retried' ? html`<p class="notice ok" role="status">Verifikasi dijadwalkan ulang; hasilnya tampil di halaman proyek.</p>` : ''}
+      ${d.done === 'target' ? html`<p class="notice ok" role="status">Target cakupan sudah disimpan.</p>` : ''}
       ${d.error ? html`<p class="notice error" role="alert">${d.error}</p>` : ''}
       ${regions.length > 1
         ? html`<nav class="actions-inline" aria-label="Wilayah">${regions.map((r) => html`<a href="${href('/console/admin', { regionCode: r })}"${r === d.regionCode ? html` aria-current="page"` : ''}>${r}</a>`)}</nav>`
         : ''}
       <p><a href="/console/antrean">Dasbor antrean (BullMQ)</a></p>
       <section aria-labelledby="judul-surat-mati"><h2 id="judul-surat-mati">Surat mati (dead letters)</h2>${deadLetters(viewer, d)}</section>
+      <section aria-labelledby="judul-target"><h2 id="judul-target">Target cakupan ${d.regionCode}</h2>${target(viewer, d)}</section>
       <section aria-labelledby="judul-tangga-admin"><h2 id="judul-tangga-admin">Tangga eskalasi ${d.regionCode}</h2>${ladder(d.ladder)}</section>
       <section aria-labelledby="judul-pejabat"><h2 id="judul-pejabat">Direktori pejabat</h2>${officials(d.officials)}</section>`,
   });
