@@ -1,30 +1,57 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import { mintLocalToken, type Position, type Role } from '@sinergi/auth';
-import { NestFactory } from '@nestjs/core';
+import { basename, join } from 'node:path';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { isRegionScope, isRole, POSITIONS, type Position, type Role } from '@sinergi/auth/principal';
 import { ConfigError, DomainError, loadConfig, type SinergiConfig, systemClock } from '@sinergi/common';
-import { ensureAppLogin, runMigrations } from '@sinergi/database';
-import { CliModule, PoolHolder } from './cli.module';
-import { localEnvironment } from './platform/local-state';
-import { importBranchFile } from './modules/verification/registry/branch-file.registry';
-import { importSegmentsFile } from './modules/regional-coverage/segments/import-segments-file';
-import { importHolidays, parseHolidaysCsv } from './modules/project-intake/holidays/import-holidays';
-import { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
-import { EventStore } from '@sinergi/event-store';
-import { formatRebuildReport, rebuildProjectionByName } from './projections';
-import { loadCheckpointSigner } from './modules/audit/tamper-evidence/checkpoint/checkpoint-key';
-import { toCheckpointDocument } from './modules/audit/tamper-evidence/checkpoint/checkpoint.repository';
-import { checkCheckpointOffline, formatOfflineReport } from './modules/audit/tamper-evidence/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
-import { WriteCheckpointHandler } from './modules/audit/tamper-evidence/checkpoint/write-checkpoint/write-checkpoint.handler';
-import { runInaprocPull } from './modules/connectors/inaproc/inaproc-pull.command';
+import { CliFailure, explainFailure, type FailureContext, UsageError } from './cli-failures';
+import { LOCAL_STATE_DIR, localEnvironment } from './platform/local-state';
+import { PROJECTIONS } from './projections';
+import type { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 
-type Handler = (args: string[], config: SinergiConfig) => Promise<void>;
+/** Loaded by a command when it runs, not by the parser: `--help` and usage errors answer without it. */
+const runtime = (): typeof import('./cli-runtime') => require('./cli-runtime');
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`${line}\n`);
+
+/** What the running command was pointed at, for plain messages when that is missing or does not answer. */
+const context: FailureContext = { localDir: LOCAL_STATE_DIR };
+
+/** How long a command waits for PostgreSQL to answer before saying it cannot reach it. */
+const DATABASE_PROBE_MS = 5000;
+
+/**
+ * The system's configuration: the environment, or, when SINERGI_MODE is unset and `npm run start:local` runs in
+ * this checkout, that system's (its addresses and generated secrets in .local/).
+ */
+function systemConfig(): SinergiConfig {
+  const local = localEnvironment();
+  if (local) note('(using the local system that npm run start:local is running)');
+  context.fromLocalSystem = local !== null;
+  const env = { ...process.env, ...local };
+  context.databaseUrl = env.DATABASE_URL;
+  const config = loadConfig(env);
+  context.databaseUrl = config.databaseUrl;
+  context.redisUrl = config.redisUrl;
+  return config;
+}
+
+/** Fails at once, in words, when PostgreSQL does not answer (the pool itself would retry for half a minute). */
+async function requireDatabase(url: string): Promise<void> {
+  context.databaseUrl = url;
+  const client = new (runtime().Client)({ connectionString: url, connectionTimeoutMillis: DATABASE_PROBE_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
 
 async function withApp<T>(config: SinergiConfig, run: (get: <S>(token: new (...a: any[]) => S) => S) => Promise<T>): Promise<T> {
+  await requireDatabase(config.databaseUrl);
+  const { NestFactory, CliModule } = runtime();
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     return await run((token) => app.get(token));
@@ -33,68 +60,162 @@ async function withApp<T>(config: SinergiConfig, run: (get: <S>(token: new (...a
   }
 }
 
-/** `standalone` commands take no configuration: an auditor runs them on their own machine, with no Sinergi secrets. */
-const COMMANDS: Record<string, { usage: string; run?: Handler; standalone?: (args: string[]) => Promise<void> }> = {
-  migrate: {
-    usage: 'migrate                                   apply pending database migrations (as the owner); with DATABASE_APP_USER and _PASSWORD, also create that login for the API and worker',
-    run: async (_args, config) => {
+/** The client, or a plain refusal naming it: no command reports success for a client that does not exist. */
+async function requireClient(clients: ProcurementClientRepository, id: string): Promise<void> {
+  if (await clients.findById(id)) return;
+  throw new CliFailure(`no procurement client "${id}" exists`, 'Clients are created with `npm run cli -- clients:create --id ID --name NAME --regions 73.07`.');
+}
+
+// ——— argument parsers: a bad value is refused by the parser, naming the option, before anything runs ———
+
+const positiveInteger = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('It must be a whole number from 1.');
+  return Number(value);
+};
+
+const commaList = (what: string, valid: (v: string) => boolean, expected: string) => (value: string): string[] => {
+  const items = value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (items.length === 0) throw new InvalidArgumentError(`It needs at least one ${what}.`);
+  const bad = items.filter((v) => !valid(v));
+  if (bad.length) throw new InvalidArgumentError(`${bad.join(', ')}: not ${expected}.`);
+  return items;
+};
+
+/** Durations as jose reads them: `30m`, `8h`, `2 days`. */
+const DURATION = /^\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|yrs?|years?)$/i;
+const duration = (value: string): string => {
+  if (!DURATION.test(value.trim())) throw new InvalidArgumentError('It must be a duration such as 30m, 8h or 2d.');
+  return value.trim();
+};
+
+const NEEDS_SYSTEM = [
+  '',
+  'Needs the system\'s configuration (DATABASE_URL, SECRETS_KEY, …) from the environment, or a running',
+  '`npm run start:local` in this checkout (used when SINERGI_MODE is unset).',
+].join('\n');
+
+function buildProgram(): Command {
+  const program = new Command('npm run cli --')
+    .description('Sinergi\'s operator tool: migrations, procurement clients, imports, projections, tokens and the audit log.')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ sortSubcommands: false, helpWidth: 120 });
+  const version = packageVersion();
+  if (version) program.version(version, '-V, --version', 'print the version');
+  program.addHelpText(
+    'after',
+    [
+      '',
+      'Configuration: commands read DATABASE_URL, SECRETS_KEY and the rest from the environment (.env.example lists',
+      'them, docs/operations.md explains them). With SINERGI_MODE unset and `npm run start:local` running in this',
+      `checkout, they use that system instead (${LOCAL_STATE_DIR}). audit:verify needs no configuration.`,
+      '',
+      'Exit codes: 0 done; 1 refused or failed (bad usage, missing configuration, a system that does not answer,',
+      'an unknown client); 2 done with findings (rejected rows, differences, a failed verification).',
+      '',
+      'Run `npm run cli -- <command> --help` for a command\'s options; nothing is done when --help is given.',
+    ].join('\n'),
+  );
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (as the owner); with DATABASE_APP_USER and DATABASE_APP_PASSWORD, also create that login for the API and the worker')
+    .addHelpText('after', `${NEEDS_SYSTEM}\nThe login is a member of sinergi_app: it cannot rewrite the event log (docker-compose.yml runs this first).`)
+    .action(async () => {
+      const config = systemConfig();
+      const user = process.env.DATABASE_APP_USER;
+      const password = process.env.DATABASE_APP_PASSWORD;
+      if (user && !password) throw new ConfigError('DATABASE_APP_PASSWORD is required with DATABASE_APP_USER');
+      await requireDatabase(config.databaseUrl);
+      const { runMigrations, ensureAppLogin } = runtime();
       const applied = await runMigrations(config.databaseUrl);
       print(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
       // The API and the worker connect as a least-privilege login, which the owner creates here (docker-compose.yml).
-      const user = process.env.DATABASE_APP_USER;
       if (!user) return;
-      const password = process.env.DATABASE_APP_PASSWORD;
-      if (!password) throw new ConfigError('DATABASE_APP_PASSWORD: required with DATABASE_APP_USER');
-      await ensureAppLogin(config.databaseUrl, { user, password });
+      await ensureAppLogin(config.databaseUrl, { user, password: password! });
       print(`login ${user} is a member of sinergi_app (it cannot rewrite the event log): the API and the worker connect as it`);
-    },
-  },
-  'clients:create': {
-    usage: 'clients:create --id ID --name NAME --regions 73.07[,73.08] [--source SYSTEM] [--rate-limit N] [--webhook URL]',
-    run: async (args, config) => {
-      const { values } = parseArgs({
-        args,
-        options: {
-          id: { type: 'string' },
-          name: { type: 'string' },
-          regions: { type: 'string' },
-          source: { type: 'string' },
-          'rate-limit': { type: 'string' },
-          webhook: { type: 'string' },
-        },
-      });
-      if (!values.id || !values.name || !values.regions) throw new UsageError('clients:create needs --id, --name and --regions');
+    });
+
+  program
+    .command('clients:create')
+    .description('create a procurement client (an SPSE or SIRUP instance) and print its signing secret once')
+    .requiredOption('--id <id>', 'client id: 2 to 63 lowercase letters, digits or hyphens')
+    .requiredOption('--name <name>', 'what officials see, e.g. "SPSE Kabupaten Sinjai"')
+    .requiredOption('--regions <codes>', 'the region codes it may report on, comma-separated, e.g. 73.07 or 73.07,73.08', commaList('region code', isRegionScope, 'a Kemendagri region code'))
+    .option('--source <system>', 'source system name recorded with its events (default: the id)')
+    .option('--rate-limit <n>', 'requests per minute allowed (default: RATE_LIMIT_PER_MINUTE)', positiveInteger)
+    .option('--webhook <url>', 'where payment holds and clearances are sent')
+    .addHelpText('after', NEEDS_SYSTEM)
+    .action(async (options: { id: string; name: string; regions: string[]; source?: string; rateLimit?: number; webhook?: string }) => {
+      const config = systemConfig();
+      const { ProcurementClientRepository } = runtime();
       const { client, secret } = await withApp(config, (get) =>
         get(ProcurementClientRepository).create({
-          id: values.id!,
-          name: values.name!,
-          regionScopes: values.regions!.split(',').map((r) => r.trim()),
-          sourceSystem: values.source,
-          rateLimitPerMinute: values['rate-limit'] ? Number(values['rate-limit']) : undefined,
-          webhookUrl: values.webhook,
+          id: options.id,
+          name: options.name,
+          regionScopes: options.regions,
+          sourceSystem: options.source,
+          rateLimitPerMinute: options.rateLimit,
+          webhookUrl: options.webhook,
         }),
       );
       print(`client ${client.id} created for regions ${client.regionScopes.join(', ')}`);
       print(`secret (shown once, store it now): ${secret}`);
-    },
-  },
-  'bpjs:import': {
-    usage: 'bpjs:import FILE                          import a BPJS branch CSV of registered projects',
-    run: async ([file], config) => {
-      if (!file) throw new UsageError('bpjs:import needs the CSV file');
+    });
+
+  program
+    .command('clients:rotate-secret')
+    .description('add a new secret for a client; the previous one stays valid until clients:retire-old-secrets')
+    .argument('<id>', 'the client id')
+    .addHelpText('after', NEEDS_SYSTEM)
+    .action(async (id: string) => {
+      const config = systemConfig();
+      const secret = await withApp(config, async (get) => {
+        const clients = get(runtime().ProcurementClientRepository);
+        await requireClient(clients, id);
+        return clients.rotateSecret(id);
+      });
+      print(`new secret for ${id} (shown once): ${secret}`);
+    });
+
+  program
+    .command('clients:retire-old-secrets')
+    .description('keep only the newest secret of a client, ending a rotation')
+    .argument('<id>', 'the client id')
+    .addHelpText('after', NEEDS_SYSTEM)
+    .action(async (id: string) => {
+      const config = systemConfig();
+      await withApp(config, async (get) => {
+        const clients = get(runtime().ProcurementClientRepository);
+        await requireClient(clients, id);
+        await clients.retireOldSecrets(id);
+      });
+      print(`only the newest secret of ${id} is active now`);
+    });
+
+  program
+    .command('bpjs:import')
+    .description('import a BPJS branch CSV of registered projects (exit 2 when lines were rejected)')
+    .argument('<file>', 'CSV with header project_number,npp,npwp,contract_number,covered_from,covered_to,premium_assessed,premium_paid[,status,workers_registered]')
+    .addHelpText('after', NEEDS_SYSTEM)
+    .action(async (file: string) => {
       const text = readFileSync(file, 'utf8');
+      const config = systemConfig();
+      const { importBranchFile, PoolHolder } = runtime();
       const result = await withApp(config, (get) => importBranchFile(get(PoolHolder).pool, text, basename(file)));
       print(`imported ${result.imported} project(s) from ${basename(file)}`);
       for (const r of result.rejected) print(`  line ${r.line}: ${r.reason}`);
       if (result.rejected.length) process.exitCode = 2;
-    },
-  },
-  'holidays:import': {
-    usage: 'holidays:import FILE [--source DECREE]     import one year of national holidays and cuti bersama (date,name,kind[,region_prefix][,provisional]) and recount the deadlines it moves',
-    run: async (args, config) => {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { source: { type: 'string' } } });
-      const [file] = positionals;
-      if (!file) throw new UsageError('holidays:import needs the CSV file');
+    });
+
+  program
+    .command('holidays:import')
+    .description('import one year of national holidays and cuti bersama, and recount the registration deadlines it moves (exit 2 for a bad file)')
+    .argument('<file>', 'CSV date,name,kind[,region_prefix][,provisional]; kinds national, cuti_bersama, regional')
+    .option('--source <decree>', 'the decree it comes from (default: the file name)')
+    .addHelpText('after', NEEDS_SYSTEM)
+    .action(async (file: string, options: { source?: string }) => {
+      const { parseHolidaysCsv, importHolidays, PoolHolder, EventStore } = runtime();
       let parsed: ReturnType<typeof parseHolidaysCsv>;
       try {
         parsed = parseHolidaysCsv(readFileSync(file, 'utf8'));
@@ -105,176 +226,192 @@ const COMMANDS: Record<string, { usage: string; run?: Handler; standalone?: (arg
         process.exitCode = 2;
         return;
       }
-      const report = await withApp(config, (get) =>
-        importHolidays(get(PoolHolder).pool, get(EventStore), systemClock, parsed, values.source ?? basename(file)),
-      );
+      const config = systemConfig();
+      const report = await withApp(config, (get) => importHolidays(get(PoolHolder).pool, get(EventStore), systemClock, parsed, options.source ?? basename(file)));
       print(`imported ${report.holidays} holiday(s) of ${report.year} from ${basename(file)}`);
       print(`  active projects checked: ${report.projectsChecked}; deadlines recomputed: ${report.deadlinesMoved}; still provisional: ${report.stillProvisional}`);
-    },
-  },
-  'segments:import': {
-    usage: 'segments:import FILE [--source BPJS_FILE|ADMIN]  import enrolment of other worker segments (region_code,segment,period,enrolled,eligible)',
-    run: async (args, config) => {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { source: { type: 'string', default: 'BPJS_FILE' } } });
-      const [file] = positionals;
-      if (!file) throw new UsageError('segments:import needs the CSV file');
-      if (values.source !== 'BPJS_FILE' && values.source !== 'ADMIN') throw new UsageError('--source must be BPJS_FILE or ADMIN');
+    });
+
+  program
+    .command('segments:import')
+    .description('import the enrolment of other worker segments (exit 2 when lines were rejected)')
+    .argument('<file>', 'CSV region_code,segment,period,enrolled,eligible')
+    .addOption(new Option('--source <source>', 'where the figures come from').choices(['BPJS_FILE', 'ADMIN']).default('BPJS_FILE'))
+    .addHelpText('after', NEEDS_SYSTEM)
+    .action(async (file: string, options: { source: 'BPJS_FILE' | 'ADMIN' }) => {
       const text = readFileSync(file, 'utf8');
+      const config = systemConfig();
+      const { importSegmentsFile, PoolHolder, EventStore } = runtime();
       const result = await withApp(config, (get) =>
-        importSegmentsFile({ store: get(EventStore), pool: get(PoolHolder).pool, clock: systemClock }, text, {
-          sourceFile: basename(file),
-          source: values.source as 'BPJS_FILE' | 'ADMIN',
-        }),
+        importSegmentsFile({ store: get(EventStore), pool: get(PoolHolder).pool, clock: systemClock }, text, { sourceFile: basename(file), source: options.source }),
       );
       print(`recorded ${result.recorded} report(s) from ${basename(file)}${result.unchanged ? `; ${result.unchanged} unchanged` : ''}`);
       for (const r of result.rejected) print(`  line ${r.line}: ${r.reason}`);
       if (result.rejected.length) process.exitCode = 2;
-    },
-  },
-  token: {
-    usage: 'token --roles official[,auditor] --regions 73.07 [--position KEPALA_DINAS] [--sub ID] [--name N] [--permissions pii:read] [--expires 8h]',
-    run: async (args, config) => {
-      if (config.mode === 'production') throw new Error('token minting is for local and test mode only; use your identity provider');
-      if (!config.jwt.secret) throw new Error('JWT_SECRET is not set');
-      const { values } = parseArgs({
-        args,
-        options: {
-          roles: { type: 'string' },
-          regions: { type: 'string' },
-          position: { type: 'string' },
-          sub: { type: 'string' },
-          name: { type: 'string' },
-          agency: { type: 'string' },
-          permissions: { type: 'string' },
-          expires: { type: 'string', default: '8h' },
-        },
-      });
-      if (!values.roles || !values.regions) throw new UsageError('token needs --roles and --regions');
-      const list = (v?: string) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
-      const token = await mintLocalToken(
+    });
+
+  program
+    .command('token')
+    .description('mint a signed-in user\'s bearer token for a local or test system (production uses its identity provider)')
+    .requiredOption('--roles <roles>', 'official, auditor and/or admin, comma-separated', commaList('role', isRole, 'a role (official, auditor, admin)'))
+    .requiredOption('--regions <codes>', 'region scopes, comma-separated: 73.07, or * for every region', commaList('region scope', isRegionScope, 'a region code or *'))
+    .addOption(new Option('--position <position>', 'ladder position of an official').choices([...POSITIONS]))
+    .option('--sub <id>', 'subject id (default: local-<first role>)')
+    .option('--name <name>', 'display name')
+    .option('--agency <code>', 'agency code of the official')
+    .option('--permissions <list>', 'extra grants, comma-separated, e.g. pii:read', commaList('permission', (p) => /^[a-z]+:[a-z]+$/.test(p), 'a permission such as pii:read'))
+    .option('--expires <duration>', 'lifetime, e.g. 30m, 8h, 2d', duration, '8h')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Needs the JWT secret of the system the token is for: a running `npm run start:local` in this checkout, or',
+        'SINERGI_MODE=local|test with JWT_SECRET and SECRETS_KEY. Prints the token alone, so it can be captured:',
+        '  TOKEN=$(npm run -s cli -- token --roles official --regions 73.07 --position KEPALA_DINAS)',
+      ].join('\n'),
+    )
+    .action(async (options: { roles: Role[]; regions: string[]; position?: Position; sub?: string; name?: string; agency?: string; permissions?: string[]; expires: string }) => {
+      const config = systemConfig();
+      if (config.mode === 'production') {
+        throw new CliFailure(
+          'token mints tokens for local and test systems only; in production, users sign in through your identity provider.',
+          `For the local system, start \`npm run start:local\` first (none is running in ${LOCAL_STATE_DIR}); this command then uses its JWT secret.`,
+        );
+      }
+      if (!config.jwt.secret) throw new CliFailure('this system verifies tokens with JWT_JWKS_URL, not a shared JWT_SECRET: a token minted here would not be accepted.');
+      const token = await runtime().mintLocalToken(
         config.jwt.secret,
         {
-          sub: values.sub ?? `local-${values.roles.split(',')[0]}`,
-          name: values.name,
-          roles: list(values.roles) as Role[],
-          regions: list(values.regions)!,
-          position: values.position as Position | undefined,
-          agency: values.agency,
-          permissions: list(values.permissions),
+          sub: options.sub ?? `local-${options.roles[0]}`,
+          name: options.name,
+          roles: options.roles,
+          regions: options.regions,
+          position: options.position,
+          agency: options.agency,
+          permissions: options.permissions,
         },
-        { issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn: values.expires },
+        { issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn: options.expires },
       );
       print(token);
-    },
-  },
-  'clients:rotate-secret': {
-    usage: 'clients:rotate-secret ID                  add a new secret; the previous one stays valid until retired',
-    run: async ([id], config) => {
-      if (!id) throw new UsageError('clients:rotate-secret needs the client id');
-      const secret = await withApp(config, (get) => get(ProcurementClientRepository).rotateSecret(id));
-      print(`new secret for ${id} (shown once): ${secret}`);
-    },
-  },
-  'projections:rebuild': {
-    usage: 'projections:rebuild NAME                  rebuild a projection from position 0 beside the live one, compare, swap in',
-    run: async ([name], config) => {
-      if (!name) throw new UsageError('projections:rebuild needs the projection name (e.g. coverage)');
+    });
+
+  const projectionName = () => new Argument('<name>', 'the projection').choices(Object.keys(PROJECTIONS));
+  program
+    .command('projections:rebuild')
+    .description('rebuild a projection from position 0 beside the live one, compare, and swap it in')
+    .addArgument(projectionName())
+    .addHelpText('after', NEEDS_SYSTEM)
+    .action(async (name: string) => {
+      const config = systemConfig();
+      const { rebuildProjectionByName, formatRebuildReport, PoolHolder, EventStore } = runtime();
       const report = await withApp(config, (get) => rebuildProjectionByName(get(PoolHolder).pool, get(EventStore), name, true, print));
       for (const line of formatRebuildReport(report)) print(line);
-    },
-  },
-  'projections:check': {
-    usage: 'projections:check NAME                    rebuild into a shadow and report every row where live ≠ rebuilt (exit 2 if any)',
-    run: async ([name], config) => {
-      if (!name) throw new UsageError('projections:check needs the projection name (e.g. coverage)');
+    });
+
+  program
+    .command('projections:check')
+    .description('rebuild a projection into a shadow and report every row where live ≠ rebuilt (exit 2 if any)')
+    .addArgument(projectionName())
+    .addHelpText('after', NEEDS_SYSTEM)
+    .action(async (name: string) => {
+      const config = systemConfig();
+      const { rebuildProjectionByName, formatRebuildReport, PoolHolder, EventStore } = runtime();
       const report = await withApp(config, (get) => rebuildProjectionByName(get(PoolHolder).pool, get(EventStore), name, false, print));
       for (const line of formatRebuildReport(report)) print(line);
       if (report.differences > 0) process.exitCode = 2;
-    },
-  },
-  'audit:verify': {
-    usage: 'audit:verify [--checkpoint FILE] [--public-key PEM_FILE] [--database URL | --offline]  check a checkpoint\'s signature offline; with a database, every hash chain and the Merkle root too (exit 2 on any failure)',
-    standalone: async (args) => {
-      const { values } = parseArgs({
-        args,
-        options: { checkpoint: { type: 'string' }, 'public-key': { type: 'string' }, database: { type: 'string' }, offline: { type: 'boolean', default: false } },
-      });
-      if (values.offline && values.database) throw new UsageError('give --database or --offline, not both');
+    });
+
+  program
+    .command('audit:verify')
+    .description('check a checkpoint\'s signature offline; with a database, every hash chain and the Merkle root too (exit 2 on any failure)')
+    .option('--checkpoint <file>', 'a checkpoint document (audit:checkpoint --out, or GET /v1/audit/checkpoints/{id})')
+    .option('--public-key <pem-file>', 'the signing key\'s public half to pin (default: the key named in the document)')
+    .option('--database <url>', 'the database to check (default: DATABASE_URL, else the running start:local\'s)')
+    .option('--offline', 'check the signature alone, with no database')
+    .addHelpText('after', '\nNeeds no Sinergi configuration or secrets: an auditor runs it on their own machine.')
+    .action(async (options: { checkpoint?: string; publicKey?: string; database?: string; offline?: boolean }) => {
+      if (options.offline && options.database) throw new UsageError('give --database or --offline, not both');
+      const local = options.offline || options.database || process.env.DATABASE_URL ? null : localEnvironment();
+      if (local) note('(using the local system that npm run start:local is running)');
       // The database is the one named, else DATABASE_URL, else the running start:local's; --offline checks the signature alone.
-      const databaseUrl = values.offline ? undefined : (values.database ?? process.env.DATABASE_URL ?? localEnvironment()?.DATABASE_URL);
-      if (!values.checkpoint && !databaseUrl) throw new UsageError('audit:verify needs --checkpoint FILE, a database (--database URL or DATABASE_URL), or both');
+      const databaseUrl = options.offline ? undefined : (options.database ?? process.env.DATABASE_URL ?? local?.DATABASE_URL);
+      if (!options.checkpoint && !databaseUrl) throw new UsageError('audit:verify needs --checkpoint FILE, a database (--database URL or DATABASE_URL), or both');
+      context.databaseUrl = databaseUrl;
+      const { checkCheckpointOffline, formatOfflineReport } = runtime();
       const report = await checkCheckpointOffline({
-        document: values.checkpoint ? JSON.parse(readFileSync(values.checkpoint, 'utf8')) : undefined,
-        publicKeyPem: values['public-key'] ? readFileSync(values['public-key'], 'utf8') : undefined,
+        document: options.checkpoint ? JSON.parse(readFileSync(options.checkpoint, 'utf8')) : undefined,
+        publicKeyPem: options.publicKey ? readFileSync(options.publicKey, 'utf8') : undefined,
         databaseUrl,
-        databaseRequired: values.database !== undefined || !values.checkpoint,
-        onProgress: (n) => process.stderr.write(`  … ${n} events read\n`),
+        databaseRequired: options.database !== undefined || !options.checkpoint,
+        onProgress: (n) => note(`  … ${n} events read`),
       });
       for (const line of formatOfflineReport(report)) print(line);
       if (!report.ok) process.exitCode = 2;
-    },
-  },
-  'audit:checkpoint': {
-    usage: 'audit:checkpoint [--out FILE]                sign a checkpoint of the log head now (AUDIT_SIGNING_KEY); --out saves its document',
-    run: async (args, config) => {
-      const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+    });
+
+  program
+    .command('audit:checkpoint')
+    .description('sign a checkpoint of the log head now, with AUDIT_SIGNING_KEY')
+    .option('--out <file>', 'also save the checkpoint document there, for audit:verify --checkpoint')
+    .addHelpText('after', `${NEEDS_SYSTEM}\nAUDIT_SIGNING_KEY (an Ed25519 private key, PEM) signs it; start:local generates one.`)
+    .action(async (options: { out?: string }) => {
+      const config = systemConfig();
+      const { loadCheckpointSigner, WriteCheckpointHandler, PoolHolder, toCheckpointDocument } = runtime();
       const signer = loadCheckpointSigner(config.auditSigningKey);
-      if (!signer) throw new Error('AUDIT_SIGNING_KEY is not set: no checkpoint can be signed');
+      if (!signer) throw new CliFailure('AUDIT_SIGNING_KEY is not set: no checkpoint can be signed.', 'Set it to the Ed25519 private key (PEM) the API and worker sign with; docs/operations.md says how to make one.');
       const outcome = await withApp(config, (get) => new WriteCheckpointHandler(get(PoolHolder).pool, signer, systemClock).execute({ force: true }));
-      if (!outcome.written) throw new Error(`no checkpoint written (${outcome.reason})`);
+      if (!outcome.written) throw new CliFailure(`no checkpoint written (${outcome.reason})`);
       const c = outcome.checkpoint;
       print(`checkpoint ${c.id}: log head position ${c.logHeadPosition} (snapshot ${c.logSnapshot}), ${c.streamCount} streams, ${c.eventCount} events`);
       print(`  merkle root ${c.merkleRoot}, key id ${c.keyId}`);
-      if (values.out) {
-        writeFileSync(values.out, `${JSON.stringify(toCheckpointDocument(c), null, 2)}\n`);
-        print(`  document saved to ${values.out} (check it with: npm run cli -- audit:verify --checkpoint ${values.out})`);
+      if (options.out) {
+        writeFileSync(options.out, `${JSON.stringify(toCheckpointDocument(c), null, 2)}\n`);
+        print(`  document saved to ${options.out} (check it with: npm run cli -- audit:verify --checkpoint ${options.out})`);
       }
-    },
-  },
-  'inaproc:pull': {
-    usage: 'inaproc:pull --year 2025 [--dry-run]       backfill a fiscal year from INAPROC (every page, idempotent) and print the report; --dry-run posts nothing',
-    run: async (args, config) => {
-      const { values } = parseArgs({ args, options: { year: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
-      const year = Number(values.year);
-      if (!values.year || !/^\d{4}$/.test(values.year) || year < 2000 || year > 2100) throw new UsageError('inaproc:pull needs --year YYYY (2000 to 2100)');
-      const code = await runInaprocPull(config, { year, dryRun: values['dry-run']! }, print, (line) => process.stderr.write(`${line}\n`));
+    });
+
+  program
+    .command('inaproc:pull')
+    .description('backfill a fiscal year from INAPROC (every page, idempotent) and print the report (exit 2 when rows were rejected)')
+    .option('--year <YYYY>', 'the fiscal year, 2000 to 2100 (required)')
+    .option('--dry-run', 'fetch and map, post nothing, write nothing')
+    .addHelpText('after', `${NEEDS_SYSTEM}\nAnd the INAPROC connector's: INAPROC_API_URL, INAPROC_TOKEN, INAPROC_KLPD and INAPROC_REGION.`)
+    .action(async (options: { year?: string; dryRun?: boolean }) => {
+      const year = Number(options.year);
+      if (!options.year || !/^\d{4}$/.test(options.year) || year < 2000 || year > 2100) throw new UsageError('inaproc:pull needs --year YYYY (2000 to 2100)');
+      const config = systemConfig();
+      if (!config.inaproc) {
+        throw new CliFailure('the INAPROC connector is off: set INAPROC_API_URL, INAPROC_TOKEN, INAPROC_KLPD and INAPROC_REGION', 'docs/operations.md describes them.');
+      }
+      await requireDatabase(config.databaseUrl);
+      const code = await runtime().runInaprocPull(config, { year, dryRun: options.dryRun ?? false }, print, note);
       if (code !== 0) process.exitCode = code;
-    },
-  },
-  'clients:retire-old-secrets': {
-    usage: 'clients:retire-old-secrets ID             keep only the newest secret',
-    run: async ([id], config) => {
-      if (!id) throw new UsageError('clients:retire-old-secrets needs the client id');
-      await withApp(config, (get) => get(ProcurementClientRepository).retireOldSecrets(id));
-      print(`only the newest secret of ${id} is active now`);
-    },
-  },
-};
+    });
 
-class UsageError extends Error {}
-
-function usage(): string {
-  return ['usage: npm run cli -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+  return program;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    process.stderr.write(`${name ? `unknown command: ${name}\n\n` : ''}${usage()}\n`);
-    return 64;
-  }
+function packageVersion(): string | undefined {
   try {
-    const local = localEnvironment();
-    if (local) process.stderr.write('(using the local system that npm run start:local is running)\n');
-    if (command.standalone) await command.standalone(args);
-    else await command.run!(args, loadConfig({ ...process.env, ...local }));
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs one command line; resolves to the exit code. Expected failures are one plain message, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
     // A command may report a finding through process.exitCode (e.g. 2: rows rejected, differences found).
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof ConfigError) process.stderr.write(`sinergi: invalid configuration: ${error.message}\n`);
-    else if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${usage()}\n`);
-    else process.stderr.write(`sinergi ${name}: ${(error as Error).message}\n`);
+    // The parser has printed its message (unknown command or option, a bad or missing argument) or the help.
+    if (error instanceof CommanderError) return error.exitCode;
+    const command = program.args.find((a) => !a.startsWith('-')) ?? argv[0] ?? 'cli';
+    const { lines } = explainFailure(command, error, context);
+    for (const line of lines) note(line);
     return 1;
   }
 }
