@@ -1,5 +1,9 @@
 import type { EventActor } from '@sinergi/event-store';
 import type { ClientBase, Pool } from 'pg';
+import { caseStreamIdSql } from '../escalation/case-decider/escalation-case.events';
+import { notificationStreamIdSql } from '../escalation/notification/notification.events';
+import { projectStreamIdSql } from '../project-intake/construction-project.events';
+import { complianceStreamIdSql } from '../verification/compliance/compliance.events';
 import type { CommitKey } from './audit-query';
 
 /*
@@ -186,10 +190,10 @@ export function afterSql(key: CommitKey, params: unknown[]): string {
  * transaction as the events that create them, so this list is never behind the log.
  */
 export const RELATED_STREAMS_SQL = (projectIdsParam: string) => `
-  SELECT 'project-' || p.id FROM unnest(${projectIdsParam}::uuid[]) AS p(id)
-  UNION ALL SELECT 'compliance-' || p.id FROM unnest(${projectIdsParam}::uuid[]) AS p(id)
-  UNION ALL SELECT 'case-' || c.case_id FROM escalation_cases c WHERE c.project_id = ANY(${projectIdsParam}::uuid[])
-  UNION ALL SELECT 'notification-' || n.id FROM notifications n
+  SELECT ${projectStreamIdSql('p.id')} FROM unnest(${projectIdsParam}::uuid[]) AS p(id)
+  UNION ALL SELECT ${complianceStreamIdSql('p.id')} FROM unnest(${projectIdsParam}::uuid[]) AS p(id)
+  UNION ALL SELECT ${caseStreamIdSql('c.case_id')} FROM escalation_cases c WHERE c.project_id = ANY(${projectIdsParam}::uuid[])
+  UNION ALL SELECT ${notificationStreamIdSql('n.id')} FROM notifications n
              WHERE n.case_id IN (SELECT c.case_id FROM escalation_cases c WHERE c.project_id = ANY(${projectIdsParam}::uuid[]))`;
 
 /** The streams of the projects a source's project reference names (one per source system that used it). */

@@ -132,5 +132,7 @@ const PROJECT_STREAM_PREFIX = 'project-';
 export const projectStreamId = (projectId: string) => `${PROJECT_STREAM_PREFIX}${projectId}`;
 /** The project id of a `project-<uuid>` stream id; `null` for any other stream. */
 export const parseProjectStreamId = (streamId: string): string | null => uuidAfterPrefix(PROJECT_STREAM_PREFIX, streamId);
+/** `projectStreamId` in SQL, for an expression holding a project id (uuid or text). */
+export const projectStreamIdSql = (projectId: string) => `('${PROJECT_STREAM_PREFIX}' || ${projectId}::text)`;
 /** `parseProjectStreamId` in SQL, for a column known to hold project stream ids: the project id as `uuid`. */
 export const projectIdOfStreamSql = (column: string) => `substr(${column}, ${PROJECT_STREAM_PREFIX.length + 1})::uuid`;

@@ -115,5 +115,7 @@ export const ESCALATION_CASE_EVENT_TYPES: readonly EscalationCaseEventType[] = [
 
 const CASE_STREAM_PREFIX = 'case-';
 export const caseStreamId = (caseId: string) => `${CASE_STREAM_PREFIX}${caseId}`;
+/** `caseStreamId` in SQL, for an expression holding a case id (uuid or text). */
+export const caseStreamIdSql = (caseId: string) => `('${CASE_STREAM_PREFIX}' || ${caseId}::text)`;
 /** The case id of a `case-<uuid>` stream id; `null` for any other stream. */
 export const parseCaseStreamId = (streamId: string): string | null => uuidAfterPrefix(CASE_STREAM_PREFIX, streamId);

@@ -105,4 +105,7 @@ export type NotificationEventType = NotificationEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES: readonly NotificationEventType[] = ['NotificationDelivered', 'NotificationDeliveryFailed', 'NotificationStatusReported'];
 
-export const notificationStreamId = (notificationId: string) => `notification-${notificationId}`;
+const NOTIFICATION_STREAM_PREFIX = 'notification-';
+export const notificationStreamId = (notificationId: string) => `${NOTIFICATION_STREAM_PREFIX}${notificationId}`;
+/** `notificationStreamId` in SQL, for an expression holding a notification id (uuid or text). */
+export const notificationStreamIdSql = (notificationId: string) => `('${NOTIFICATION_STREAM_PREFIX}' || ${notificationId}::text)`;

@@ -114,5 +114,7 @@ export const COMPLIANCE_EVENT_TYPES: readonly ComplianceEventType[] = [
 
 const COMPLIANCE_STREAM_PREFIX = 'compliance-';
 export const complianceStreamId = (projectId: string) => `${COMPLIANCE_STREAM_PREFIX}${projectId}`;
+/** `complianceStreamId` in SQL, for an expression holding a project id (uuid or text). */
+export const complianceStreamIdSql = (projectId: string) => `('${COMPLIANCE_STREAM_PREFIX}' || ${projectId}::text)`;
 /** The project id of a `compliance-<uuid>` stream id; `null` for any other stream. */
 export const parseComplianceStreamId = (streamId: string): string | null => uuidAfterPrefix(COMPLIANCE_STREAM_PREFIX, streamId);

@@ -1,5 +1,7 @@
 
 import { withinRegionsSql } from '@sinergi/auth';
+import { projectStreamIdSql } from '../../project-intake/construction-project.events';
+
 /**
  * `dead_letters d` with `region_code`, the region the project was registered in (its stream's first event, the
  * ProjectRegistered), kept to the rows within `regions`. The event log rather than a projection: a dead letter
@@ -12,7 +14,7 @@ export function deadLettersInScopeSql(regions: readonly string[], params: unknow
       LEFT JOIN LATERAL (
         SELECT COALESCE(e.data->>'regionCode', e.metadata->>'regionCode') AS region_code
           FROM events e
-         WHERE e.stream_id = 'project-' || d.project_id::text AND e.stream_version = 1
+         WHERE e.stream_id = ${projectStreamIdSql('d.project_id')} AND e.stream_version = 1
       ) r ON TRUE
       CROSS JOIN LATERAL (SELECT COALESCE(r.region_code, d.region_code) AS region_code) p`,
     where: withinRegionsSql('p.region_code', regions, params),

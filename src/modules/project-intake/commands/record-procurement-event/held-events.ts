@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { RecordProcurementFact } from '../../construction-project.decider';
+import { projectStreamIdSql } from '../../construction-project.events';
 
 type Db = Pool | PoolClient;
 
@@ -140,7 +141,7 @@ export async function expiredHeldEvents(db: Db, before: Date, limit: number): Pr
 export async function registeredProjectsWithHeldEvents(db: Db, limit: number): Promise<string[]> {
   const { rows } = await db.query(
     `SELECT DISTINCT h.project_id FROM held_events h
-      WHERE EXISTS (SELECT 1 FROM events e WHERE e.stream_id = 'project-' || h.project_id::text AND e.stream_version = 1)
+      WHERE EXISTS (SELECT 1 FROM events e WHERE e.stream_id = ${projectStreamIdSql('h.project_id')} AND e.stream_version = 1)
       LIMIT $1`,
     [limit],
   );
