@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPublic } from './openapi/security';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { CLOCK, type Clock } from '@sinergi/common';
@@ -36,6 +37,8 @@ export class HealthController {
   /** The process is up (for restarts); says nothing about its dependencies. */
   @Get('live')
   @HealthCheck()
+  @ApiPublic()
+  @ApiOperation({ summary: 'Liveness: the process is up (for restarts); says nothing about its dependencies' })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
@@ -46,6 +49,8 @@ export class HealthController {
    */
   @Get('ready')
   @HealthCheck()
+  @ApiPublic()
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis both answer (503 when one does not); the holiday calendar warns ahead of a year without data' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.databaseCheck(), () => this.redisCheck(), () => this.calendarCheck()]);
   }

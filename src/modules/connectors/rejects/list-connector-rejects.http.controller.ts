@@ -1,6 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ConnectorRejectListSchema } from '../../operations/operations.openapi';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import { type FieldError, invalid } from '@sinergi/common';
 import { INAPROC_ENDPOINTS } from '../inaproc/inaproc.endpoints';
@@ -32,11 +33,7 @@ export class ListConnectorRejectsHttpController {
   @ApiQuery({ name: 'connector', required: false, example: 'inaproc-d123' })
   @ApiQuery({ name: 'endpoint', required: false, example: 'tender/tender-ekontrak-kontrak' })
   @ApiQuery({ name: 'limit', required: false, example: 100 })
-  @ApiResponse({
-    status: 200,
-    description:
-      '`{ items: [{ id, connector, endpoint, fiscalYear, rowKey, sourceRef, eventId, kind, reason, status, errors: [{ path, code }], regionCode, timesSeen, firstSeenAt, lastSeenAt, resolvedAt }] }`',
-  })
+  @ApiOkResponse({ type: ConnectorRejectListSchema })
   @ApiResponse({ status: 400, description: 'invalid_query: an unknown parameter, or one malformed' })
   list(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const errors: FieldError[] = Object.keys(query)

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
+import { LadderSchema, LadderVersionsSchema, SetLadderRequestSchema } from './directory.openapi';
 import { GetLadderQuery } from './ladders/get-ladder/get-ladder.query';
 import { ListLadderVersionsQuery } from './ladders/list-ladder-versions/list-ladder-versions.query';
 import { SetLadderCommand } from './ladders/set-ladder/set-ladder.command';
@@ -23,8 +24,8 @@ export class LaddersHttpController {
     summary: "Store a new version of the region's ladder (never overwrites)",
     description: 'Body `{ levels: [{ level, recipients: [position…], waitBeforeNext: ISO-8601 duration | null }] }`.',
   })
-  @ApiBody({ schema: { type: 'object', required: ['levels'], properties: { levels: { type: 'array', items: { type: 'object' } } } } })
-  @ApiResponse({ status: 200, description: 'The stored version' })
+  @ApiBody({ type: SetLadderRequestSchema })
+  @ApiOkResponse({ type: LadderSchema, description: 'The stored version' })
   @ApiResponse({ status: 400, description: 'Invalid ladder (application/problem+json, failing paths in errors)' })
   @ApiResponse({ status: 403, description: "Region outside the admin's scope" })
   put(@Param('regionCode') regionCode: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
@@ -33,6 +34,7 @@ export class LaddersHttpController {
 
   @Get(':regionCode')
   @ApiOperation({ summary: "The ladder that applies to the region: its own latest version, else its nearest ancestor's" })
+  @ApiOkResponse({ type: LadderSchema })
   @ApiResponse({ status: 404, description: "No ladder applies, or the region is outside the admin's scope" })
   get(@Param('regionCode') regionCode: string, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new GetLadderQuery(regionCode, principal));
@@ -40,6 +42,8 @@ export class LaddersHttpController {
 
   @Get(':regionCode/versions')
   @ApiOperation({ summary: "Every version of the region's own ladder, oldest first (no inheritance)" })
+  @ApiOkResponse({ type: LadderVersionsSchema, description: 'Empty items when the region has no ladder of its own' })
+  @ApiResponse({ status: 404, description: "The region is outside the admin's scope" })
   versions(@Param('regionCode') regionCode: string, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new ListLadderVersionsQuery(regionCode, principal));
   }

@@ -31,20 +31,20 @@ export class CreateOfficialRequestDto {
   @IsRegionCode()
   regionScope: string;
 
-  @ApiPropertyOptional({ example: '1.03.0.00.0.00.01.0000', nullable: true, description: 'Agency (SKPD) code; required for KEPALA_DINAS' })
+  @ApiPropertyOptional({ type: String, example: '1.03.0.00.0.00.01.0000', nullable: true, description: 'Agency (SKPD) code; required for KEPALA_DINAS' })
   @ValidateIf((o: CreateOfficialRequestDto) => o.position === 'KEPALA_DINAS' || (o.agencyCode !== undefined && o.agencyCode !== null))
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   agencyCode?: string | null;
 
-  @ApiPropertyOptional({ example: 'sekda@sinjaikab.example', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'sekda@sinjaikab.example', nullable: true })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+6281234567890', nullable: true, description: 'WhatsApp number, E.164' })
+  @ApiPropertyOptional({ type: String, example: '+6281234567890', nullable: true, description: 'WhatsApp number, E.164' })
   @IsOptional()
   @Matches(E164, E164_MESSAGE)
   whatsapp?: string | null;
@@ -54,7 +54,7 @@ export class CreateOfficialRequestDto {
   @IsBoolean()
   whatsappOptIn?: boolean;
 
-  @ApiPropertyOptional({ example: 'https://hooks.example.org/sinergi', nullable: true, description: 'https to a public address only' })
+  @ApiPropertyOptional({ type: String, example: 'https://hooks.example.org/sinergi', nullable: true, description: 'https to a public address only' })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
@@ -70,13 +70,13 @@ export class UpdateOfficialRequestDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+6281234567890', nullable: true, description: 'WhatsApp number, E.164; null removes it and the opt-in' })
+  @ApiPropertyOptional({ type: String, example: '+6281234567890', nullable: true, description: 'WhatsApp number, E.164; null removes it and the opt-in' })
   @IsOptional()
   @Matches(E164, E164_MESSAGE)
   whatsapp?: string | null;
@@ -86,7 +86,7 @@ export class UpdateOfficialRequestDto {
   @IsBoolean()
   whatsappOptIn?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
@@ -97,7 +97,7 @@ export class UpdateOfficialRequestDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 200, description: "The JWT subject (sub) of the official's sign-in; null unlinks it" })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, description: "The JWT subject (sub) of the official's sign-in; null unlinks it" })
   @IsOptional()
   @IsString()
   @IsNotEmpty()

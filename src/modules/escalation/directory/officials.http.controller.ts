@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { assertCanWrite, canSeeRegion, CurrentPrincipal, isPosition, JwtAuthGuard, POSITIONS, type Principal, resourceNotFound, Roles } from '@sinergi/auth';
 import { invalid, isUuid } from '@sinergi/common';
 import { parseRegionCode } from '@sinergi/domain';
 import { validatedBody } from '@sinergi/common/validation';
+import { OfficialListSchema, OfficialSchema, OfficialWithSecretSchema } from './directory.openapi';
 import { CreateOfficialRequestDto, UpdateOfficialRequestDto } from './official.dto';
 import { type Official, OfficialsRepository } from './officials.repository';
 
@@ -19,7 +20,7 @@ export class OfficialsHttpController {
 
   @Post()
   @ApiOperation({ summary: 'Add an official; with a webhook URL, the signing secret is returned in this answer only' })
-  @ApiResponse({ status: 201, description: 'The official, plus webhookSecret when a webhook URL was given' })
+  @ApiCreatedResponse({ type: OfficialWithSecretSchema, description: 'The official, plus webhookSecret when a webhook URL was given' })
   @ApiResponse({ status: 400, description: 'Invalid body, or webhook_url_not_allowed (private, loopback or internal address)' })
   @ApiResponse({ status: 403, description: "regionScope outside the admin's regions" })
   async create(@Body(validatedBody()) body: CreateOfficialRequestDto, @CurrentPrincipal() principal: Principal) {
@@ -41,6 +42,7 @@ export class OfficialsHttpController {
   @ApiOperation({ summary: "Officials in the admin's regions; ?regionCode= keeps those covering or within it, ?position= one position" })
   @ApiQuery({ name: 'regionCode', required: false })
   @ApiQuery({ name: 'position', required: false, enum: POSITIONS })
+  @ApiOkResponse({ type: OfficialListSchema })
   async list(@CurrentPrincipal() principal: Principal, @Query('regionCode') regionCode?: string, @Query('position') position?: string) {
     if (regionCode !== undefined && parseRegionCode(regionCode) === null) {
       throw invalid('invalid_query', 'regionCode must be a region code such as 73.07', [{ path: 'regionCode', code: 'invalid_region_code', message: 'regionCode must be a region code such as 73.07' }]);
@@ -53,6 +55,8 @@ export class OfficialsHttpController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One official of the directory' })
+  @ApiOkResponse({ type: OfficialSchema })
   @ApiResponse({ status: 404, description: "Unknown, or outside the admin's regions" })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.visible(id, principal);
@@ -64,6 +68,7 @@ export class OfficialsHttpController {
     description: "subject links the official to a sign-in (the JWT sub), whose inbox then receives the official's items; null unlinks it.",
   })
   @ApiResponse({ status: 404, description: "Unknown, or outside the admin's regions (the same answer)" })
+  @ApiOkResponse({ type: OfficialWithSecretSchema, description: 'The official as changed, plus webhookSecret when a first webhook URL was given' })
   @ApiResponse({ status: 409, description: 'subject_taken: the subject is linked to another official' })
   async update(@Param('id') id: string, @Body(validatedBody()) body: UpdateOfficialRequestDto, @CurrentPrincipal() principal: Principal) {
     await this.visible(id, principal);
@@ -83,6 +88,7 @@ export class OfficialsHttpController {
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deactivate the official (kept for the record; no longer notified)' })
+  @ApiOkResponse({ type: OfficialSchema, description: 'The official, now inactive' })
   @ApiResponse({ status: 404, description: "Unknown, or outside the admin's regions (the same answer)" })
   async deactivate(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     await this.visible(id, principal);

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ParkedEventListSchema } from '../operations.openapi';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import { invalid } from '@sinergi/common';
 import { ListParkedEventsQuery } from './list-parked-events.query';
@@ -24,7 +25,7 @@ export class ListParkedEventsHttpController {
   })
   @ApiQuery({ name: 'consumer', required: false, example: 'projection:coverage' })
   @ApiQuery({ name: 'limit', required: false, example: 100 })
-  @ApiResponse({ status: 200, description: '`{ items: [{ consumer, globalPosition, eventId, streamId, type, regionCode, attempts, error: { type, code, message }, parkedAt }] }`' })
+  @ApiOkResponse({ type: ParkedEventListSchema })
   @ApiResponse({ status: 400, description: 'invalid_query: an unknown parameter, or limit / consumer malformed' })
   list(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const unknown = Object.keys(query).filter((k) => k !== 'limit' && k !== 'consumer');

@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuditEventSchema } from '../../audit.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -28,8 +29,17 @@ export class ExportEventsHttpController {
   @ApiQuery({ name: 'from', required: false, description: 'Recorded at or after (ISO-8601 instant with offset)' })
   @ApiQuery({ name: 'to', required: false, description: 'Recorded before (ISO-8601 instant with offset)' })
   @ApiQuery({ name: 'format', required: false, enum: EXPORT_FORMATS, description: 'Default ndjson' })
-  @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiResponse({ status: 200, description: 'The export, streamed (chunked), ending with its trailer line' })
+  @ApiExtraModels(AuditEventSchema)
+  @ApiOkResponse({
+    description: 'The export, streamed (chunked), ending with its trailer line',
+    headers: { 'Content-Disposition': { description: 'attachment; filename="…"', schema: { type: 'string' } } },
+    content: {
+      'application/x-ndjson': {
+        schema: { type: 'string', description: 'One JSON object a line: an event (the AuditEvent schema), then {"type":"trailer","count":N,"sha256":"<hex>"}' },
+      },
+      'text/csv': { schema: { type: 'string', description: 'RFC 4180 CSV, UTF-8, CRLF: a header row, one row per event, then "# count=N sha256=<hex>"' } },
+    },
+  })
   @ApiResponse({ status: 400, description: 'invalid_query: errors[].path names the parameter at fault' })
   @ApiResponse({ status: 404, description: "regionCode outside the caller's regions" })
   @ApiResponse({ status: 429, description: 'exports_busy: this server runs its maximum of concurrent exports' })

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ProjectHistorySchema } from '../../audit.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
@@ -21,7 +22,7 @@ export class GetProjectHistoryHttpController {
       'Contact details are masked (masked: true) and people appear as personal-data references, unless the token carries the pii:read ' +
       'permission: then the references are resolved in personalData (never for erased people) and the reveal is recorded. Every call is recorded.',
   })
-  @ApiResponse({ status: 200, description: '{ projectId, regionCode, streams: [{ streamId, version, hash }], count, events: [...] }' })
+  @ApiOkResponse({ type: ProjectHistorySchema })
   @ApiResponse({ status: 404, description: "Unknown, malformed id, or outside the caller's regions" })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
     return this.queries.execute(new GetProjectHistoryQuery(id, principal, String(req.id)));

@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuditEventPageSchema } from '../../audit.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
@@ -29,7 +30,7 @@ export class SearchEventsHttpController {
   @ApiQuery({ name: 'projectRef', required: false, description: "The source's project reference: that project's streams, cases and notifications" })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: `1 to ${MAX_SEARCH_LIMIT}; default 100` })
-  @ApiResponse({ status: 200, description: '{ items: [...], nextCursor, lastCursor }' })
+  @ApiOkResponse({ type: AuditEventPageSchema })
   @ApiResponse({ status: 400, description: 'invalid_query: errors[].path names the parameter at fault' })
   @ApiResponse({ status: 404, description: "regionCode outside the caller's regions" })
   search(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {

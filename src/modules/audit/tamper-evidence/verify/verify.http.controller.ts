@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ProjectVerificationSchema, VerificationStartedSchema } from '../../audit.openapi';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -31,8 +32,13 @@ export class VerifyHttpController {
   })
   @ApiQuery({ name: 'projectId', required: false, format: 'uuid' })
   @ApiQuery({ name: 'regionCode', required: false, description: 'Region-code prefix, e.g. 73.07' })
-  @ApiResponse({ status: 200, description: 'Project verified: ok, or the first broken link per stream' })
-  @ApiResponse({ status: 202, description: 'Verification job started (or already running): see Location' })
+  @ApiOkResponse({ type: ProjectVerificationSchema, description: 'Project verified: ok, or the first broken link per stream' })
+  @ApiAcceptedResponse({
+    type: VerificationStartedSchema,
+    description: 'Verification job started (or already running)',
+    headers: { Location: { description: 'The verification: GET it for status and result', schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 400, description: 'invalid_query: an unknown parameter, a malformed one, or projectId and regionCode together' })
   @ApiResponse({ status: 404, description: "Unknown project or region, or outside the caller's regions" })
   async verify(
     @CurrentPrincipal() principal: Principal,

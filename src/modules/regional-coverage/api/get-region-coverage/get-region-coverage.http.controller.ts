@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiJsonOrCsvOkResponse } from '../../../../platform/openapi/responses';
+import { RegionCoverageReportSchema } from '../../coverage.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply } from 'fastify';
@@ -38,8 +40,7 @@ export class GetRegionCoverageHttpController {
   })
   @ApiParam({ name: 'code', description: 'Kemendagri region code: 73 (province), 73.07 (regency), 73.07.05 (district), 73.07.05.2001 (village)', example: '73.07' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'Overrides the Accept header' })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, description: 'The region and its children' })
+  @ApiJsonOrCsvOkResponse(RegionCoverageReportSchema, 'The region and its children')
   @ApiResponse({ status: 404, description: "Unknown region, or outside the caller's regions" })
   async get(
     @Param('code') code: string,

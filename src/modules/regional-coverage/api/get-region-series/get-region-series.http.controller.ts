@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiJsonOrCsvOkResponse } from '../../../../platform/openapi/responses';
+import { RegionSeriesSchema } from '../../coverage.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply } from 'fastify';
@@ -29,8 +31,7 @@ export class GetRegionSeriesHttpController {
   @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM; default: eleven months before `to`', example: '2025-01' })
   @ApiQuery({ name: 'to', required: false, description: `YYYY-MM; default: this month (WITA). At most ${MAX_SERIES_MONTHS} months in all`, example: '2025-12' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, description: '`{ regionCode, name, level, from, to, months: [{ month, projects, workers, contractValue, premium, coveragePercent }] }`' })
+  @ApiJsonOrCsvOkResponse(RegionSeriesSchema, '`{ regionCode, name, level, from, to, months: [{ month, projects, workers, contractValue, premium, coveragePercent }] }`')
   @ApiResponse({ status: 400, description: 'invalid_query: from / to not YYYY-MM, from after to, or a range over the limit (errors[].path names it)' })
   @ApiResponse({ status: 404, description: "Unknown region, or outside the caller's regions" })
   async series(

@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiJsonOrCsvOkResponse } from '../../../../platform/openapi/responses';
+import { AgencyCoverageListSchema } from '../../coverage.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply } from 'fastify';
@@ -27,8 +29,7 @@ export class ListAgencyCoverageHttpController {
   })
   @ApiQuery({ name: 'regionCode', required: false, example: '73.07' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, description: '`{ regionCode, items: [{ regencyCode, agencyCode, agencyName, projects, workers, contractValue, premium, coveragePercent }] }`' })
+  @ApiJsonOrCsvOkResponse(AgencyCoverageListSchema, '`{ regionCode, items: [{ regencyCode, agencyCode, agencyName, projects, workers, contractValue, premium, coveragePercent }] }`')
   @ApiResponse({ status: 400, description: 'invalid_query: regionCode is not a region code (errors[].path names it)' })
   @ApiResponse({ status: 404, description: "regionCode unknown, or outside the caller's regions" })
   async list(

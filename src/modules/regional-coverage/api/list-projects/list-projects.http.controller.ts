@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiJsonOrCsvOkResponse } from '../../../../platform/openapi/responses';
+import { ProjectListSchema } from '../../coverage.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -37,8 +39,7 @@ export class ListProjectsHttpController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: `1 to ${MAX_PROJECT_PAGE}; default 50` })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, description: '`{ items: [...], nextCursor }`; money as integer-rupiah strings' })
+  @ApiJsonOrCsvOkResponse(ProjectListSchema, '`{ items: [...], nextCursor }`; money as integer-rupiah strings')
   @ApiResponse({ status: 400, description: 'invalid_query: errors[].path names the parameter at fault' })
   @ApiResponse({ status: 404, description: "regionCode outside the caller's regions" })
   async list(

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Put, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SegmentReportSchema } from '../../coverage.openapi';
 import { CommandBus } from '@nestjs/cqrs';
 import { assertCanWrite, CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
@@ -38,7 +39,7 @@ export class ReportSegmentEnrolmentHttpController {
       },
     },
   })
-  @ApiResponse({ status: 200, description: 'The report on record: `{ regionCode, segment, period, enrolled, eligible, percent, source, sourceFile, reportedBy, reportedAt }`' })
+  @ApiOkResponse({ type: SegmentReportSchema, description: 'The report on record: `{ regionCode, segment, period, enrolled, eligible, percent, source, sourceFile, reportedBy, reportedAt }`' })
   @ApiResponse({ status: 400, description: 'invalid_region_code, unknown_region or invalid_segment_report, naming the field (application/problem+json)' })
   @ApiResponse({ status: 403, description: "forbidden_role (admins only) or region_out_of_scope (outside the admin's regions)" })
   put(

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Put, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CoverageTargetSchema } from '../../coverage.openapi';
 import { CommandBus } from '@nestjs/cqrs';
 import { assertCanWrite, CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
@@ -36,7 +37,7 @@ export class SetCoverageTargetHttpController {
       },
     },
   })
-  @ApiResponse({ status: 200, description: '`{ regionCode, metric, targetPercent, deadline, setBy, setAt, version }`: the target in force' })
+  @ApiOkResponse({ type: CoverageTargetSchema, description: '`{ regionCode, metric, targetPercent, deadline, setBy, setAt, version }`: the target in force' })
   @ApiResponse({ status: 400, description: 'invalid_region_code, unknown_region or invalid_target: the failing fields are in errors[].path (application/problem+json)' })
   @ApiResponse({ status: 403, description: "forbidden_role (admins only) or region_out_of_scope (outside the admin's regions)" })
   put(@Param('regionCode') regionCode: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {

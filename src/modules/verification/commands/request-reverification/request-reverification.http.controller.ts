@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ReverificationRequestedSchema } from '../../verification.openapi';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import { RequestReverificationCommand } from './request-reverification.command';
 
@@ -16,7 +17,7 @@ export class RequestReverificationHttpController {
   @HttpCode(202)
   @Roles('official', 'admin')
   @ApiOperation({ summary: 'Ask for the project to be verified again with BPJS now' })
-  @ApiResponse({ status: 202, description: '{ projectId, requested: true }' })
+  @ApiAcceptedResponse({ type: ReverificationRequestedSchema, description: 'The verification is queued' })
   @ApiResponse({ status: 403, description: 'forbidden_role: officials and admins only' })
   @ApiResponse({ status: 404, description: "Unknown, or outside the caller's regions (the same answer)" })
   reverify(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {

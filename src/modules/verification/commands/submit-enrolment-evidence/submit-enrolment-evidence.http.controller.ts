@@ -1,5 +1,6 @@
 import { Body, Controller, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiSignedRequest } from '../../../../platform/openapi/security';
 import { Roles } from '@sinergi/auth';
 import { parseRupiah } from '@sinergi/domain';
 import { CommandBus } from '@nestjs/cqrs';
@@ -10,6 +11,7 @@ import { validatedBody } from '@sinergi/common/validation';
 
 @ApiTags('projects')
 @ApiBearerAuth()
+@ApiSignedRequest()
 @Controller('v1/projects')
 @UseGuards(ReaderAuthGuard)
 export class SubmitEnrolmentEvidenceHttpController {
@@ -21,7 +23,6 @@ export class SubmitEnrolmentEvidenceHttpController {
     summary: "Hand in the contractor's proof of BPJS enrolment for an official to confirm",
     description: 'A procurement client with its signature (docs/api.md), or an official with a JWT. Unknown fields are refused.',
   })
-  @ApiHeader({ name: 'X-Client-Id', required: false, description: 'Procurement clients sign instead of sending a token' })
   @ApiCreatedResponse({ type: EvidenceSubmittedResponseDto })
   @ApiResponse({ status: 400, description: 'Invalid evidence (application/problem+json, failing paths in errors)' })
   @ApiResponse({ status: 404, description: "Unknown, or outside the caller's regions" })

@@ -25,7 +25,7 @@ export class SubmitEnrolmentEvidenceRequestDto {
   @digits('isNpp', isValidNpp, 8)
   npp: string;
 
-  @ApiPropertyOptional({ example: '730725000123', nullable: true, description: 'Payment code on the premium assessment, 12 digits' })
+  @ApiPropertyOptional({ type: String, example: '730725000123', nullable: true, description: 'Payment code on the premium assessment, 12 digits' })
   @IsOptional()
   @digits('isBpjsPaymentCode', isValidBpjsPaymentCode, 12)
   paymentCode?: string | null;
@@ -34,7 +34,11 @@ export class SubmitEnrolmentEvidenceRequestDto {
   @digits('isBpjsReceiptNumber', isValidBpjsReceiptNumber, 15)
   receiptNumber: string;
 
-  @ApiProperty({ example: '3252703', description: 'Premium paid, in whole rupiah (a digit string, or a safe integer)' })
+  @ApiProperty({
+    example: '3252703',
+    description: 'Premium paid, in whole rupiah (a digit string, or a safe integer)',
+    oneOf: [{ type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' }, { type: 'integer', minimum: 0 }],
+  })
   @IsRupiah()
   premiumPaid: string | number;
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CheckpointDocumentSchema } from '../../../audit.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -21,7 +22,7 @@ export class GetCheckpointHttpController {
       'Check it with no database: npm run cli -- audit:verify --checkpoint FILE [--public-key PEM]; with --database URL the chains and the Merkle root are recomputed too.',
   })
   @ApiParam({ name: 'id', description: 'Checkpoint id, or latest' })
-  @ApiResponse({ status: 200, description: 'The checkpoint document (Content-Disposition: attachment)' })
+  @ApiOkResponse({ type: CheckpointDocumentSchema, description: 'The checkpoint document (Content-Disposition: attachment)' })
   @ApiResponse({ status: 404, description: 'No such checkpoint' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const document = await this.queries.execute(new GetCheckpointQuery(id, principal, req.id));

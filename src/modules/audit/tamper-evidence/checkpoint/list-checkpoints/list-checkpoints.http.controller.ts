@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CheckpointListSchema } from '../../../audit.openapi';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, JwtAuthGuard, type Principal, Roles } from '@sinergi/auth';
 import type { FastifyRequest } from 'fastify';
@@ -24,7 +25,7 @@ export class ListCheckpointsHttpController {
   })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: `1 to ${MAX_CHECKPOINT_PAGE}; default 50` })
   @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, description: 'The checkpoints' })
+  @ApiOkResponse({ type: CheckpointListSchema })
   @ApiResponse({ status: 400, description: 'invalid_query (application/problem+json)' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
     return this.queries.execute(new ListCheckpointsQuery(parseListCheckpointsQuery(query), principal, req.id));
