@@ -16,6 +16,7 @@ import { startWorker } from './worker';
 import { OfficialsRepository } from './modules/escalation/directory/officials.repository';
 import { optInSeededOfficials, startLocalWhatsapp } from './modules/escalation/notification/whatsapp/local-whatsapp';
 
+import { startTracingFromConfig } from './platform/tracing';
 const say = (line: string) => process.stdout.write(`[start:local] ${line}\n`);
 const STATE_DIR = LOCAL_STATE_DIR;
 
@@ -209,6 +210,7 @@ function printWelcome(base: string, demo: { id: string; secret: string }): void 
     `  -H 'content-type: application/json' -H 'x-client-id: ${demo.id}' \\`,
     `  -H 'x-timestamp: ${ts}' -H 'x-signature: ${signPayload(demo.secret, ts, body)}' \\`,
     `  --data '${body}'`,
+  startTracingFromConfig(config, 'local');
     '',
     'Ctrl+C stops everything.',
   ];

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@sinergi/common';
 import { createApiApp } from './api';
+import { startTracingFromConfig } from './platform/tracing';
 
 async function main(): Promise<void> {
   let config;
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  startTracingFromConfig(config, 'api');
   const app = await createApiApp(config);
   await app.listen({ port: config.port, host: config.host });
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig, type SinergiConfig } from '@sinergi/common';
 import { Logger } from 'nestjs-pino';
+import { startTracingFromConfig } from './platform/tracing';
 import { WorkerModule } from './worker.module';
 
 /** Starts the worker; shutdown hooks close queue workers (finishing in-flight jobs) before the pool. */
@@ -16,7 +17,9 @@ export async function startWorker(config: SinergiConfig) {
 
 if (require.main === module) {
   try {
-    void startWorker(loadConfig());
+    const config = loadConfig();
+    startTracingFromConfig(config, 'worker');
+    void startWorker(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`sinergi: invalid configuration: ${error.message}\n`);

@@ -7,6 +7,7 @@ import { type FieldError, problem, PROBLEM_CONTENT_TYPE } from '@sinergi/common'
 import { findUnsafeJsonText } from '@sinergi/common/validation';
 import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { contextFrom, markError, type Span, SpanKind, startSpan, withActiveSpan } from '@sinergi/common/tracing';
 import { correlationIdOf } from './logging.module';
 import { HttpShutdownState } from './http-shutdown.state';
 import { requireJsonBodies } from './json-body';
@@ -28,6 +29,41 @@ function unsafeRequestText(req: FastifyRequest): FieldError[] {
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * A SERVER span per request (a no-op while tracing is off), continuing the caller's `traceparent`. It is made active
+ * for the handler from preHandler on (after the body is read), so the events the request appends carry its trace.
+ * Attributes: the method, the route template and the status; never the URL, its query, a header or the body.
+ */
+function traceRequests(app: NestFastifyApplication): void {
+  const spans = new WeakMap<FastifyRequest, Span>();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (req, _reply, done) => {
+    const traceparent = req.headers.traceparent;
+    spans.set(req, startSpan(req.method, { kind: SpanKind.SERVER, parent: contextFrom(Array.isArray(traceparent) ? traceparent[0] : traceparent), attributes: { 'http.request.method': req.method } }));
+    done();
+  });
+  fastify.addHook('preHandler', (req, _reply, done) => {
+    const span = spans.get(req);
+    if (!span) return done();
+    const route = req.routeOptions?.url;
+    if (route) {
+      span.updateName(`${req.method} ${route}`);
+      span.setAttribute('http.route', route);
+    }
+    withActiveSpan(span, done);
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const span = spans.get(req);
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) markError(span, { name: String(reply.statusCode) });
+      span.end();
+      spans.delete(req);
+    }
+    done();
+  });
+}
 
 export interface HttpAppOptions {
   /** Routes the root module cannot declare (a foreign app under a path), added after the platform's own hooks. */
@@ -59,6 +95,7 @@ export async function createHttpApp(root: DynamicModule, options: HttpAppOptions
   app.useGlobalFilters(new ProblemExceptionFilter());
   const shutdown = app.get(HttpShutdownState);
   const metrics = app.get(SinergiMetrics);
+  traceRequests(app);
   app.getHttpAdapter().getInstance().addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

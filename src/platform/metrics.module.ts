@@ -21,6 +21,7 @@ import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SinergiMetrics } from './metrics';
 import { QueueMetrics } from './queue-metrics';
+import { TracingFlush } from './tracing';
 
 /** Which process this is ('api' or 'worker'): it chooses the metrics port. */
 export const METRICS_PROCESS = Symbol('METRICS_PROCESS');
@@ -116,7 +117,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
 /**
  * One metrics registry per process, with the queue gauges; served on the process's own metrics port (MetricsServer),
- * and on the API's public port at `/metrics` only behind METRICS_TOKEN.
+ * and on the API's public port at `/metrics` only behind METRICS_TOKEN. Buffered trace spans are flushed at shutdown.
  */
 @Global()
 @Module({})
@@ -130,6 +131,7 @@ export class MetricsModule {
         { provide: METRICS_PROCESS, useValue: process },
         MetricsServer,
         QueueMetrics,
+        TracingFlush,
       ],
       exports: [SinergiMetrics, MetricsServer],
     };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { traceparentOf } from '@sinergi/common/tracing';
 import type { Pool, PoolClient } from 'pg';
 import { type Clock, systemClock } from '@sinergi/common';
 import { computeEventHash, GENESIS_HASH } from './event-hash';
@@ -111,10 +112,13 @@ export class EventStore {
     // Rows travel as one JSON document (jsonb_to_recordset): far cheaper than pg's escaping of text arrays.
     const rows: Record<string, unknown>[] = [];
     const recordedAt = this.clock.now();
+    // Tracing on: the events carry the trace of the span they are appended under, unless they name their own.
+    const traceparent = traceparentOf();
     for (const { streamId, expected, events } of appends) {
       let prevHash = expected.hash;
       let version = expected.version;
-      for (const event of events) {
+      for (const appended of events) {
+        const event = traceparent && appended.metadata.traceparent === undefined ? { ...appended, metadata: { ...appended.metadata, traceparent } } : appended;
         version += 1;
         const eventId = event.eventId ?? randomUUID();
         const schemaVersion = event.schemaVersion ?? 1;

@@ -12,6 +12,8 @@ export interface EventMetadata {
   sourceEventId?: string;
   /** Region of the stream's subject, kept for scoped audit queries. */
   regionCode?: string;
+  /** W3C trace context of the span the event was recorded under (tracing on only): a relay or a job continues it. */
+  traceparent?: string;
   [key: string]: unknown;
 }
 

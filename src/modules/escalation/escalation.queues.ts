@@ -17,6 +17,8 @@ export interface EscalationTimerJob {
 /** Ids only: the recipient's address and the message's content are read from PostgreSQL when the job runs. */
 export interface DeliverNotificationJob {
   notificationId: string;
+  /** W3C trace context of the case event that planned it (tracing on only); the delivery's span continues it. */
+  traceparent?: string;
 }
 
 /** The job id of a notification: its row id (a UUID, so no ':'). */

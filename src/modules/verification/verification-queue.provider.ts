@@ -15,7 +15,7 @@ export class VerificationQueue implements OnApplicationShutdown {
   }
 
   /** Adds jobs by their deterministic ids; one already there is left as it is. */
-  async enqueue(requests: { projectId: string; requestId: string }[]): Promise<void> {
+  async enqueue(requests: VerifyEnrolmentJob[]): Promise<void> {
     if (requests.length === 0) return;
     const opts = verificationJobOptions(this.config);
     await this.queue.addBulk(requests.map((r) => ({ name: 'verify-enrolment', data: r, opts: { ...opts, jobId: r.requestId } })));

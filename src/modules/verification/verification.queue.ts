@@ -8,6 +8,8 @@ export interface VerifyEnrolmentJob {
   projectId: string;
   /** The job id, which is also the verification_requests row it completes. */
   requestId: string;
+  /** W3C trace context of the relay span that queued it (tracing on only); the job's span continues it. */
+  traceparent?: string;
 }
 
 /** Deterministic, and without ':' (BullMQ's key separator): the relay may enqueue the same request twice. */

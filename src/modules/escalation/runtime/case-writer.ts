@@ -14,6 +14,8 @@ export interface CaseCause {
   correlationId: string;
   causationId: string;
   regionCode: string;
+  /** W3C trace context the case events continue (tracing on only). */
+  traceparent?: string;
 }
 
 /**

@@ -51,12 +51,12 @@ export class EscalationQueues implements OnApplicationShutdown {
     await Promise.all(jobIds.map((id) => this.timers.remove(id).catch(() => 0)));
   }
 
-  async enqueueNotifications(notificationIds: string[]): Promise<void> {
+  /** `traceparents`: the trace each notification continues, by id (tracing on only). */
+  async enqueueNotifications(notificationIds: string[], traceparents: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const opts = notificationJobOptions(this.config);
+    const data = (id: string): DeliverNotificationJob => (traceparents.has(id) ? { notificationId: id, traceparent: traceparents.get(id) } : { notificationId: id });
     for (let i = 0; i < notificationIds.length; i += 1000) {
-      await this.notifications.addBulk(
-        notificationIds.slice(i, i + 1000).map((id) => ({ name: 'deliver', data: { notificationId: id }, opts: { ...opts, jobId: notificationJobId(id) } })),
-      );
+      await this.notifications.addBulk(notificationIds.slice(i, i + 1000).map((id) => ({ name: 'deliver', data: data(id), opts: { ...opts, jobId: notificationJobId(id) } })));
     }
   }
 

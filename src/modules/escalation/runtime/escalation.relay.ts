@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, type SinergiConfig, SINERGI_CONFIG, safeError } from '@sinergi/common';
+import { contextFrom, type Span, startSpan, traceparentOfSpan } from '@sinergi/common/tracing';
 import { PG_POOL } from '@sinergi/database';
 import { type AfterCommit, EventStore, eventsOf, loadStream, LogConsumer, type RecordedEvent, type RecordedOf } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
@@ -99,37 +100,62 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
       return ladders.get(regionCode)!;
     };
 
-    for (const event of facts) {
-      const projectId = projectIdOf(event);
-      const fact = factOf(projectId, event);
-      let view = projects.get(projectId) ?? null;
-      if (view === null && fact.type !== 'ProjectRegistered') {
-        view = await this.projectFromStream(projectId, tx);
-        if (view === null) continue;
-        projects.set(projectId, view);
-        dirty.add(projectId);
-      }
-      const decided = decideEscalation(fact, view);
-      if (decided.length === 0) continue;
-      const now = this.clock.now().toISOString();
-      for (const decision of decided) {
-        view = evolveEscalation(view, decision)!;
-        if (decision.type === 'DeferredHoldDropped') {
-          // The termin that waited for this verdict is not held: its client hears so (a case-less notification).
-          const { regionCode, agencyCode } = view;
-          cleared.push({ projectId, regionCode, agencyCode, terminNumber: decision.data.terminNumber, causeEventId: event.eventId, causePosition: event.globalPosition });
-        }
-        if (decision.type !== 'CaseCommandIssued') continue;
-        const ladder = decision.data.command.type === 'OpenCase' ? await ladderOf(view.regionCode) : null;
-        const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId, regionCode: view.regionCode };
-        await cases.decide(decision.data.caseId, toCaseCommand(decision.data, now, ladder), cause);
-      }
-      projects.set(projectId, view!);
-      dirty.add(projectId);
+    // A fact recorded under a trace continues it in a span here; the case events it decides carry that span's trace.
+    const spans: Span[] = [];
+    try {
+      for (const event of facts) await this.applyFact(event, { projects, dirty, cleared, cases, ladderOf, projectIdOf, spans }, tx);
+    } finally {
+      for (const span of spans) span.end();
     }
     await this.saveProjects([...dirty].map((id) => projects.get(id)!), tx);
     await cases.flush();
     return new NotificationPlanner(this.store, this.officials, tx).planCleared(cleared);
+  }
+
+  /** One fact → the policy's decisions, applied to the batch's state (`batch`), its case commands to `cases`. */
+  private async applyFact(
+    event: ProjectFactEvent,
+    batch: {
+      projects: Map<string, EscalationProjectView>;
+      dirty: Set<string>;
+      cleared: Parameters<NotificationPlanner['planCleared']>[0][number][];
+      cases: CaseWriter;
+      ladderOf: (regionCode: string) => Promise<EscalationLadder>;
+      projectIdOf: (e: { streamId: string }) => string;
+      spans: Span[];
+    },
+    tx: PoolClient,
+  ): Promise<void> {
+    const { projects, dirty, cleared, cases, ladderOf, projectIdOf } = batch;
+    const projectId = projectIdOf(event);
+    const fact = factOf(projectId, event);
+    let view = projects.get(projectId) ?? null;
+    if (view === null && fact.type !== 'ProjectRegistered') {
+      view = await this.projectFromStream(projectId, tx);
+      if (view === null) return;
+      projects.set(projectId, view);
+      dirty.add(projectId);
+    }
+    const decided = decideEscalation(fact, view);
+    if (decided.length === 0) return;
+    const span = event.metadata.traceparent ? relaySpan(event) : null;
+    if (span) batch.spans.push(span);
+    const traceparent = span ? traceparentOfSpan(span) : undefined;
+    const now = this.clock.now().toISOString();
+    for (const decision of decided) {
+      view = evolveEscalation(view, decision)!;
+      if (decision.type === 'DeferredHoldDropped') {
+        // The termin that waited for this verdict is not held: its client hears so (a case-less notification).
+        const { regionCode, agencyCode } = view;
+        cleared.push({ projectId, regionCode, agencyCode, terminNumber: decision.data.terminNumber, causeEventId: event.eventId, causePosition: event.globalPosition });
+      }
+      if (decision.type !== 'CaseCommandIssued') continue;
+      const ladder = decision.data.command.type === 'OpenCase' ? await ladderOf(view.regionCode) : null;
+      const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId, regionCode: view.regionCode, ...(traceparent ? { traceparent } : {}) };
+      await cases.decide(decision.data.caseId, toCaseCommand(decision.data, now, ladder), cause);
+    }
+    projects.set(projectId, view!);
+    dirty.add(projectId);
   }
 
   /** Case events → read model, timers and notifications; returns the queue work to do after commit. */
@@ -165,7 +191,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     return async () => {
       await this.queues.scheduleTimers(scheduled, this.clock.now().getTime());
       await this.queues.cancelTimers(cancelled.map((r) => r.job_id));
-      await this.queues.enqueueNotifications(notificationIds);
+      await this.queues.enqueueNotifications(notificationIds, planner.traceparents);
     };
   }
 
@@ -286,4 +312,12 @@ function factOf(projectId: string, event: ProjectFactEvent): EscalationFact {
     default:
       throw new Error(`the escalation policy is not told of ${event.type}`);
   }
+}
+
+/** The escalation relay's span for one fact it decides on, a child of the span the fact was recorded under. */
+function relaySpan(event: { type: string; globalPosition: string; metadata: { traceparent?: string } }): Span {
+  return startSpan(`escalation-relay ${event.type}`, {
+    parent: contextFrom(event.metadata.traceparent),
+    attributes: { 'sinergi.event.type': event.type, 'sinergi.event.position': event.globalPosition },
+  });
 }

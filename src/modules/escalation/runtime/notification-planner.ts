@@ -58,6 +58,9 @@ export class NotificationPlanner {
     private readonly options: { whatsapp: boolean } = { whatsapp: false },
   ) {}
 
+  /** The trace each planned notification continues (its cause event's `traceparent`), by notification id. */
+  readonly traceparents = new Map<string, string>();
+
   /** Plans and inserts the rows; returns the ids of rows that are new. */
   async plan(events: readonly RecordedOf<EscalationCaseEvent>[], states: Map<string, EscalationCaseState>): Promise<string[]> {
     const relevant = events.filter(
@@ -134,6 +137,11 @@ export class NotificationPlanner {
           position: null,
         });
       }
+    }
+    const causes = new Map(relevant.map((e) => [e.eventId, e.metadata.traceparent]));
+    for (const p of planned) {
+      const traceparent = causes.get(p.causeEventId);
+      if (typeof traceparent === 'string') this.traceparents.set(p.id, traceparent);
     }
     return this.insert(planned);
   }

@@ -1,3 +1,4 @@
+import { inSpan, SpanKind, traceparentOf } from '@sinergi/common/tracing';
 import { isIsoDate, isValidBpjsProjectNumber, isValidNpp, normaliseNpwp, parseRupiah } from '@sinergi/domain';
 import { CircuitOpenError, CircuitState, ConsecutiveCircuitBreaker } from './circuit-breaker';
 import {
@@ -112,17 +113,28 @@ export class BpjsHttpRegistry implements EnrolmentRegistry {
   }
 
   /** Sends the request and reads the whole body within the timeout; reports the outcome to `onCall`. */
-  private async send(
+  private send(operation: BpjsOperation, path: string, init: RequestInit): Promise<{ status: number; text: string; retryAfter: string | null }> {
+    // A CLIENT span: the operation, the method and the status only (the query names an NPWP, the body NIKs).
+    const attributes = { 'http.request.method': init.method ?? 'GET', 'server.address': new URL(this.baseUrl).hostname, 'sinergi.bpjs.operation': operation };
+    return inSpan(`bpjs ${operation}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const answer = await this.sendOnce(operation, path, init);
+      span.setAttribute('http.response.status_code', answer.status);
+      return answer;
+    });
+  }
+
+  private async sendOnce(
     operation: BpjsOperation,
     path: string,
     init: RequestInit,
   ): Promise<{ status: number; text: string; retryAfter: string | null }> {
     const started = performance.now();
+    const traceparent = traceparentOf();
     let status: BpjsCallOutcome['status'] = 'error';
     try {
       const response = await fetch(`${this.baseUrl}${path}`, {
         ...init,
-        headers: { accept: 'application/json', ...(init.headers as Record<string, string> | undefined) },
+        headers: { accept: 'application/json', ...(traceparent ? { traceparent } : {}), ...(init.headers as Record<string, string> | undefined) },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const text = await response.text();

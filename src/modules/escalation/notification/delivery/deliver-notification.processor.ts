@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { DelayedError, type Job, Worker } from 'bullmq';
+import { contextFrom, inSpan, SpanKind } from '@sinergi/common/tracing';
 import { type DeliverNotificationJob, NOTIFICATION_QUEUE } from '../../escalation.queues';
 import { redactAddresses } from '../email.channel';
 import { DeliveryTemporaryError } from '../notification.types';
@@ -46,7 +47,17 @@ export class DeliverNotificationProcessor implements OnApplicationBootstrap, Bef
     await this.channels.close();
   }
 
-  private async process(job: Job<DeliverNotificationJob>, token?: string): Promise<DeliveryOutcome> {
+  /** One attempt, in a CONSUMER span that continues the trace of the case event that planned it (the job data's traceparent). */
+  private process(job: Job<DeliverNotificationJob>, token?: string): Promise<DeliveryOutcome> {
+    const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': NOTIFICATION_QUEUE, 'messaging.message.id': job.id ?? '', 'sinergi.attempt': job.attemptsMade + 1 };
+    return inSpan('notification delivery', { kind: SpanKind.CONSUMER, parent: contextFrom(job.data.traceparent), attributes }, async (span) => {
+      const outcome = await this.attempt(job, token);
+      span.setAttribute('sinergi.delivery.outcome', outcome);
+      return outcome;
+    });
+  }
+
+  private async attempt(job: Job<DeliverNotificationJob>, token?: string): Promise<DeliveryOutcome> {
     // A job moved back for Retry-After does not count in attemptsMade; attemptsStarted does.
     const attempt = Math.max(job.attemptsMade + 1, job.attemptsStarted ?? 0);
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);

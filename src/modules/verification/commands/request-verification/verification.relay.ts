@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, safeError } from '@sinergi/common';
+import { contextFrom, type Span, SpanKind, startSpan, traceparentOfSpan } from '@sinergi/common/tracing';
 import { PG_POOL } from '@sinergi/database';
 import { EventStore, LogConsumer, type RecordedEvent } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
@@ -79,12 +80,33 @@ export class VerificationRelay implements OnApplicationBootstrap, BeforeApplicat
         triggers.map((e) => e.recordedAt),
       ],
     );
+    // A trigger recorded under a trace continues it here, and its job continues this span (traceparent in the job data).
+    const spans = new Map<string, Span>();
+    triggers.forEach((e, i) => {
+      if (e.metadata.traceparent) spans.set(ids[i], relaySpan(e));
+    });
+    const traceparents = new Map([...spans].map(([projectId, span]) => [projectId, traceparentOfSpan(span)]));
     // If Redis is down now, the reconciler queues these from the rows just committed.
-    return () => this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id })));
+    return async () => {
+      try {
+        await this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id, ...(traceparents.get(r.project_id) ? { traceparent: traceparents.get(r.project_id) } : {}) })));
+      } finally {
+        for (const span of spans.values()) span.end();
+      }
+    };
   }
 
   private observeLag(events: RecordedEvent[]): void {
     const now = this.clock.now().getTime();
     for (const e of events) this.metrics.relayEventLag.observe((now - e.recordedAt.getTime()) / 1000);
   }
+}
+
+/** The relay's span for one trigger, a child of the span the trigger was recorded under. */
+function relaySpan(event: RecordedEvent): Span {
+  return startSpan(`verification-relay ${event.type}`, {
+    kind: SpanKind.PRODUCER,
+    parent: contextFrom(event.metadata.traceparent),
+    attributes: { 'messaging.system': 'bullmq', 'messaging.destination.name': 'verification', 'sinergi.event.type': event.type, 'sinergi.event.position': event.globalPosition },
+  });
 }

@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { bullConnection, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { contextFrom, inSpan, SpanKind } from '@sinergi/common/tracing';
 import { type Job, Worker } from 'bullmq';
 import { SinergiMetrics } from '../../../../platform/metrics';
 import { CircuitOpenError } from '../../registry/circuit-breaker';
@@ -43,7 +44,17 @@ export class VerifyEnrolmentProcessor implements OnApplicationBootstrap, BeforeA
     await this.worker?.close();
   }
 
-  private async process(job: Job<VerifyEnrolmentJob>): Promise<string> {
+  /** One attempt, in a CONSUMER span that continues the relay's (the job data's traceparent). */
+  private process(job: Job<VerifyEnrolmentJob>): Promise<string> {
+    const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': VERIFICATION_QUEUE, 'messaging.message.id': job.id ?? '', 'sinergi.attempt': job.attemptsMade + 1 };
+    return inSpan('verification job', { kind: SpanKind.CONSUMER, parent: contextFrom(job.data.traceparent), attributes }, async (span) => {
+      const outcome = await this.attempt(job);
+      span.setAttribute('sinergi.verification.outcome', outcome);
+      return outcome;
+    });
+  }
+
+  private async attempt(job: Job<VerifyEnrolmentJob>): Promise<string> {
     const attempt = job.attemptsMade + 1;
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
     try {
