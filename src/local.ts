@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { join, relative } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { signPayload } from '@sinergi/auth';
 import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
-import { CLOCK, type Clock, loadConfig } from '@sinergi/common';
-import { ensureAppLogin, runMigrations } from '@sinergi/database';
+import { CLOCK, type Clock, ConfigError, loadConfig } from '@sinergi/common';
+import { ensureAppLogin, PG_POOL, runMigrations } from '@sinergi/database';
+import type { Pool } from 'pg';
 import { ensurePostgres, ensureRedis, type RunningService, startMailCatcher } from '@sinergi/local-services';
 import { SetCoverageTargetHandler } from './modules/regional-coverage/targets/set-coverage-target/set-coverage-target.handler';
 import { seedSinjaiTarget } from './modules/regional-coverage/targets/sinjai-target.seed';
@@ -13,10 +16,14 @@ import { ProcurementClientRepository } from './modules/procurement-clients/procu
 import { createApiApp } from './api';
 import { clearLocalRuntime, LOCAL_STATE_DIR, writeLocalRuntime } from './platform/local-state';
 import { startWorker } from './worker';
+import { startTracingFromConfig } from './platform/tracing';
 import { OfficialsRepository } from './modules/escalation/directory/officials.repository';
 import { optInSeededOfficials, startLocalWhatsapp } from './modules/escalation/notification/whatsapp/local-whatsapp';
+import { EscalationQueues } from './modules/escalation/runtime/escalation-queues.provider';
+import { acquireLocalLock, AlreadyRunningError } from './local-lock';
+import { openCaseCount, shortenPendingTimers } from './local-fast-ladder';
+import { logsQuiet } from './platform/local-log-stream';
 
-import { startTracingFromConfig } from './platform/tracing';
 const say = (line: string) => process.stdout.write(`[start:local] ${line}\n`);
 const STATE_DIR = LOCAL_STATE_DIR;
 
@@ -54,21 +61,69 @@ function appLoginName(database: string): string {
 /** Default wait between ladder levels under `--fast-ladder`: a case climbs L0 → L3 within a minute. */
 const FAST_LADDER_SECONDS = 15;
 
-/** `--fast-ladder` or `--fast-ladder=SECONDS`: every ladder wait shortened, for demos. Null when not asked for. */
-function fastLadderMs(argv: string[]): number | null {
-  const flag = argv.find((a) => a === '--fast-ladder' || a.startsWith('--fast-ladder='));
-  if (!flag) return null;
-  const seconds = flag.includes('=') ? Number(flag.split('=')[1]) : FAST_LADDER_SECONDS;
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) throw new Error('--fast-ladder takes a number of seconds from 1 to 3600');
-  return Math.round(seconds * 1000);
+/** How often, under `--fast-ladder`, the timers of cases opened before this start are shortened again. */
+const FAST_LADDER_SWEEP_MS = 2000;
+
+interface LocalOptions {
+  /** `--fast-ladder` or `--fast-ladder=SECONDS`: every ladder wait shortened, for demos. Null when not asked for. */
+  fastLadderMs: number | null;
+  whatsapp: boolean;
 }
+
+/** `npm run start:local -- [--fast-ladder[=SECONDS]] [--whatsapp]`; `--help` prints the usage and starts nothing. */
+function parseOptions(argv: string[]): LocalOptions {
+  const seconds = (value: string) => {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || n < 1 || n > 3600) throw new InvalidArgumentError('It takes a number of seconds from 1 to 3600.');
+    return n;
+  };
+  const program = new Command('npm run start:local --')
+    .description('Sinergi on this machine in one process: PostgreSQL and Redis (yours, or embedded), the BPJS simulator, a mail catcher, the API and the worker.')
+    .option('--fast-ladder [seconds]', `every escalation wait becomes SECONDS (default ${FAST_LADDER_SECONDS}): new cases climb a level each time, and cases already open have their pending timers moved to fire that long after this start`, seconds)
+    .option('--whatsapp', 'send WhatsApp notices to a local stand-in of the Cloud API, which reads them back')
+    .addHelpText(
+      'after',
+      [
+        '',
+        `State stays in ${relative(process.cwd(), STATE_DIR) || '.'}/ (SINERGI_LOCAL_DIR): the embedded database, generated secrets, caught e-mails, the`,
+        'BPJS simulator\'s enrolments. One start:local at a time uses it; a second one says so and exits.',
+        'It rebuilds dist/ first only when src/, libs/ or scripts/ changed since the last build.',
+      ].join('\n'),
+    )
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    process.exit(error instanceof CommanderError ? error.exitCode : 1);
+  }
+  const { fastLadder, whatsapp } = program.opts<{ fastLadder?: number | true; whatsapp?: boolean }>();
+  const fastSeconds = fastLadder === undefined ? null : fastLadder === true ? FAST_LADDER_SECONDS : fastLadder;
+  return { fastLadderMs: fastSeconds === null ? null : Math.round(fastSeconds * 1000), whatsapp: whatsapp === true };
+}
+
+/** Stops a start:local that cannot go on, saying why in one plain line (and what to do) instead of a stack trace. */
+class LocalStartRefused extends Error {}
 
 /**
  * One process for a newcomer: PostgreSQL and Redis (given ones, or embedded), migrations, the BPJS
  * simulator, the demo procurement client, the API and the worker.
  */
 async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
   mkdirSync(STATE_DIR, { recursive: true });
+  // One start:local per folder: a second would start a second PostgreSQL on the same data directory.
+  let lock: ReturnType<typeof acquireLocalLock>;
+  try {
+    lock = acquireLocalLock(STATE_DIR);
+  } catch (error) {
+    if (!(error instanceof AlreadyRunningError)) throw error;
+    throw new LocalStartRefused(
+      `${error.message}. Use that one (its banner has the URLs; stop it with Ctrl+C in its terminal, or kill ${error.holder.pid}), ` +
+        'or give this one a folder and ports of its own: SINERGI_LOCAL_DIR=.local-2 PORT=3001 BPJS_SIMULATOR_PORT=4000 npm run start:local',
+    );
+  }
+  const startedAt = new Date();
   const services: RunningService[] = [];
   /** Run last-started first: the API, then the worker, then the simulator; services after all of them. */
   const stops: (() => Promise<unknown>)[] = [];
@@ -80,6 +135,7 @@ async function main(): Promise<void> {
     clearLocalRuntime();
     for (const stop of stops.reverse()) await stop().catch((e) => say(`while stopping: ${(e as Error).message}`));
     for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    lock.release();
     process.exit(0);
   };
   const ownSignals = () => {
@@ -107,12 +163,21 @@ async function main(): Promise<void> {
   const appDatabaseUrl = await ensureAppLogin(postgres.url, { user: appLogin, password: secrets.DATABASE_APP_PASSWORD });
   say(`the API and the worker connect to database ${database} as ${appLogin} (a member of sinergi_app); migrations ran as ${decodeURIComponent(new URL(postgres.url).username)}`);
 
-  const simulatorPort = Number(process.env.BPJS_SIMULATOR_PORT ?? 3999);
+  let simulatorPort = Number(process.env.BPJS_SIMULATOR_PORT ?? 3999);
   const bpjsApiUrl = process.env.BPJS_API_URL;
+  /** What the banner says of the simulator: where it answers and where it keeps its enrolments. */
+  let simulatorLine: string | null = null;
   if (!bpjsApiUrl) {
-    const simulator = await startBpjsSimulator({ port: simulatorPort });
+    // Its enrolments stay in .local/ across restarts: the next re-check finds enrolled demo projects enrolled still.
+    const stateFile = join(STATE_DIR, 'bpjs-simulator.json');
+    const simulator = await startBpjsSimulator({ port: simulatorPort, stateFile }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') throw new LocalStartRefused(`port ${simulatorPort} (the BPJS simulator's) is in use; set BPJS_SIMULATOR_PORT to a free one`);
+      throw error;
+    });
     stops.push(() => simulator.close());
-    say(`BPJS simulator on ${simulator.url}`);
+    simulatorPort = simulator.port;
+    simulatorLine = `${simulator.url}   (${simulator.projectCount()} enrolled project(s), kept in ${relative(process.cwd(), stateFile)} across restarts)`;
+    say(`BPJS simulator on ${simulator.url}; ${simulator.projectCount()} enrolled project(s) read from ${stateFile}`);
   }
 
   // Notification e-mails go to a local catcher (saved under .local/mail) unless SMTP_URL names a real server.
@@ -127,10 +192,9 @@ async function main(): Promise<void> {
     smtpUrl = catcher.url;
     say(`mail catcher on ${catcher.url}; notification e-mails are saved in ${mailDir}`);
   }
-  const fast = fastLadderMs(process.argv.slice(2));
-  if (fast !== null) say(`--fast-ladder: every escalation wait is ${fast / 1000} s for cases opened from now on`);
+  const fast = options.fastLadderMs;
   // --whatsapp: WhatsApp notices go to a local stand-in of the Cloud API (unless WHATSAPP_API_URL names a real one).
-  const whatsapp = process.argv.includes('--whatsapp') && !process.env.WHATSAPP_API_URL ? await startLocalWhatsapp(Number(process.env.PORT || 3000), say) : null;
+  const whatsapp = options.whatsapp && !process.env.WHATSAPP_API_URL ? await startLocalWhatsapp(Number(process.env.PORT || 3000), say) : null;
   if (whatsapp) stops.push(() => whatsapp.stop());
 
   const config = loadConfig({
@@ -146,11 +210,17 @@ async function main(): Promise<void> {
     ...(whatsapp?.env ?? {}),
   });
 
+  startTracingFromConfig(config, 'local');
   const worker = await startWorker(config);
   stops.push(() => worker.close());
   const app = await createApiApp(config);
   stops.push(() => app.close());
-  await app.listen({ port: config.port, host: '127.0.0.1' });
+  await app.listen({ port: config.port, host: '127.0.0.1' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') throw new LocalStartRefused(`port ${config.port} (the API's) is in use by another program; set PORT to a free one`);
+    throw error;
+  });
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const ladder = fast === null ? null : await fastenOpenCases(worker.get<Pool>(PG_POOL), worker.get(EscalationQueues), fast, startedAt, stops);
 
   const demo = { id: process.env.SINERGI_DEMO_CLIENT_ID ?? 'demo-spse', secret: process.env.SINERGI_DEMO_CLIENT_SECRET ?? 'demo-secret' };
   const clients = app.get(ProcurementClientRepository);
@@ -162,11 +232,46 @@ async function main(): Promise<void> {
   if (target) say(`set Kabupaten Sinjai's coverage target: ${target.targetPercent} % (${target.metric}) by ${target.deadline} (admins change it with PUT /v1/coverage/targets/73.07)`);
   if (whatsapp) await optInSeededOfficials(app.get(OfficialsRepository), say);
   ownSignals();
-  writeLocalRuntime({ DATABASE_URL: postgres.url, REDIS_URL: redis.url, BPJS_API_URL: config.bpjsApiUrl, PORT: String(config.port) });
-  printWelcome(`http://127.0.0.1:${config.port}`, demo);
+  writeLocalRuntime({ DATABASE_URL: postgres.url, REDIS_URL: redis.url, BPJS_API_URL: config.bpjsApiUrl, PORT: String(port) });
+  // The banner comes last: after the start-up lines of the API and the worker, once their logs have gone quiet.
+  await logsQuiet();
+  printWelcome(`http://127.0.0.1:${port}`, demo, { simulator: simulatorLine, mailDir: smtpUrl === process.env.SMTP_URL ? null : join(STATE_DIR, 'mail'), ladder, whatsapp: whatsapp !== null });
 }
 
-function printWelcome(base: string, demo: { id: string; secret: string }): void {
+/**
+ * `--fast-ladder` for the cases already open: their pending timers move to fire `fastMs` after this start, and every
+ * later wait of theirs is shortened the same way as it is set (a sweep every two seconds); new cases get the short
+ * ladder when they open. Returns what the banner says.
+ */
+async function fastenOpenCases(pool: Pool, queues: EscalationQueues, fastMs: number, since: Date, stops: (() => Promise<unknown>)[]): Promise<string> {
+  const open = await openCaseCount(pool);
+  const moved = await shortenPendingTimers(pool, queues, fastMs, since);
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = setInterval(() => {
+    sweeping = shortenPendingTimers(pool, queues, fastMs, since).catch((e) => say(`--fast-ladder: could not shorten timers (${(e as Error).message}); trying again`));
+  }, FAST_LADDER_SWEEP_MS);
+  stops.push(async () => {
+    clearInterval(sweep);
+    await sweeping;
+  });
+  const seconds = `${fastMs / 1000} s`;
+  const by = new Date(since.getTime() + fastMs).toLocaleTimeString('en-GB');
+  say(`--fast-ladder: ${moved.length} pending timer(s) of ${open} open case(s) moved to fire at ${by}; every wait is ${seconds} from now on`);
+  return moved.length === 0
+    ? `every escalation wait is ${seconds}: a new case climbs a level every ${seconds}`
+    : `every escalation wait is ${seconds}: new cases climb a level every ${seconds}; the ${moved.length} timer(s) already pending were ` +
+        `moved to fire at ${by}, and their cases climb every ${seconds} after it (their case pages and notices still show the times their ladder gave)`;
+}
+
+interface WelcomeDetails {
+  simulator: string | null;
+  mailDir: string | null;
+  /** What --fast-ladder does on this start, or null without it. */
+  ladder: string | null;
+  whatsapp: boolean;
+}
+
+function printWelcome(base: string, demo: { id: string; secret: string }, details: WelcomeDetails): void {
   const body = JSON.stringify({
     eventId: `spse-7307-demo-${Date.now()}`,
     type: 'ProjectRegistered',
@@ -196,21 +301,27 @@ function printWelcome(base: string, demo: { id: string; secret: string }): void 
     `  Console      ${base}/console   (one-click sign-in as a seeded official, auditor or admin)`,
     `  OpenAPI UI   ${base}/docs   (JSON: ${base}/docs-json)`,
     `  Health       ${base}/health/ready`,
+    ...(details.simulator ? [`  BPJS (sim.)  ${details.simulator}`] : []),
+    ...(details.mailDir ? [`  E-mails      ${details.mailDir}   (notices are caught here, none is sent)`] : []),
     `  Demo client  ${demo.id} / ${demo.secret}   (scope 73.07, Kabupaten Sinjai)`,
+    `  Ladder       ${details.ladder ?? 'the configured waits between levels (days)'}`,
     '',
-    'Post a realistic batch of Sinjai projects:   npm run demo:post',
-    'An official\'s token for the API:           npm run cli -- token --roles official --regions 73.07 --position KEPALA_DINAS',
-    `Escalation cases (with that token):          curl -H "authorization: Bearer $TOKEN" ${base}/v1/cases`,
-    `Sinjai's coverage and its 60 % target:       curl -H "authorization: Bearer $TOKEN" ${base}/v1/coverage/regions/73.07`,
-    'Watch a case climb the ladder in a minute:   restart with  npm run start:local -- --fast-ladder',
-    'WhatsApp notices, read back by a stand-in:   npm run start:local -- --fast-ladder --whatsapp',
-    'Or one signed event by hand (this signature is valid for 5 minutes):',
+    'Try it from another terminal in this folder (each line pastes and runs as it is):',
+    '',
+    '  npm run demo:post',
+    '  TOKEN=$(npm run -s cli -- token --roles official --regions 73.07 --position KEPALA_DINAS)',
+    `  curl -H "authorization: Bearer $TOKEN" ${base}/v1/cases`,
+    `  curl -H "authorization: Bearer $TOKEN" ${base}/v1/coverage/regions/73.07`,
+    '  npm run cli -- --help',
+    '',
+    ...(details.ladder ? [] : ['Watch a case climb the ladder in a minute: restart with  npm run start:local -- --fast-ladder', '']),
+    ...(details.whatsapp ? [] : ['WhatsApp notices, read back by a stand-in: npm run start:local -- --fast-ladder --whatsapp', '']),
+    'One signed event by hand (this signature is valid for 5 minutes):',
     '',
     `curl -i ${base}/v1/procurement/events \\`,
     `  -H 'content-type: application/json' -H 'x-client-id: ${demo.id}' \\`,
     `  -H 'x-timestamp: ${ts}' -H 'x-signature: ${signPayload(demo.secret, ts, body)}' \\`,
     `  --data '${body}'`,
-  startTracingFromConfig(config, 'local');
     '',
     'Ctrl+C stops everything.',
   ];
@@ -218,6 +329,7 @@ function printWelcome(base: string, demo: { id: string; secret: string }): void 
 }
 
 main().catch((error) => {
-  process.stderr.write(`[start:local] failed: ${(error as Error).message}\n`);
+  const expected = error instanceof LocalStartRefused || error instanceof ConfigError;
+  process.stderr.write(`[start:local] ${expected ? '' : 'failed: '}${(error as Error).message}\n`);
   process.exit(1);
 });

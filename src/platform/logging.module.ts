@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
 import { safeError, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { LoggerModule } from 'nestjs-pino';
+import { localLogStream } from './local-log-stream';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -14,15 +15,16 @@ export function correlationIdOf(req: Pick<IncomingMessage, 'headers'>): string {
 }
 
 /**
- * Structured JSON logs. Request bodies and query strings are never logged: they may carry NIKs,
- * names or NPWPs. Signatures and tokens are redacted; errors are reduced to their kind and codes (safeError).
+ * Structured JSON logs; in local mode the same entries as short human-readable lines (local-log-stream.ts).
+ * Request bodies and query strings are never logged: they may carry NIKs, names or NPWPs. Signatures and tokens
+ * are redacted; errors are reduced to their kind and codes (safeError).
  */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [SINERGI_CONFIG],
-      useFactory: (config: SinergiConfig) => ({
-        pinoHttp: {
+      useFactory: (config: SinergiConfig) => {
+        const pinoHttp = {
           level: config.logLevel,
           genReqId: (req: IncomingMessage) => correlationIdOf(req),
           customAttributeKeys: { reqId: 'correlationId' },
@@ -39,8 +41,9 @@ export function correlationIdOf(req: Pick<IncomingMessage, 'headers'>): string {
             err: (err: unknown) => (err instanceof Error ? safeError(err) : err),
           },
           autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
-        },
-      }),
+        };
+        return { pinoHttp: config.mode === 'local' ? [pinoHttp, localLogStream()] : pinoHttp };
+      },
     }),
   ],
 })
