@@ -6,10 +6,10 @@ import { Client } from 'pg';
 import { createMigratedDatabase, createTestDatabase, type MigratedTestDatabase, TEST_SECRETS_KEY, type TestDatabase } from '@sinergi/testing';
 
 /**
- * The built CLI, run as a process the way `npm run cli --` runs it (`npm run build` first). SINERGI_TEST_CLI may name
- * another build of it (one that a concurrent `npm run build` does not delete under the test).
+ * The built CLI, run as a process the way `npm run cli --` runs it (`npm run build` first). SINERGI_TEST_DIST may name
+ * another build (one that a concurrent `npm run build` does not delete under the test).
  */
-const CLI = process.env.SINERGI_TEST_CLI ?? join(__dirname, '..', 'dist', 'src', 'cli.js');
+const CLI = join(process.env.SINERGI_TEST_DIST ?? join(__dirname, '..', 'dist'), 'src', 'cli.js');
 const built = existsSync(CLI);
 
 const COMMANDS = [
