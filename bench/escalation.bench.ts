@@ -65,7 +65,6 @@ const FIRE_TIMEOUT_MS = 30 * 60_000;
 
 const log = (line: string) => console.error(`# ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));
 
 function redisConnection(url: string) {
   const u = new URL(url);

@@ -217,7 +217,7 @@ describe('tamper evidence: verify, verification jobs and signed checkpoints (API
     const signed = { procurement: await signedHead(procurement, 4), caseStream: await signedHead(caseStream, 2) };
     // A careful forger edits version 2 and rehashes the rest of the stream (every link holds again), and deletes a case's last event.
     const superuser = await system.db.pool.connect();
-    let rehashed = '';
+    let rehashed: string;
     try {
       await superuser.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
       await superuser.query(`UPDATE events SET data = jsonb_set(data, '{nilaiKontrak}', '"1.00"') WHERE stream_id = $1 AND stream_version = 2`, [procurement]);

@@ -56,7 +56,7 @@ async function choosePostgres(state) {
     await cluster.initialise();
     await cluster.start();
   } catch (error) {
-    throw new Error(`Could not start embedded PostgreSQL for the tests: ${error ?? 'postgres exited'}\n${output.join('').slice(-2000)}`);
+    throw new Error(`Could not start embedded PostgreSQL for the tests: ${error ?? 'postgres exited'}\n${output.join('').slice(-2000)}`, { cause: error });
   }
   state.pg = cluster;
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;

@@ -90,7 +90,7 @@ export async function rebuildProjection(pool: Pool, store: EventStore, projectio
   const onError = () => (broken = true);
   client.on('error', onError);
   let swapped = false;
-  let plans: TablePlan[] = [];
+  const plans: TablePlan[] = [];
   try {
     const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`projection-rebuild:${projection.name}`]);
     if (!rows[0].locked) throw new Error(`a rebuild of projection ${projection.name} is already running`);

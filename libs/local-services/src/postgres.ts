@@ -85,7 +85,7 @@ async function startEmbeddedPostgres(
     serverProcess(cluster)?.kill('SIGKILL');
     const reason = error ? reasonOf(error) : `postgres exited:\n${output.join('').trim()}`;
     const hint = asRoot && /permission denied/i.test(reason) ? `\n${ROOT_HINT}` : '';
-    throw new Error(`Could not start embedded PostgreSQL in ${dataDir}: ${reason}${hint}`);
+    throw new Error(`Could not start embedded PostgreSQL in ${dataDir}: ${reason}${hint}`, { cause: error });
   }
   const serverUrl = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
   try {

@@ -132,7 +132,7 @@ export const encodeCursor = (key: CommitKey): string => Buffer.from(JSON.stringi
 export function cursorParam(query: Record<string, unknown>): CommitKey | null {
   const raw = singleParam(query, 'cursor');
   if (raw === undefined) return null;
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {

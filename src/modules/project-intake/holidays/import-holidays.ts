@@ -4,7 +4,7 @@ import { isIsoDate, parseRegionCode, type HolidayEntry, type HolidayKind } from 
 import { BatchCommandHandler, type EventStore, type StreamEvents } from '@sinergi/event-store';
 import type { Pool } from 'pg';
 import { constructionProjectModel, recomputeRegistrationDeadline } from '../construction-project.decider';
-import { type ConstructionProjectEvent, projectStreamId } from '../construction-project.events';
+import type { ConstructionProjectEvent } from '../construction-project.events';
 import { buildCalendar, readImportedHolidays } from './holiday-calendars';
 
 const KINDS: readonly HolidayKind[] = ['national', 'cuti_bersama', 'regional'];

@@ -20,8 +20,8 @@ const REQUIRED_COLUMNS = [
   'premium_assessed',
   'premium_paid',
 ] as const;
-const OPTIONAL_COLUMNS = ['status', 'workers_registered'] as const;
-type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
+/** The optional columns: `status`, `workers_registered`. */
+type Column = (typeof REQUIRED_COLUMNS)[number] | 'status' | 'workers_registered';
 
 const STATUSES: readonly string[] = ['ACTIVE', 'REGISTERED_UNPAID', 'ENDED'];
 const MAX_BIGINT = 9_223_372_036_854_775_807n;

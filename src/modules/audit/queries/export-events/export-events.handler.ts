@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Logger } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { hasPermission, type Principal } from '@sinergi/auth';
+import { hasPermission } from '@sinergi/auth';
 import { DomainError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Client } from 'pg';
 import { type AuditAccess, AuditAccessLog } from '../../access-log/audit-access-log';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { canSeeRegion, hasPermission, type Principal, resourceNotFound } from '@sinergi/auth';
+import { canSeeRegion, hasPermission, resourceNotFound } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { GetProjectHistoryQuery } from './get-project-history.query';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { hasPermission, type Principal } from '@sinergi/auth';
+import { hasPermission } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { AuditAccessLog } from '../../access-log/audit-access-log';

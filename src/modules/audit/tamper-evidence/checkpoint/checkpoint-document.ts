@@ -108,7 +108,7 @@ export function verifyCheckpointSignature(doc: CheckpointDocument, pinned?: KeyO
   if (pinned && doc.publicKey?.keyId !== undefined && doc.publicKey.keyId !== keyId) problems.push(`the document names key ${doc.publicKey.keyId}, not the pinned key ${keyId}`);
   const text = canonicalCheckpoint(doc.checkpoint);
   if (doc.signedText !== undefined && doc.signedText !== text) problems.push('signedText is not the canonical JSON of checkpoint');
-  let valid = false;
+  let valid: boolean;
   try {
     valid = verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(doc.signature.value, 'base64'));
   } catch {

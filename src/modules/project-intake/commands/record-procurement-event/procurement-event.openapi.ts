@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { namedSchema } from '../../../../platform/openapi/named-schemas';
 import { ProblemSchema } from '../../../../platform/openapi/problem.schema';
@@ -18,7 +19,7 @@ class ProcurementEventEnvelopeSchema {
 }
 
 /** One schema per event type, `type` fixed to its name and `data` that type's body: `ProjectRegisteredEvent` … */
-function eventSchema(type: EventType): Function {
+function eventSchema(type: EventType): Type<unknown> {
   const schema = { [`${type}Event`]: class extends ProcurementEventEnvelopeSchema {} }[`${type}Event`];
   ApiProperty({ enum: [type], example: type, description: 'The event type: selects the shape of data' })(schema.prototype, 'type');
   ApiProperty({ type: DATA_DTO_BY_TYPE[type] })(schema.prototype, 'data');
@@ -27,7 +28,7 @@ function eventSchema(type: EventType): Function {
 }
 
 /** The event schemas, by type; listed as extra models by the controller. */
-export const PROCUREMENT_EVENT_SCHEMAS: Function[] = PROCUREMENT_EVENT_TYPES.map(eventSchema);
+export const PROCUREMENT_EVENT_SCHEMAS: Type<unknown>[] = PROCUREMENT_EVENT_TYPES.map(eventSchema);
 
 /** A procurement event: a union discriminated by `type` (the value names the schema of `data`). */
 export const PROCUREMENT_EVENT_REF = namedSchema('ProcurementEvent', {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { assertCanRead, type Principal, resourceNotFound } from '@sinergi/auth';
+import { assertCanRead, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { childCodeLength, parseRegionCode, type RegionLevel, todayWita } from '@sinergi/domain';

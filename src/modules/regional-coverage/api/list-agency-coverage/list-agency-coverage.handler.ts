@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { assertCanRead, type Principal, resourceNotFound, withinRegionsSql } from '@sinergi/auth';
+import { assertCanRead, resourceNotFound, withinRegionsSql } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import { parseRegionCode, regencyOfSql } from '@sinergi/domain';
 import type { Pool } from 'pg';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Optional } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { Principal } from '@sinergi/auth';
 import { SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';

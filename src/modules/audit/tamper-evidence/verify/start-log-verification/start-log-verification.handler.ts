@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ALL_REGIONS, type Principal } from '@sinergi/auth';
+import { ALL_REGIONS } from '@sinergi/auth';
 import { inTransaction, PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
 import { StartLogVerificationCommand } from './start-log-verification.command';

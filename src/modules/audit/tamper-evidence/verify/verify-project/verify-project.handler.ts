@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { canSeeRegion, type Principal, resourceNotFound } from '@sinergi/auth';
+import { canSeeRegion, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock, isUuid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import type { Pool } from 'pg';
