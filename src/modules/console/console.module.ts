@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuditAccessLogModule } from '../audit/access-log/audit-access-log.module';
-import { EscalationDirectoryModule } from '../escalation/directory/escalation-directory.module';
 import { RegionsModule } from '../regional-coverage/regions/regions.module';
 import { AssetsConsoleController } from './assets/assets.console.controller';
 import { CaseLinkConsoleController } from './case-link/case-link.console.controller';
@@ -27,7 +25,7 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
  * dispatched through the QueryBus and CommandBus to the handlers the API modules register, with the same scope rules.
  */
 @Module({
-  imports: [CqrsModule, RegionsModule, AuditAccessLogModule, EscalationDirectoryModule],
+  imports: [CqrsModule, RegionsModule],
   controllers: [
     AssetsConsoleController,
     SignInConsoleController,

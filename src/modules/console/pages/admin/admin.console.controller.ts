@@ -6,7 +6,7 @@ import { DomainError } from '@sinergi/common';
 import { parseRegionCode } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
 import { GetLadderQuery } from '../../../escalation/directory/ladders/get-ladder/get-ladder.query';
-import { OfficialsRepository } from '../../../escalation/directory/officials.repository';
+import { ListOfficialsQuery } from '../../../escalation/directory/officials/list-officials/list-officials.query';
 import { GetRegionCoverageQuery } from '../../../regional-coverage/api/get-region-coverage/get-region-coverage.query';
 import { regionCodeParam } from '../../../regional-coverage/api/region-params';
 import { SetCoverageTargetCommand } from '../../../regional-coverage/targets/set-coverage-target/set-coverage-target.command';
@@ -28,8 +28,8 @@ const RETRY_ERROR_ID: Record<string, string> = {
 
 /**
  * The admins' page: dead letters with retry (the operations API's query and command), the region's escalation
- * ladder (GetLadderQuery) and the officials directory (the directory the API's admin routes read, filtered to the
- * admin's regions as they do; addresses left out). The queue dashboard is a link away.
+ * ladder (GetLadderQuery) and the officials directory (ListOfficialsQuery, as the API's admin route: filtered to the
+ * admin's regions; addresses left out). The queue dashboard is a link away.
  */
 @ApiExcludeController()
 @Controller('console/admin')
@@ -40,7 +40,6 @@ export class AdminConsoleController {
   constructor(
     private readonly queries: QueryBus,
     private readonly commands: CommandBus,
-    private readonly officials: OfficialsRepository,
   ) {}
 
   @Get()
@@ -96,7 +95,7 @@ export class AdminConsoleController {
         if (error instanceof DomainError && error.kind === 'not_found') return null;
         throw error;
       }),
-      this.officials.list({ regionCode }),
+      this.queries.execute(new ListOfficialsQuery(principal, regionCode)),
       this.queries.execute(new GetRegionCoverageQuery(regionCode, principal)).catch((error: unknown) => {
         if (error instanceof DomainError && error.kind === 'not_found') return null;
         throw error;
@@ -107,7 +106,7 @@ export class AdminConsoleController {
       deadLetterStatus: params.status,
       deadLetters: letters.items,
       ladder,
-      officials: officials.filter((o) => canSeeRegion(principal, o.regionScope)),
+      officials: officials.items,
       target: coverage?.target ?? null,
       ...extra,
     };
