@@ -90,6 +90,7 @@ function parseOptions(argv: string[]): LocalOptions {
         'It rebuilds dist/ first only when src/, libs/ or scripts/ changed since the last build.',
       ].join('\n'),
     )
+    .configureHelp({ helpWidth: 120 })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   try {
