@@ -13,6 +13,7 @@ import { HttpShutdownState } from './http-shutdown.state';
 import { requireJsonBodies } from './json-body';
 import { SinergiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { SWAGGER_UI_OPTIONS } from './openapi/swagger-ui';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
 
 /** Routes whose body is checked per event (a batch answers a bad item alone), not as a whole. */
@@ -122,6 +123,6 @@ export async function createHttpApp(root: DynamicModule, options: HttpAppOptions
   app.enableShutdownHooks();
 
   // The same document `npm run openapi` writes to openapi.json (src/openapi.ts).
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), SWAGGER_UI_OPTIONS);
   return app;
 }

@@ -38,7 +38,8 @@ export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
     description:
       '`v1=<hex HMAC-SHA256(secret, "<X-Timestamp>.<raw body>")>`: the lowercase hex HMAC-SHA256 under the client secret of the ' +
       'timestamp, a full stop and the exact bytes of the body as sent (nothing after the full stop for a request without a body). ' +
-      'During a secret rotation either active secret is accepted. Always with X-Client-Id and X-Timestamp.',
+      'During a secret rotation either active secret is accepted. Always with X-Client-Id and X-Timestamp. ' +
+      'On the /docs page, enter the client secret here (and anything as X-Timestamp): the page signs each request itself.',
   },
 };
 
