@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# Sinergi: one image for api, worker and cli (choose with the command).
+# Sinergi: one image for api, worker and cli (choose with the command), on Node 24 LTS (CI tests on the same
+# major: .ci/run; docs/operations.md, Runtime).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +11,7 @@ COPY src ./src
 COPY libs ./libs
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
