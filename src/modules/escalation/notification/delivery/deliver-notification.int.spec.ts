@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { verifyPayloadSignature } from '@sinergi/auth';
+import { standardWebhookSecret, verifyPayloadSignature } from '@sinergi/auth';
+import { Webhook } from 'standardwebhooks';
 import { bullConnection, SecretBox, type SinergiConfig, systemClock } from '@sinergi/common';
 import { EventStore, loadStream, NO_STREAM, readStreamOf, type RecordedOf } from '@sinergi/event-store';
 import {
@@ -498,6 +499,10 @@ describe('notification delivery', () => {
     expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(300);
     expect(verifyPayloadSignature([clientSecret], timestamp, body, String(headers['x-signature']))).toBe(true);
     expect(verifyPayloadSignature(['not-the-secret'], timestamp, body, String(headers['x-signature']))).toBe(false);
+    // And by Standard Webhooks, keyed with the same secret, as its own library checks (docs/api.md, "Webhooks").
+    const standard = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(headers[h])]));
+    expect(standard['webhook-id']).toBe(id);
+    expect(new Webhook(standardWebhookSecret(clientSecret)).verify(body, standard)).toEqual(JSON.parse(body.toString('utf8')));
     expect(JSON.parse(body.toString('utf8'))).toEqual({
       type: 'PaymentHoldRecommended',
       projectId: first.projectId,
