@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DomainError, forbidden, notFound, SINERGI_CONFIG, type SinergiConfig, type WhatsappConfig } from '@sinergi/common';
 import { inTransaction, PG_POOL } from '@sinergi/database';
 import { EventStore, retryOnConflict } from '@sinergi/event-store';
@@ -8,6 +9,7 @@ import type { Pool } from 'pg';
 import { SinergiMetrics } from '../../../../platform/metrics';
 import { type StatusReport, statusReportsOf, verifyHubSignature } from './whatsapp-status';
 import { lockMessageId, lockRowByMessageId, recordStatusReports } from './whatsapp-status.recorder';
+import { RecordWhatsappStatusesCommand, VerifyWhatsappSubscriptionQuery } from './whatsapp-webhook.messages';
 
 export interface StatusWebhookOutcome {
   /** Statuses the webhook carried that are about Sinergi's number. */
@@ -21,12 +23,12 @@ export interface StatusWebhookOutcome {
 const ACTOR = { kind: 'system', id: 'whatsapp-webhook' } as const;
 
 /**
- * Meta's WhatsApp webhook: the subscription handshake (`hub.challenge`) and the signed status notifications, each
- * recorded against its notification (append-only, once per message and status). Nothing about the recipient (their
- * number, `recipient_id`) is read, kept or logged.
+ * Meta's WhatsApp status notifications (POST): 401 unless X-Hub-Signature-256 signs the raw body with the app
+ * secret; then each status recorded against its notification (append-only, once per message and status). Nothing
+ * about the recipient (their number, `recipient_id`) is read, kept or logged.
  */
-@Injectable()
-export class WhatsappStatusWebhookHandler {
+@CommandHandler(RecordWhatsappStatusesCommand)
+export class WhatsappStatusWebhookHandler implements ICommandHandler<RecordWhatsappStatusesCommand> {
   private readonly logger = new Logger('WhatsappWebhook');
   private readonly reports: Counter;
 
@@ -44,19 +46,8 @@ export class WhatsappStatusWebhookHandler {
     });
   }
 
-  /** GET: answers the challenge when the verify token is Sinergi's; 403 otherwise; 404 with WhatsApp off. */
-  verify(mode: string | undefined, token: string | undefined, challenge: string | undefined): string {
-    const whatsapp = this.enabled();
-    if (mode !== 'subscribe' || !sameSecret(token, whatsapp.verifyToken)) {
-      throw forbidden('invalid_verify_token', 'hub.mode must be subscribe and hub.verify_token the configured verify token');
-    }
-    if (!challenge || challenge.length > 256) throw new DomainError('invalid', 'invalid_challenge', 'hub.challenge is required');
-    return challenge;
-  }
-
-  /** POST: 401 unless X-Hub-Signature-256 signs the raw body with the app secret; then each status, once. */
-  async receive(rawBody: Buffer | undefined, signature: string | undefined, body: unknown): Promise<StatusWebhookOutcome> {
-    const whatsapp = this.enabled();
+  async execute({ rawBody, signature, body }: RecordWhatsappStatusesCommand): Promise<StatusWebhookOutcome> {
+    const whatsapp = enabledWhatsapp(this.config);
     if (!rawBody || !verifyHubSignature(whatsapp.appSecret, rawBody, signature)) {
       throw new DomainError('unauthenticated', 'invalid_signature', 'X-Hub-Signature-256 does not sign the request body with the app secret');
     }
@@ -102,10 +93,26 @@ export class WhatsappStatusWebhookHandler {
     );
   }
 
-  private enabled(): WhatsappConfig {
-    if (this.config.whatsapp === null) throw notFound('not_found', 'the WhatsApp channel is not configured');
-    return this.config.whatsapp;
+}
+
+/** GET: answers the challenge when the verify token is Sinergi's; 403 otherwise; 404 with WhatsApp off. */
+@QueryHandler(VerifyWhatsappSubscriptionQuery)
+export class VerifyWhatsappSubscriptionHandler implements IQueryHandler<VerifyWhatsappSubscriptionQuery> {
+  constructor(@Inject(SINERGI_CONFIG) private readonly config: SinergiConfig) {}
+
+  async execute({ mode, token, challenge }: VerifyWhatsappSubscriptionQuery): Promise<string> {
+    const whatsapp = enabledWhatsapp(this.config);
+    if (mode !== 'subscribe' || !sameSecret(token, whatsapp.verifyToken)) {
+      throw forbidden('invalid_verify_token', 'hub.mode must be subscribe and hub.verify_token the configured verify token');
+    }
+    if (!challenge || challenge.length > 256) throw new DomainError('invalid', 'invalid_challenge', 'hub.challenge is required');
+    return challenge;
   }
+}
+
+function enabledWhatsapp(config: SinergiConfig): WhatsappConfig {
+  if (config.whatsapp === null) throw notFound('not_found', 'the WhatsApp channel is not configured');
+  return config.whatsapp;
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {

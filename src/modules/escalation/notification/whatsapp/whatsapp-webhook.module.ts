@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WhatsappStatusWebhookHandler } from './whatsapp-status-webhook.handler';
+import { VerifyWhatsappSubscriptionHandler, WhatsappStatusWebhookHandler } from './whatsapp-status-webhook.handler';
 import { WhatsappWebhookHttpController } from './whatsapp-webhook.http.controller';
 
 /**
@@ -8,6 +8,6 @@ import { WhatsappWebhookHttpController } from './whatsapp-webhook.http.controlle
  */
 @Module({
   controllers: [WhatsappWebhookHttpController],
-  providers: [WhatsappStatusWebhookHandler],
+  providers: [WhatsappStatusWebhookHandler, VerifyWhatsappSubscriptionHandler],
 })
 export class WhatsappWebhookModule {}
