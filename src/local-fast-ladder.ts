@@ -7,7 +7,7 @@ export interface ShortenedTimer {
   caseId: string;
   level: number;
   dueAt: Date;
-  job: 'delay changed' | 'queued again' | 'left (already due or running)';
+  job: 'delay changed' | 'queued again' | 'left (already due or running)' | 'not changed (Redis refused)';
 }
 
 /**
@@ -31,16 +31,21 @@ export async function shortenPendingTimers(pool: Pool, queues: EscalationQueues,
   for (const r of rows) {
     const timer = { jobId: r.job_id, caseId: r.case_id, level: r.level, dueAt: new Date(r.due_at) };
     const delay = Math.max(0, timer.dueAt.getTime() - now());
-    const job = await queues.timers.getJob(timer.jobId);
-    if (!job) {
-      // Not queued (yet, or lost): queued now under its own id; the relay's own add, if it comes later, is then a no-op.
-      await queues.scheduleTimers([timer], now());
-      shortened.push({ ...timer, job: 'queued again' });
-    } else if (await job.isDelayed()) {
-      await job.changeDelay(delay);
-      shortened.push({ ...timer, job: 'delay changed' });
-    } else {
-      shortened.push({ ...timer, job: 'left (already due or running)' });
+    try {
+      const job = await queues.timers.getJob(timer.jobId);
+      if (!job) {
+        // Not queued (yet, or lost): queued now under its own id; the relay's own add, if it comes later, is then a no-op.
+        await queues.scheduleTimers([timer], now());
+        shortened.push({ ...timer, job: 'queued again' });
+      } else if (await job.isDelayed()) {
+        await job.changeDelay(delay);
+        shortened.push({ ...timer, job: 'delay changed' });
+      } else {
+        shortened.push({ ...timer, job: 'left (already due or running)' });
+      }
+    } catch {
+      // One job that moved on meanwhile (or Redis away) stops none of the others; its row says the new time all the same.
+      shortened.push({ ...timer, job: 'not changed (Redis refused)' });
     }
   }
   return shortened;

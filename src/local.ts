@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   let simulatorLine: string | null = null;
   if (!bpjsApiUrl) {
     // Its enrolments stay in .local/ across restarts: the next re-check finds enrolled demo projects enrolled still.
-    const stateFile = join(STATE_DIR, 'bpjs-simulator.json');
+    const stateFile = process.env.BPJS_SIMULATOR_STATE_FILE || join(STATE_DIR, 'bpjs-simulator.json');
     const simulator = await startBpjsSimulator({ port: simulatorPort, stateFile }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new LocalStartRefused(`port ${simulatorPort} (the BPJS simulator's) is in use; set BPJS_SIMULATOR_PORT to a free one`);
       throw error;
