@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
 import { GetRegionCoverageQuery } from '../../../regional-coverage/api/get-region-coverage/get-region-coverage.query';
 import { GetRegionSeriesQuery } from '../../../regional-coverage/api/get-region-series/get-region-series.query';
 import { ListAgencyCoverageQuery } from '../../../regional-coverage/api/list-agency-coverage/list-agency-coverage.query';
-import { RegionsRepository } from '../../../regional-coverage/regions/regions.repository';
+import { GetRegionsQuery, ListRegionAncestorsQuery } from '../../../regional-coverage/regions/region-queries';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
 import { ConsoleExceptionFilter } from '../../console-exception.filter';
 import type { PageViewer } from '../../view/layout';
@@ -30,7 +30,6 @@ export function trendStart(now: Date): YearMonth {
 export class CoverageConsoleController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly regions: RegionsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -40,7 +39,8 @@ export class CoverageConsoleController {
     const viewer = consoleViewer(req);
     const own = viewer.principal.regions.filter((r) => r !== ALL_REGIONS && parseRegionCode(r) !== null);
     if (own.length === 1 && !viewer.principal.regions.includes(ALL_REGIONS)) return this.render(own[0], viewer, reply);
-    const named = await Promise.all(own.map(async (code) => ({ code, name: (await this.regions.find(code))?.name ?? code })));
+    const found = new Map((await this.queries.execute(new GetRegionsQuery(own))).map((r) => [r.code, r.name]));
+    const named = own.map((code) => ({ code, name: found.get(code) ?? code }));
     return sendPage(reply, regionChooserPage(viewer, named));
   }
 
@@ -63,7 +63,7 @@ export class CoverageConsoleController {
     const [agencies, series, ancestors] = await Promise.all([
       this.queries.execute(new ListAgencyCoverageQuery(code, viewer.principal)),
       this.queries.execute(new GetRegionSeriesQuery(code, { from: trendStart(this.clock.now()) }, viewer.principal)),
-      this.regions.ancestors(code),
+      this.queries.execute(new ListRegionAncestorsQuery(code)),
     ]);
     // Crumbs only to regions the viewer may open: a regency official's province page would be a 404.
     const visible = ancestors.filter((a) => canSeeRegion(viewer.principal, a.code));
