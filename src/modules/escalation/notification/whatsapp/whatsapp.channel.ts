@@ -33,7 +33,7 @@ export class WhatsappChannel {
   }
 
   /** `to` is E.164 (`+628…`); answers the wamid the Cloud API gave the message. `now` reads Retry-After dates. */
-  async send(to: string, template: WhatsappTemplate, now: Date = new Date()): Promise<WhatsappDeliveryResult> {
+  async send(to: string, template: WhatsappTemplate, now: Date): Promise<WhatsappDeliveryResult> {
     const body = JSON.stringify({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
