@@ -23,7 +23,7 @@ describe('the WhatsApp Cloud API stand-in of start:local', () => {
     });
     try {
       const channel = new WhatsappChannel({ apiUrl: standIn.url, apiVersion: 'v22.0', phoneNumberId: standIn.phoneNumberId, token: standIn.token });
-      const result = await channel.send('+6281100000001', { name: 'sinergi_kasus_eskalasi', languageCode: 'id', bodyParameters: ['1', 'Proyek'] });
+      const result = await channel.send('+6281100000001', { name: 'sinergi_kasus_eskalasi', languageCode: 'id', bodyParameters: ['1', 'Proyek'] }, new Date());
       expect(result.messageId).toMatch(/^wamid\./);
       expect(told).toEqual(['sinergi_kasus_eskalasi']);
       const deadline = Date.now() + 5000;
@@ -35,7 +35,7 @@ describe('the WhatsApp Cloud API stand-in of start:local', () => {
         [result.messageId, 'READ'],
       ]);
       // A wrong token is refused as the Graph API does.
-      await expect(new WhatsappChannel({ apiUrl: standIn.url, apiVersion: 'v22.0', phoneNumberId: standIn.phoneNumberId, token: 'wrong-token' }).send('+6281100000001', { name: 't', languageCode: 'id', bodyParameters: [] })).rejects.toMatchObject({ code: 'whatsapp_rejected', details: { status: 401, responseCode: 190 } });
+      await expect(new WhatsappChannel({ apiUrl: standIn.url, apiVersion: 'v22.0', phoneNumberId: standIn.phoneNumberId, token: 'wrong-token' }).send('+6281100000001', { name: 't', languageCode: 'id', bodyParameters: [] }, new Date())).rejects.toMatchObject({ code: 'whatsapp_rejected', details: { status: 401, responseCode: 190 } });
     } finally {
       await standIn.close();
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
