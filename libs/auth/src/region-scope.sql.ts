@@ -13,3 +13,12 @@ export function withinRegionsSql(column: string, regions: readonly string[], par
   params.push(prefixes, prefixes.map((p) => `${p}.%`));
   return `(${column} = ANY($${params.length - 1}::text[]) OR ${column} LIKE ANY($${params.length}::text[]))`;
 }
+
+/**
+ * A SQL condition that `column` is one region or lies below it, with the code and its `belowPattern` as two
+ * parameters (placeholders such as `$1`, `$2`): the "C"-collated btree serves both the equality and the prefix.
+ */
+export const inRegionSql = (column: string, codeParam: string, patternParam: string) => `(${column} = ${codeParam} OR ${column} LIKE ${patternParam})`;
+
+/** A region's LIKE pattern for everything below it. Region codes hold digits and dots only, so nothing to escape. */
+export const belowPattern = (code: string) => `${code}.%`;

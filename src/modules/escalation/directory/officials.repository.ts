@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Position } from '@sinergi/auth';
+import { belowPattern, type Position } from '@sinergi/auth';
 import { assertWebhookAllowed, conflict, invalid, SecretBox, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { inTransaction, PG_POOL } from '@sinergi/database';
 import { isWithinScope, parseRegionCode, regionAncestry } from '@sinergi/domain';
@@ -133,8 +133,8 @@ export class OfficialsRepository {
       where.push(`position = $${params.length}`);
     }
     if (filter.regionCode) {
-      params.push(regionAncestry(filter.regionCode), filter.regionCode);
-      where.push(`(region_scope = ANY($${params.length - 1}::text[]) OR region_scope LIKE $${params.length} || '.%')`);
+      params.push(regionAncestry(filter.regionCode), belowPattern(filter.regionCode));
+      where.push(`(region_scope = ANY($${params.length - 1}::text[]) OR region_scope LIKE $${params.length})`);
     }
     const { rows } = await this.pool.query(
       `SELECT ${COLUMNS} FROM officials ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY region_scope, position, name, id`,

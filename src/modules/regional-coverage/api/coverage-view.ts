@@ -25,12 +25,6 @@ export const sumColumns = (from = '') => CELL_SUM_COLUMNS.map((c) => `sum(${from
 /** The sums as text for pg (bigint and numeric must not become floats); null when nothing was summed. */
 export const sumsAsText = (alias: string) => CELL_SUM_COLUMNS.map((c) => `${alias}.${c}::text AS ${c}`).join(', ');
 
-/** Cells in `region` (itself or below) by the "C"-collated btree: `$code` and `$code.%` as two parameters. */
-export const inRegionSql = (column: string, codeParam: string, patternParam: string) => `(${column} = ${codeParam} OR ${column} LIKE ${patternParam})`;
-
-/** A region's LIKE pattern for everything below it. Region codes hold digits and dots only, so nothing to escape. */
-export const belowPattern = (code: string) => `${code}.%`;
-
 export { figuresFromDatabase };
 
 /**

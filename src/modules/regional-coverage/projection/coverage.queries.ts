@@ -1,5 +1,5 @@
 import { invalid, isUuid } from '@sinergi/common';
-import { withinRegionsSql } from '@sinergi/auth';
+import { belowPattern, inRegionSql, withinRegionsSql } from '@sinergi/auth';
 import { childCodeLength, type IsoDate, parseRegionCode, regencyOf, regencyOfSql } from '@sinergi/domain';
 import type { Pool, PoolClient } from 'pg';
 import type { ComplianceStatus } from '../../verification/compliance/compliance.events';
@@ -69,8 +69,8 @@ function regionCodeArg(code: string, path: string): string {
 function regionConditions(filter: { regionCode?: string; scope?: readonly string[] }, params: unknown[], column = 'region_code'): string[] {
   const where: string[] = [];
   if (filter.regionCode !== undefined) {
-    params.push(regionCodeArg(filter.regionCode, 'regionCode'));
-    where.push(`(${column} = $${params.length} OR ${column} LIKE $${params.length} || '.%')`);
+    params.push(regionCodeArg(filter.regionCode, 'regionCode'), belowPattern(filter.regionCode));
+    where.push(inRegionSql(column, `$${params.length - 1}`, `$${params.length}`));
   }
   if (filter.scope !== undefined) where.push(withinRegionsSql(column, filter.scope, params));
   return where;

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { assertCanRead, resourceNotFound } from '@sinergi/auth';
+import { assertCanRead, belowPattern, inRegionSql, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { childCodeLength, parseRegionCode, type RegionLevel, todayWita } from '@sinergi/domain';
@@ -8,17 +8,7 @@ import type { Pool } from 'pg';
 import { GetRegionCoverageQuery } from './get-region-coverage.query';
 import { type CoverageSummary, subtractFigures, sumFigures } from '../../projection/coverage-figures';
 import { overallCoverage, type OverallCoverage, type SegmentCoverage, segmentCoverage, type SegmentReport } from '../../segments/segment-coverage';
-import {
-  belowPattern,
-  CELL_SUM_COLUMNS,
-  figuresFromDatabase,
-  inRegionSql,
-  storedTargetFromRow,
-  sumColumns,
-  sumsAsText,
-  type TargetView,
-  targetView,
-} from '../coverage-view';
+import { CELL_SUM_COLUMNS, figuresFromDatabase, storedTargetFromRow, sumColumns, sumsAsText, type TargetView, targetView } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
 
 /** One region's coverage (docs/api.md): construction figures, its target, the other segments and overall coverage. */

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { assertCanRead, resourceNotFound } from '@sinergi/auth';
+import { assertCanRead, belowPattern, inRegionSql, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { addMonths, type IsoDate, isYearMonth, parseRegionCode, type RegionLevel, todayWita, toMonthNumber, type YearMonth, yearMonthOf } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import { GetRegionSeriesQuery } from './get-region-series.query';
 import type { CoverageSummary } from '../../projection/coverage-figures';
-import { belowPattern, figuresFromDatabase, inRegionSql, sumColumns, sumsAsText } from '../coverage-view';
+import { figuresFromDatabase, sumColumns, sumsAsText } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
 import { invalidParam } from '../region-params';
 

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { assertCanRead, resourceNotFound, withinRegionsSql } from '@sinergi/auth';
+import { assertCanRead, belowPattern, inRegionSql, resourceNotFound, withinRegionsSql } from '@sinergi/auth';
 import { PG_POOL } from '@sinergi/database';
 import { parseRegionCode, regencyOfSql } from '@sinergi/domain';
 import type { Pool } from 'pg';
 import { ListAgencyCoverageQuery } from './list-agency-coverage.query';
 import type { CoverageSummary } from '../../projection/coverage-figures';
 import { RegionsRepository } from '../../regions/regions.repository';
-import { belowPattern, figuresFromDatabase, inRegionSql, sumColumns, sumsAsText } from '../coverage-view';
+import { figuresFromDatabase, sumColumns, sumsAsText } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
 import { invalidParam } from '../region-params';
 

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { CASE_SUMMARY_COLUMNS, type CaseSummary, type CaseSummaryRow, toCaseSummary } from '../../case-summary';
 import { toPage } from '../../list-paging';
 import { ListCasesQuery } from './list-cases.query';
-import { withinRegionsSql } from '@sinergi/auth';
+import { belowPattern, inRegionSql, withinRegionsSql } from '@sinergi/auth';
 
 export interface CasePage {
   items: CaseSummary[];
@@ -28,7 +28,7 @@ export class ListCasesHandler implements IQueryHandler<ListCasesQuery> {
       return `$${params.length}`;
     };
     if (q.status) where.push(`status = ${param(q.status)}`);
-    if (q.regionCode) where.push(`(region_code = ${param(q.regionCode)} OR region_code LIKE ${param(`${q.regionCode}.%`)})`);
+    if (q.regionCode) where.push(inRegionSql('region_code', param(q.regionCode), param(belowPattern(q.regionCode))));
     if (q.level !== undefined) where.push(`current_level = ${param(q.level)}`);
     if (q.projectId) where.push(`project_id = ${param(q.projectId)}`);
     if (q.agency) where.push(`agency_code = ${param(q.agency)}`);
