@@ -1,4 +1,4 @@
-import { formatRupiah, formatRupiahId, isIsoDate, parseRupiah, type Rupiah, witaWallClock } from '@sinergi/domain';
+import { formatRupiah, formatRupiahId, isIsoDate, type IsoDate, parseRupiah, type Rupiah, type RupiahString, witaWallClock } from '@sinergi/domain';
 import type { NotificationMessage } from './notification.types';
 import { recipientActionsId, recipientContactId, recipientGreetingId, type RecipientActionContext } from './recipient-actions';
 
@@ -43,12 +43,9 @@ export interface CaseEscalatedInput {
   readonly agencyName: string;
   readonly level: number;
   readonly reasons: readonly NonComplianceReason[];
-  /** Integer rupiah as a digit string. */
-  readonly premiumDue: string;
-  /** Integer rupiah as a digit string. */
-  readonly premiumPaid: string;
-  /** `YYYY-MM-DD`. */
-  readonly registrationDeadline: string;
+  readonly premiumDue: RupiahString;
+  readonly premiumPaid: RupiahString;
+  readonly registrationDeadline: IsoDate;
   /** ISO-8601 instant; `null` at the top of the ladder. */
   readonly nextEscalationAt: string | null;
   /** Who the next level reaches, when the ladder has one. */
@@ -101,7 +98,7 @@ const MONTHS_ID = [
 ];
 
 /** "16 Mei 2025" for `2025-05-16`. */
-export function formatDateId(date: string): string {
+export function formatDateId(date: IsoDate): string {
   if (!isIsoDate(date)) throw new RangeError(`Expected YYYY-MM-DD, got '${date}'`);
   const [year, month, day] = date.split('-').map(Number);
   return `${day} ${MONTHS_ID[month - 1]} ${year}`;
