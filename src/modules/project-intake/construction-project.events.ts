@@ -1,15 +1,16 @@
 /**
  * The construction project stream (`project-<uuid>`): one event per accepted procurement event,
- * past tense, with money as integer-rupiah strings and personal data replaced by references.
+ * past tense, with money as `RupiahString`s and personal data replaced by references.
  */
 import { uuidAfterPrefix } from '@sinergi/common';
+import type { IsoDate, RupiahString } from '@sinergi/domain';
 
 export interface PremiumFigures {
-  base: string;
+  base: RupiahString;
   vatRatePercent: number;
-  jkk: string;
-  jkm: string;
-  total: string;
+  jkk: RupiahString;
+  jkm: RupiahString;
+  total: RupiahString;
 }
 
 export const FUNDING_SOURCES = ['APBD', 'APBN', 'DAK', 'DANA_DESA', 'PRIVATE', 'OTHER'] as const;
@@ -25,12 +26,12 @@ export interface ProjectRegisteredData {
   fundingSource: FundingSource;
   fiscalYear: number;
   contractNumber: string;
-  contractDate: string;
-  contractValue: string;
+  contractDate: IsoDate;
+  contractValue: RupiahString;
   valueIncludesVat: boolean;
-  startDate: string;
-  endDate: string;
-  maintenanceEndDate: string | null;
+  startDate: IsoDate;
+  endDate: IsoDate;
+  maintenanceEndDate: IsoDate | null;
   /**
    * `whatsappOptIn`: the contractor agreed to WhatsApp notices at `phone` (when it is a mobile number); absent on events
    * recorded before it existed, or that did not say: no WhatsApp.
@@ -39,7 +40,7 @@ export interface ProjectRegisteredData {
   ppk: { ref: string };
   estimatedWorkers: number | null;
   premium: PremiumFigures;
-  registrationDeadline: string;
+  registrationDeadline: IsoDate;
   /**
    * True when the deadline was counted across a year without holiday data (weekends only there): a later holiday
    * import may move it (`RegistrationDeadlineRecomputed`). Absent on events recorded before it existed: false.
@@ -50,9 +51,9 @@ export interface ProjectRegisteredData {
 
 export interface ContractAmendedData {
   addendumNumber: string;
-  contractValue: string | null;
-  endDate: string | null;
-  maintenanceEndDate: string | null;
+  contractValue: RupiahString | null;
+  endDate: IsoDate | null;
+  maintenanceEndDate: IsoDate | null;
   reason: string;
   /** The premium recomputed for the new value; null when the value did not change. */
   premium: PremiumFigures | null;
@@ -62,12 +63,12 @@ export interface ContractAmendedData {
 export interface ReportedWorker {
   personRef: string;
   role: string | null;
-  startDate: string | null;
-  endDate: string | null;
+  startDate: IsoDate | null;
+  endDate: IsoDate | null;
 }
 
 export interface WorkersReportedData {
-  asOf: string;
+  asOf: IsoDate;
   workers: ReportedWorker[];
   workerCount: number;
   occurredAt: string;
@@ -80,7 +81,7 @@ export interface WorkStartedData {
 
 export interface PaymentRequestedData {
   terminNumber: number;
-  amount: string;
+  amount: RupiahString;
   requestedAt: string;
   occurredAt: string;
 }
@@ -97,9 +98,9 @@ export interface ProjectCancelledData {
 
 /** The registration deadline counted again with holidays imported since (`cli holidays:import`). */
 export interface RegistrationDeadlineRecomputedData {
-  registrationDeadline: string;
+  registrationDeadline: IsoDate;
   provisional: boolean;
-  previousDeadline: string;
+  previousDeadline: IsoDate;
   /** The holiday year whose import led to this. */
   holidayYear: number;
   recomputedAt: string;

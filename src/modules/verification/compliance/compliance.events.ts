@@ -1,6 +1,6 @@
 /**
  * The compliance stream (`compliance-<projectId>`): what each look at the BPJS registry found for a
- * project, past tense, with money as integer-rupiah strings and workers only as person references.
+ * project, past tense, with money as `RupiahString`s and workers only as person references.
  */
 import { uuidAfterPrefix } from '@sinergi/common';
 import type { IsoDate, RupiahString } from '@sinergi/domain';
