@@ -1,7 +1,7 @@
 import { parseRegionCode, vendoredRegions } from '@sinergi/domain';
 import { parseSecretsKey } from './secret-box';
 
-/** LKPP's INAPROC data API, pulled for one KLPD (README, Pulling contracts from INAPROC). */
+/** LKPP's INAPROC data API, pulled for one KLPD (docs/connectors.md). */
 export interface InaprocConfig {
   /** The API's base URL, without `/api/v1`. */
   apiUrl: string;
@@ -15,7 +15,7 @@ export interface InaprocConfig {
   pullEvery: string;
 }
 
-/** The WhatsApp Business Cloud API (Meta's Graph API) channel (README, WhatsApp). */
+/** The WhatsApp Business Cloud API (Meta's Graph API) channel (docs/connectors.md). */
 export interface WhatsappConfig {
   /** The Graph API base, without a version (`https://graph.facebook.com`). */
   apiUrl: string;

@@ -28,7 +28,7 @@ export function templateParameter(value: string): string {
  * level, the project, its region, the contractor, what is wrong, the shortfall in rupiah, the registration deadline,
  * when and to whom the case climbs next, and the case link). Only ladder levels (CASE_ESCALATED) go by WhatsApp.
  *
- * The template registered with Meta (README, WhatsApp) reads the parameters in this order:
+ * The template registered with Meta (docs/connectors.md, WhatsApp) reads the parameters in this order:
  * {{1}} level, {{2}} project name, {{3}} region, {{4}} contractor, {{5}} problems, {{6}} shortfall,
  * {{7}} registration deadline, {{8}} what happens next, {{9}} case link.
  */
