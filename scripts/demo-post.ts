@@ -29,6 +29,16 @@ const AGENCIES = [
 const WORKS = ['Rehabilitasi Jalan', 'Pembangunan Drainase', 'Rehabilitasi Gedung SD', 'Pembangunan Puskesmas Pembantu', 'Peningkatan Jalan Desa', 'Pembangunan Talud'];
 const PLACES = ['Lappadata', 'Biringere', 'Tassililu', 'Manimpahoi', 'Bongki', 'Lamatti Riattang', 'Kampala', 'Saotengnga', 'Pulau Kambuno'];
 const FUNDING = ['APBD', 'APBD', 'DAK', 'APBN', 'DANA_DESA'];
+/** Invented names for the demo rosters; no real person. */
+const WORKER_NAMES = ['Andi Baso', 'Muh. Ridwan', 'Nurhayati', 'Syamsul Bahri', 'Hasnah', 'Irwan Saputra', 'Rahmawati', 'Baharuddin', 'Sitti Aminah'];
+
+/** A well-formed NIK of the district (region, a birth date, a sequence that is not 0000); invented. */
+function nik(district: string, seed: number): string {
+  const day = String(1 + (seed % 28)).padStart(2, '0');
+  const month = String(1 + (seed % 12)).padStart(2, '0');
+  const year = String(70 + (seed % 30)).padStart(2, '0');
+  return `7307${district}${day}${month}${year}${String(1 + (seed % 9999)).padStart(4, '0')}`;
+}
 
 /** A valid company NPWP: '0' + 8 digits + Luhn check digit + 6 digits. */
 function npwp(seed: number): string {
@@ -51,6 +61,9 @@ async function main(): Promise<void> {
     const value = BigInt(150_000_000 + ((i * 173_000_000) % 4_800_000_000));
     const contractNumber = `${String(20 + i).padStart(3, '0')}/SPK/SJ/IV/2025`;
     const contractorNpwp = npwp(i + 1);
+    const district = DISTRICTS[i % DISTRICTS.length];
+    // A small roster per project (three workers), so worker coverage is not empty.
+    const workers = [0, 1, 2].map((k) => ({ nik: nik(district, i * 3 + k + 1), name: WORKER_NAMES[(i + k) % WORKER_NAMES.length], role: k === 0 ? 'Mandor' : 'Tukang' }));
     events.push({
       eventId: `spse-7307-${ref}-registered`,
       type: 'ProjectRegistered',
@@ -59,7 +72,7 @@ async function main(): Promise<void> {
       data: {
         name: `${WORKS[i % WORKS.length]} ${PLACES[i % PLACES.length]}`,
         agency: AGENCIES[i % AGENCIES.length],
-        regionCode: `73.07.${DISTRICTS[i % DISTRICTS.length]}`,
+        regionCode: `73.07.${district}`,
         workType: 'KONSTRUKSI',
         fundingSource: FUNDING[i % FUNDING.length],
         fiscalYear: 2025,
@@ -69,10 +82,18 @@ async function main(): Promise<void> {
         startDate: '2025-04-28',
         endDate: '2025-10-24',
         maintenanceEndDate: '2026-04-22',
-        contractor: { npwp: contractorNpwp, name: `CV Mitra Sinjai ${i + 1}` },
-        ppk: { name: `PPK ${AGENCIES[i % AGENCIES.length].name}` },
+        // Addresses at .example: under start:local the notices land in .local/mail, with the single-case links.
+        contractor: { npwp: contractorNpwp, name: `CV Mitra Sinjai ${i + 1}`, email: `kontak@mitra-sinjai-${i + 1}.example` },
+        ppk: { name: `PPK ${AGENCIES[i % AGENCIES.length].name}`, email: `ppk${(i % AGENCIES.length) + 1}@sinjaikab.example` },
         estimatedWorkers: 10 + (i % 40),
       },
+    });
+    events.push({
+      eventId: `spse-7307-${ref}-workers-1`,
+      type: 'WorkersReported',
+      occurredAt: '2025-05-31T17:00:00+08:00',
+      projectRef: ref,
+      data: { asOf: '2025-05-31', workers },
     });
     // Two in five enrolled; one of those pays short, to show a premium shortfall.
     if (i % 5 < 2) {
@@ -89,7 +110,8 @@ async function main(): Promise<void> {
         premiumAssessed: premium.toString(),
         premiumPaid: (i % 10 === 1 ? premium / 2n : premium).toString(),
         workersRegistered: 10 + (i % 40),
-        workerNiks: [],
+        // Every worker of an enrolled project is registered at BPJS too.
+        workerNiks: workers.map((w) => w.nik),
       });
     }
   }
@@ -113,7 +135,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const tally = answer.results.reduce<Record<string, number>>((t, r) => ({ ...t, [r.status]: (t[r.status] ?? 0) + 1 }), {});
-  console.log(`posted ${events.length} Sinjai projects: ${Object.entries(tally).map(([s, n]) => `${n} × HTTP ${s}`).join(', ')}`);
+  console.log(`posted ${count} Sinjai projects with their rosters (${events.length} events): ${Object.entries(tally).map(([s, n]) => `${n} × HTTP ${s}`).join(', ')}`);
   const first = answer.results.find((r) => r.projectId);
   if (first) console.log(`e.g. project ${first.projectId}`);
 }
