@@ -8,7 +8,7 @@ import { simpleParser } from 'mailparser';
 import type { Browser } from 'playwright-core';
 import { consoleSigningKey } from '../src/modules/console/auth/console-secrets';
 import { mintCaseLinkToken } from '../src/modules/console/case-link/case-link-token';
-import { CHROMIUM, launchChromium, scrollsSideways, seriousAxeViolations } from './support/browser';
+import { CHROMIUM, launchChromium, SCREENSHOT_DIR, scrollsSideways, seriousAxeViolations } from './support/browser';
 import { type ConsoleFixture, PUPR, seedConsoleFixture } from './support/console-fixture';
 import { type RunningSystem, startSystem } from './support/running-system';
 
@@ -280,6 +280,7 @@ describe('signed single-case links for the contractor and the PPK', () => {
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Kasus kepatuhan: ${target.name}`);
       expect(await seriousAxeViolations(page)).toEqual([]);
       expect(await scrollsSideways(page)).toBe(false);
+      if (process.env.CONSOLE_SCREENSHOTS === '1') await page.screenshot({ path: join(SCREENSHOT_DIR, 'case-link-phone.png'), fullPage: true });
       await page.getByLabel('Nomor proyek pada sertifikat kepesertaan').fill('7307250000888');
       await page.getByLabel('NPP (nomor pendaftaran perusahaan)').fill('73070001');
       await page.getByLabel('Nomor bukti bayar iuran').fill('730725000000888');
