@@ -89,6 +89,8 @@ describe('console pages for auditors and admins', () => {
     it('verifies a project’s hash chains at once and a region’s as a job with its own page', async () => {
       const project = await (await get(`/console/audit/verify?projectId=${fixture.cases[0].projectId}`, auditor)).text();
       expect(project).toContain('Utuh: rantai hash semua aliran proyek ini cocok.');
+      // The project page links an auditor there.
+      expect(await (await get(`/console/projects/${fixture.cases[0].projectId}`, auditor)).text()).toContain(`href="/console/audit/verify?projectId=${fixture.cases[0].projectId}"`);
       expect((await get(`/console/audit/verify?projectId=${randomUUID()}`, auditor)).status).toBe(404);
       const started = await get('/console/audit/verify?regionCode=73.07', auditor);
       expect(started.status).toBe(303);

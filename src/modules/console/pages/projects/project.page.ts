@@ -80,6 +80,7 @@ export function projectPage(viewer: PageViewer, d: ProjectPageData): Html {
           : html`<p>Belum pernah ada kasus.</p>`}
       </section>
       <section aria-labelledby="judul-riwayat"><h2 id="judul-riwayat">Riwayat</h2>
+        ${viewer.principal.roles.some((r) => r === 'auditor' || r === 'admin') ? html`<p><a href="${href('/console/audit/verify', { projectId: p.id })}">Verifikasi rantai hash proyek ini</a></p>` : ''}
         ${d.history.length
           ? html`<ol class="timeline">${d.history.map((h) => html`<li><strong>${h.label}</strong> · <span class="muted">${formatDateTime(h.at)}</span>${h.detail ? html`<br>${h.detail}` : ''}</li>`)}</ol>`
           : html`<p class="muted">Belum ada riwayat.</p>`}
