@@ -1,18 +1,7 @@
-import { createServer } from 'node:net';
+import { freePort } from '@sinergi/local-services';
 import { MetricsServer } from '../src/platform/metrics.module';
 import { SINERGI_QUEUES } from '../src/platform/queue-metrics';
 import { type RunningSystem, startSystem, TEST_METRICS_TOKEN } from './support/running-system';
-
-/** A port free on loopback now (the kernel's pick, released at once). */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('/metrics: a port of its own on loopback, or the bearer token; never open on the public port', () => {
   let system: RunningSystem;
