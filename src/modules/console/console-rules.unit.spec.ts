@@ -1,8 +1,8 @@
 import { consoleOidcSettings } from './auth/oidc/console-oidc.settings';
 import { safeBackPath } from './auth/oidc/console-sign-in.service';
 import { canWaive, isOverdue } from './pages/cases/cases.page';
-import { trendStart } from './pages/coverage/coverage.console.controller';
-import { projectsToTarget } from './pages/coverage/coverage.page';
+import { trendStart } from './pages/region-coverage/coverage.console.controller';
+import { projectsToTarget } from './pages/region-coverage/coverage.page';
 import { workingDaysLeft } from './view/console-format';
 import type { Principal } from '@sinergi/auth';
 import { addCalendarDays, dayOfWeek } from '@sinergi/domain';

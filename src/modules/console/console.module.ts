@@ -15,7 +15,7 @@ import { AuditConsoleController } from './pages/audit/audit.console.controller';
 import { CasesConsoleController } from './pages/cases/cases.console.controller';
 import { QueueDashboardConsoleController } from './queue-dashboard/queue-dashboard.console.controller';
 import { QueueDashboardQueues } from './queue-dashboard/queue-dashboard';
-import { CoverageConsoleController } from './pages/coverage/coverage.console.controller';
+import { CoverageConsoleController } from './pages/region-coverage/coverage.console.controller';
 import { ProjectsConsoleController } from './pages/projects/projects.console.controller';
 import { SignInConsoleController } from './pages/sign-in/sign-in.console.controller';
 
