@@ -147,6 +147,20 @@ describe('BPJS simulator', () => {
     for (let i = 0; i < 5; i++) expect((await findProject(NPWP, 'SPK/027/PUPR/2025')).status).toBe(200);
   });
 
+  it('answers the error status asked for, and bodies cut short when malformedRate is 1', async () => {
+    sim.upsertProjects([project()]);
+
+    sim.setFaults({ errorRate: 1, errorStatus: 500 });
+    expect((await findProject(NPWP, 'SPK/027/PUPR/2025')).status).toBe(500);
+
+    sim.setFaults({ errorRate: 0, malformedRate: 1 });
+    const malformed = await findProject(NPWP, 'SPK/027/PUPR/2025');
+    expect(malformed.status).toBe(200);
+    const text = await malformed.text();
+    expect(() => JSON.parse(text)).toThrow('Unterminated string');
+    sim.setFaults({ malformedRate: 0, errorStatus: 503 });
+  });
+
   it('fails the share of calls that the injected random says', async () => {
     await sim.close();
     const dice = [0.2, 0.7, 0.49, 0.5];
@@ -240,15 +254,17 @@ describe('BPJS simulator', () => {
     for (let i = 0; i < 3; i++) expect((await control('PUT', 'projects', { projects: [project()] })).status).toBe(200);
 
     expect(faults.status).toBe(200);
-    expect(await faults.json()).toEqual({ errorRate: 1, timeoutRate: 1, rateLimitPerSecond: 1, latencyMs: 5000 });
+    expect(await faults.json()).toEqual({ errorRate: 1, errorStatus: 503, malformedRate: 0, timeoutRate: 1, rateLimitPerSecond: 1, latencyMs: 5000 });
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('updates faults partially and answers the full faults', async () => {
     const response = await control('PUT', 'faults', { latencyMs: 10 });
 
-    expect(await response.json()).toEqual({ latencyMs: 10, errorRate: 0, timeoutRate: 0, rateLimitPerSecond: 0 });
+    expect(await response.json()).toEqual({ latencyMs: 10, errorRate: 0, errorStatus: 503, malformedRate: 0, timeoutRate: 0, rateLimitPerSecond: 0 });
     expect((await control('PUT', 'faults', { errorRate: 2 })).status).toBe(400);
+    expect((await control('PUT', 'faults', { errorStatus: 429 })).status).toBe(400);
+    expect((await control('PUT', 'faults', { malformedRate: -1 })).status).toBe(400);
   });
 });
 

@@ -126,7 +126,7 @@ export async function startBpjsSimulator(options: BpjsSimulatorOptions = {}): Pr
     });
   };
 
-  /** Order: rate limit, latency, timeout, error; dice are thrown only for rates above 0. */
+  /** Order: rate limit, latency, timeout, error, malformed body; dice are thrown only for rates above 0. */
   async function injectFaults(reply: FastifyReply): Promise<unknown> {
     const retryAfterSeconds = rateWindow.admit(faults.rateLimitPerSecond, Date.now());
     if (retryAfterSeconds > 0) {
@@ -135,7 +135,10 @@ export async function startBpjsSimulator(options: BpjsSimulatorOptions = {}): Pr
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     if (faults.timeoutRate > 0 && random() < faults.timeoutRate) return new Promise<never>(() => {});
     if (faults.errorRate > 0 && random() < faults.errorRate) {
-      return reply.code(503).send({ code: 'UNAVAILABLE' });
+      return reply.code(faults.errorStatus).send({ code: 'UNAVAILABLE' });
+    }
+    if (faults.malformedRate > 0 && random() < faults.malformedRate) {
+      return reply.code(200).header('content-type', 'application/json').send('{"projectNumber":"73072');
     }
     return undefined;
   }

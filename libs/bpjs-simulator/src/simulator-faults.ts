@@ -4,19 +4,25 @@ import { SimulatorInputError } from './simulated-project';
 export interface SimulatorFaults {
   /** Delay before every answer. @defaultValue 0 */
   latencyMs: number;
-  /** Share of calls answered 503, 0..1. @defaultValue 0 */
+  /** Share of calls answered with `errorStatus`, 0..1. @defaultValue 0 */
   errorRate: number;
+  /** The status of those answers, 500..599. @defaultValue 503 */
+  errorStatus: number;
+  /** Share of calls answered 200 with a body that is not the JSON asked for (cut short), 0..1. @defaultValue 0 */
+  malformedRate: number;
   /** Share of calls never answered (the socket stays open until the client gives up), 0..1. @defaultValue 0 */
   timeoutRate: number;
   /** Calls accepted per sliding second before answering 429; 0 means unlimited. @defaultValue 0 */
   rateLimitPerSecond: number;
 }
 
-export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, errorRate: 0, timeoutRate: 0, rateLimitPerSecond: 0 };
+export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, errorRate: 0, errorStatus: 503, malformedRate: 0, timeoutRate: 0, rateLimitPerSecond: 0 };
 
 const RULES: Record<keyof SimulatorFaults, { ok: (value: number) => boolean; expected: string }> = {
   latencyMs: { ok: (v) => Number.isSafeInteger(v) && v >= 0, expected: 'a non-negative integer' },
   errorRate: { ok: (v) => v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
+  errorStatus: { ok: (v) => Number.isSafeInteger(v) && v >= 500 && v <= 599, expected: 'an HTTP status from 500 to 599' },
+  malformedRate: { ok: (v) => v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
   timeoutRate: { ok: (v) => v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
   rateLimitPerSecond: { ok: (v) => Number.isSafeInteger(v) && v >= 0, expected: 'a non-negative integer' },
 };

@@ -4,6 +4,7 @@ export * from './config';
 export * from './csv';
 export * from './csv-rows';
 export * from './domain-error';
+export * from './fault-points';
 export * from './secret-box';
 export * from './problem';
 export * from './safe-error';

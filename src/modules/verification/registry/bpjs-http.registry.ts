@@ -1,3 +1,4 @@
+import { faultPoint } from '@sinergi/common';
 import { inSpan, SpanKind, traceparentOf } from '@sinergi/common/tracing';
 import { isIsoDate, isValidBpjsProjectNumber, isValidNpp, normaliseNpwp, parseRupiah } from '@sinergi/domain';
 import { CircuitOpenError, CircuitState, ConsecutiveCircuitBreaker } from './circuit-breaker';
@@ -63,6 +64,7 @@ export class BpjsHttpRegistry implements EnrolmentRegistry {
   }
 
   async findProject(query: EnrolmentQuery): Promise<EnrolmentRecord | null> {
+    await faultPoint('verification.before-registry-call');
     const npwp = normaliseNpwp(query.npwp);
     const params = new URLSearchParams({ npwp: npwp.ok ? npwp.value : query.npwp, contractNumber: query.contractNumber });
     const found = await this.call('findProject', `/jakon/v1/projects?${params}`, { method: 'GET' }, readProject);
