@@ -13,6 +13,7 @@ export { importSegmentsFile } from './modules/regional-coverage/segments/import-
 export { importHolidays, parseHolidaysCsv } from './modules/project-intake/holidays/import-holidays';
 export { ProcurementClientRepository } from './modules/procurement-clients/procurement-client.repository';
 export { formatRebuildReport, rebuildProjectionByName } from './projections';
+export { checkInvariants, formatInvariantReport, INVARIANT_NAMES } from './modules/operations/invariants/invariants';
 export { loadCheckpointSigner } from './modules/audit/tamper-evidence/checkpoint/checkpoint-key';
 export { toCheckpointDocument } from './modules/audit/tamper-evidence/checkpoint/checkpoint.repository';
 export { checkCheckpointOffline, formatOfflineReport } from './modules/audit/tamper-evidence/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';

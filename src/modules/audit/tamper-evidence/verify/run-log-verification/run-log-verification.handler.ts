@@ -7,7 +7,7 @@ import { verifyCheckpointSignature } from '../../checkpoint/checkpoint-document'
 import { type CheckpointReference, headsFoldToRoot, readCheckpointHeads, signedHeadsOfStreams } from '../../checkpoint/checkpoint-heads';
 import { type CheckpointComparison, compareCheckpointWithLog } from '../../checkpoint/compare-checkpoint';
 import { CHECKPOINT_COLUMNS, toCheckpointDocument, toCheckpointRow } from '../../checkpoint/checkpoint.repository';
-import { type VerificationReport, verifyEventLog } from '../../log-verifier';
+import { type VerificationReport, type VerifyOptions, verifyEventLog } from '../../log-verifier';
 
 export type LogVerificationResult = Omit<VerificationReport, 'streams' | 'checkpointHeads'> & {
   ok: boolean;
@@ -43,19 +43,7 @@ export class RunLogVerificationHandler {
 
     let result: LogVerificationResult;
     if (regions.includes(ALL_REGIONS)) {
-      const latest = await this.latestCheckpoint();
-      const signedHeads = latest ? await readCheckpointHeads(this.pool, latest.id) : null;
-      const report = await verifyEventLog(this.pool, { kind: 'log' }, { onProgress, signal, checkpointSnapshot: latest?.logSnapshot, signedHeads: signedHeads ?? undefined });
-      const document = latest ? toCheckpointDocument(latest) : null;
-      const checkpoint = document
-        ? compareCheckpointWithLog(document, verifyCheckpointSignature(document), report.checkpointHeads!, signedHeads && {
-            storedHeadsMatchSignedRoot: headsFoldToRoot(signedHeads, document.checkpoint.merkleRoot),
-            differingStreams: report.differingHeads!,
-            mismatches: report.headMismatches!,
-          })
-        : null;
-      const { checkpointHeads: _heads, streams: _streams, ...rest } = report;
-      result = { ...rest, ok: report.ok && (checkpoint?.matches ?? true), checkpoint };
+      result = await verifyLogAgainstLatestCheckpoint(this.pool, { onProgress, signal });
     } else {
       const streamIds = await this.streamsOfRegions(regions);
       const signed = await signedHeadsOfStreams(this.pool, streamIds);
@@ -92,9 +80,26 @@ export class RunLogVerificationHandler {
     const { rows } = await this.pool.query<{ n: string }>(`SELECT GREATEST(reltuples, 0)::bigint::text AS n FROM pg_class WHERE oid = 'events'::regclass`);
     return Number(rows[0]?.n ?? 0);
   }
+}
 
-  private async latestCheckpoint() {
-    const { rows } = await this.pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.id DESC LIMIT 1`);
-    return rows[0] ? toCheckpointRow(rows[0]) : null;
-  }
+/**
+ * The whole log's check: every hash chain recomputed from the stored rows, and the latest signed checkpoint (its
+ * signature, Merkle root, counts and stored stream heads) compared with the log at its snapshot, in one pass.
+ * `checkpoint` is null while none has been signed. Also the invariant checker's (`cli invariants`).
+ */
+export async function verifyLogAgainstLatestCheckpoint(pool: Pool, options: Pick<VerifyOptions, 'onProgress' | 'signal' | 'maxBreaksListed'> = {}): Promise<LogVerificationResult> {
+  const { rows } = await pool.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.id DESC LIMIT 1`);
+  const latest = rows[0] ? toCheckpointRow(rows[0]) : null;
+  const signedHeads = latest ? await readCheckpointHeads(pool, latest.id) : null;
+  const report = await verifyEventLog(pool, { kind: 'log' }, { ...options, checkpointSnapshot: latest?.logSnapshot, signedHeads: signedHeads ?? undefined });
+  const document = latest ? toCheckpointDocument(latest) : null;
+  const checkpoint = document
+    ? compareCheckpointWithLog(document, verifyCheckpointSignature(document), report.checkpointHeads!, signedHeads && {
+        storedHeadsMatchSignedRoot: headsFoldToRoot(signedHeads, document.checkpoint.merkleRoot),
+        differingStreams: report.differingHeads!,
+        mismatches: report.headMismatches!,
+      })
+    : null;
+  const { checkpointHeads: _heads, streams: _streams, ...rest } = report;
+  return { ...rest, ok: report.ok && (checkpoint?.matches ?? true), checkpoint };
 }
