@@ -2,8 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPublic } from './openapi/security';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import type Redis from 'ioredis';
-import { CLOCK, type Clock } from '@sinergi/common';
+import { CLOCK, type Clock, type RedisClient } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { BUNDLED_HOLIDAY_YEARS, todayWita } from '@sinergi/domain';
 import type { Pool } from 'pg';
@@ -29,7 +28,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

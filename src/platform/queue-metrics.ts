@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { openRedis, queuePrefixOf, type RedisClient, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { AUDIT_QUEUE } from '../modules/audit/tamper-evidence/audit.queue';
 import { CONNECTOR_QUEUE } from '../modules/connectors/connector.queue';
 import { ESCALATION_QUEUE, NOTIFICATION_QUEUE } from '../modules/escalation/escalation.queues';
@@ -25,7 +24,7 @@ export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioriti
 @Injectable()
 export class QueueMetrics implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('QueueMetrics');
-  private connection: Redis | null = null;
+  private connection: RedisClient | null = null;
   private queues: Queue[] | null = null;
 
   constructor(
@@ -53,9 +52,9 @@ export class QueueMetrics implements OnModuleInit, OnApplicationShutdown {
   /** The queues, or none while Redis does not answer (logged once per outage, not per scrape). */
   private async read(): Promise<Queue[]> {
     if (!this.queues) {
-      this.connection = new Redis({ ...bullConnection(this.config, 'producer'), lazyConnect: false, connectTimeout: 2000 });
+      this.connection = openRedis(this.config, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 });
       this.connection.on('error', () => undefined);
-      this.queues = SINERGI_QUEUES.map((name) => new Queue(name, { connection: this.connection!, prefix: this.config.queuePrefix }));
+      this.queues = SINERGI_QUEUES.map((name) => new Queue(name, { connection: this.connection!, prefix: queuePrefixOf(this.config, name) }));
       for (const q of this.queues) q.on('error', () => undefined);
     }
     try {
@@ -76,7 +75,7 @@ export class QueueMetrics implements OnModuleInit, OnApplicationShutdown {
 }
 
 /** Resolves once `redis` is connected (at once when it is), rejects after `ms` (the producer connection queues nothing offline). */
-function ready(redis: Redis, ms: number): Promise<void> {
+function ready(redis: RedisClient, ms: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -1,24 +1,25 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
-import Redis from 'ioredis';
+import { openRedis, type RedisClient, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 
 export const REDIS = Symbol('REDIS');
 
-/** A shared producer-side Redis connection: offline queue off so a Redis outage fails fast (CONTRIBUTING.md, Jobs). */
+/**
+ * A shared producer-side Redis connection (a Redis Cluster client when REDIS_CLUSTER_NODES is set): offline queue off so
+ * a Redis outage fails fast (CONTRIBUTING.md, Jobs).
+ */
 @Global()
 @Module({
   providers: [
     {
       provide: REDIS,
       inject: [SINERGI_CONFIG],
-      useFactory: (config: SinergiConfig) =>
-        new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }),
+      useFactory: (config: SinergiConfig) => openRedis(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }),
     },
   ],
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {
     this.redis.on('error', () => undefined);
   }
 

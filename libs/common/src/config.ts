@@ -50,7 +50,11 @@ export interface SinergiConfig {
   mode: 'local' | 'production' | 'test';
   databaseUrl: string;
   databasePoolSize: number;
+  /** A streaming replica for read-only queries (DATABASE_READ_URL); null: every read on the primary. */
+  databaseReadUrl: string | null;
   redisUrl: string;
+  /** Redis Cluster's seed nodes (REDIS_CLUSTER_NODES); null: the single Redis of REDIS_URL. */
+  redisClusterNodes: ReadonlyArray<{ host: string; port: number }> | null;
   port: number;
   host: string;
   bpjsApiUrl: string;
@@ -218,7 +222,9 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
     mode,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], defaults.DATABASE_URL),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+    databaseReadUrl: env.DATABASE_READ_URL ? url(env, 'DATABASE_READ_URL', ['postgres:', 'postgresql:']) : null,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], defaults.REDIS_URL),
+    redisClusterNodes: redisClusterNodes(env.REDIS_CLUSTER_NODES),
     port,
     host: env.HOST || '0.0.0.0',
     bpjsApiUrl: url(env, 'BPJS_API_URL', ['http:', 'https:'], defaults.BPJS_API_URL),
@@ -264,6 +270,17 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
     inaproc: inaprocConfig(env),
     whatsapp: whatsappConfig(env),
   };
+}
+
+/** `host:port,host:port`: the seed nodes of a Redis Cluster (any few of its nodes; the client learns the rest). */
+function redisClusterNodes(raw: string | undefined): SinergiConfig['redisClusterNodes'] {
+  if (!raw) return null;
+  const nodes = raw.split(',').map((item) => item.trim());
+  const parsed = nodes.map((item) => /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(item));
+  if (parsed.some((m) => !m || Number(m[2]) < 1 || Number(m[2]) > 65535)) {
+    throw new ConfigError('REDIS_CLUSTER_NODES must be a comma-separated list of host:port, e.g. redis-1:6379,redis-2:6379');
+  }
+  return parsed.map((m) => ({ host: m![1].replace(/^\[|\]$/g, ''), port: Number(m![2]) }));
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);

@@ -36,3 +36,30 @@ describe('PUBLIC_BASE_URL', () => {
     expect(loadConfig({ SINERGI_MODE: 'local', SECRETS_KEY }).publicBaseUrl).toBe('http://127.0.0.1:3000');
   });
 });
+
+describe('REDIS_CLUSTER_NODES and DATABASE_READ_URL', () => {
+  const TEST = { SINERGI_MODE: 'test', SECRETS_KEY };
+
+  it('are off unless set', () => {
+    const config = loadConfig(TEST);
+    expect(config.redisClusterNodes).toBeNull();
+    expect(config.databaseReadUrl).toBeNull();
+  });
+
+  it('reads the seed nodes as host:port pairs', () => {
+    expect(loadConfig({ ...TEST, REDIS_CLUSTER_NODES: 'redis-1:6379, 10.0.0.7:7001,[::1]:7002' }).redisClusterNodes).toEqual([
+      { host: 'redis-1', port: 6379 },
+      { host: '10.0.0.7', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+  });
+
+  it.each(['redis-1', 'redis-1:0', 'redis://redis-1:6379', 'redis-1:6379,', 'redis-1:99999'])('refuses REDIS_CLUSTER_NODES=%s', (value) => {
+    expect(() => loadConfig({ ...TEST, REDIS_CLUSTER_NODES: value })).toThrow(/^REDIS_CLUSTER_NODES must be a comma-separated list of host:port/);
+  });
+
+  it('takes a PostgreSQL URL for the replica and refuses anything else', () => {
+    expect(loadConfig({ ...TEST, DATABASE_READ_URL: 'postgres://sinergi_api@replica:5432/sinergi' }).databaseReadUrl).toBe('postgres://sinergi_api@replica:5432/sinergi');
+    expect(() => loadConfig({ ...TEST, DATABASE_READ_URL: 'mysql://replica/sinergi' })).toThrow(/^DATABASE_READ_URL must use postgres/);
+  });
+});

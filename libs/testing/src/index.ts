@@ -1,6 +1,7 @@
 export * from './migrated-database';
 export * from './test-database';
 export * from './test-redis';
+export * from './test-redis-cluster';
 export * from './test-config';
 export * from './signed-client';
 export * from './procurement-fixtures';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
-import type Redis from 'ioredis';
+import { type RedisClient, type SinergiConfig, SINERGI_CONFIG } from '@sinergi/common';
 import { REDIS } from '../../platform/redis.module';
 import { ClientThrottlerGuard } from './client-throttler.guard';
 import { HmacSignatureGuard, type SignedRequest } from './hmac-signature.guard';
@@ -12,7 +11,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [SINERGI_CONFIG, REDIS],
-      useFactory: (config: SinergiConfig, redis: Redis) => ({
+      useFactory: (config: SinergiConfig, redis: RedisClient) => ({
         throttlers: [
           {
             name: 'default',

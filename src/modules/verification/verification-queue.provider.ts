@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
 import { VERIFICATION_QUEUE, verificationJobOptions, type VerifyEnrolmentJob } from './verification.queue';
 
@@ -10,7 +10,7 @@ export class VerificationQueue implements OnApplicationShutdown {
   readonly queue: Queue<VerifyEnrolmentJob>;
 
   constructor(@Inject(SINERGI_CONFIG) private readonly config: SinergiConfig) {
-    this.queue = new Queue<VerifyEnrolmentJob>(VERIFICATION_QUEUE, { connection: bullConnection(config, 'producer'), prefix: config.queuePrefix });
+    this.queue = new Queue<VerifyEnrolmentJob>(VERIFICATION_QUEUE, { connection: bullConnection(config, 'producer'), prefix: queuePrefixOf(config, VERIFICATION_QUEUE) });
     this.queue.on('error', (error) => this.logger.warn({ err: error.message }, 'verification queue connection error'));
   }
 

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { bullConnection, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
@@ -35,7 +35,7 @@ export class AuditJobsProcessor implements OnApplicationBootstrap, BeforeApplica
   async onApplicationBootstrap(): Promise<void> {
     const worker = new Worker(AUDIT_QUEUE, (job, token) => this.process(job, token), {
       connection: bullConnection(this.config, 'worker'),
-      prefix: this.config.queuePrefix,
+      prefix: queuePrefixOf(this.config, AUDIT_QUEUE),
       // A whole-log verification may run for minutes; the checkpoint must not wait behind it.
       concurrency: 2,
       maxStalledCount: 2,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
 import { AUDIT_QUEUE, VERIFY_LOG_ATTEMPTS, VERIFY_LOG_JOB, type VerifyLogJob, verifyLogJobId } from './audit.queue';
 
@@ -10,7 +10,7 @@ export class AuditQueue implements OnApplicationShutdown {
   readonly queue: Queue;
 
   constructor(@Inject(SINERGI_CONFIG) config: SinergiConfig) {
-    this.queue = new Queue(AUDIT_QUEUE, { connection: bullConnection(config, 'producer'), prefix: config.queuePrefix });
+    this.queue = new Queue(AUDIT_QUEUE, { connection: bullConnection(config, 'producer'), prefix: queuePrefixOf(config, AUDIT_QUEUE) });
     this.queue.on('error', (error) => this.logger.warn({ err: error.message }, 'audit queue connection error'));
   }
 

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { bullConnection, CLOCK, type Clock, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, CLOCK, type Clock, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { todayWita } from '@sinergi/domain';
 import { type Job, Queue, Worker } from 'bullmq';
 import { checkIsoDuration } from '../../escalation/ladder/iso-duration';
@@ -26,7 +26,7 @@ export class InaprocPullProcessor implements OnApplicationBootstrap, BeforeAppli
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const queue = new Queue<InaprocPullJob>(CONNECTOR_QUEUE, { connection: bullConnection(this.config, 'producer'), prefix: this.config.queuePrefix });
+    const queue = new Queue<InaprocPullJob>(CONNECTOR_QUEUE, { connection: bullConnection(this.config, 'producer'), prefix: queuePrefixOf(this.config, CONNECTOR_QUEUE) });
     queue.on('error', (error) => this.logger.warn({ err: error.message }, 'connector queue connection error'));
     this.queue = queue;
     const inaproc = this.config.inaproc;
@@ -39,7 +39,7 @@ export class InaprocPullProcessor implements OnApplicationBootstrap, BeforeAppli
       if (!every.ok) throw new Error(`INAPROC_PULL_EVERY: ${every.message}`);
       this.worker = new Worker<InaprocPullJob>(CONNECTOR_QUEUE, (job) => this.process(job), {
         connection: bullConnection(this.config, 'worker'),
-        prefix: this.config.queuePrefix,
+        prefix: queuePrefixOf(this.config, CONNECTOR_QUEUE),
         concurrency: 1,
         maxStalledCount: 1,
       });

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Principal, principalFromClaims } from '@sinergi/auth';
-import { CLOCK, type Clock, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
-import type Redis from 'ioredis';
+import { CLOCK, type Clock, type RedisClient, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { REDIS } from '../../../platform/redis.module';
 import { parseCookies, serializeCookie } from './cookies';
 import { consoleSigningKey, sameToken, sign } from './console-secrets';
@@ -33,7 +32,7 @@ export class ConsoleSessions {
   readonly secureCookies: boolean;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {

@@ -4,7 +4,7 @@ import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hasRole, JWT_VERIFIER, type JwtVerifier, type Principal } from '@sinergi/auth';
-import { bullConnection, DomainError, problem, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, DomainError, problem, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from '../../../platform/problem-exception.filter';
@@ -41,7 +41,7 @@ export class QueueDashboardQueues implements OnApplicationShutdown {
 
   constructor(@Inject(SINERGI_CONFIG) config: SinergiConfig) {
     this.queues = DASHBOARD_QUEUES.map(({ name }) => {
-      const queue = new Queue(name, { connection: bullConnection(config, 'producer'), prefix: config.queuePrefix });
+      const queue = new Queue(name, { connection: bullConnection(config, 'producer'), prefix: queuePrefixOf(config, name) });
       queue.on('error', (error) => this.logger.warn({ err: error.message, queue: name }, 'queue dashboard connection error'));
       return queue;
     });

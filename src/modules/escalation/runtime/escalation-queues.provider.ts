@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
 import {
   type DeliverNotificationJob,
@@ -28,8 +28,8 @@ export class EscalationQueues implements OnApplicationShutdown {
 
   constructor(@Inject(SINERGI_CONFIG) private readonly config: SinergiConfig) {
     const connection = bullConnection(config, 'producer');
-    this.timers = new Queue<EscalationTimerJob>(ESCALATION_QUEUE, { connection, prefix: config.queuePrefix });
-    this.notifications = new Queue<DeliverNotificationJob>(NOTIFICATION_QUEUE, { connection, prefix: config.queuePrefix });
+    this.timers = new Queue<EscalationTimerJob>(ESCALATION_QUEUE, { connection, prefix: queuePrefixOf(config, ESCALATION_QUEUE) });
+    this.notifications = new Queue<DeliverNotificationJob>(NOTIFICATION_QUEUE, { connection, prefix: queuePrefixOf(config, NOTIFICATION_QUEUE) });
     for (const q of [this.timers, this.notifications]) q.on('error', (error) => this.logger.warn({ err: error.message, queue: q.name }, 'queue connection error'));
   }
 

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { bullConnection, CLOCK, type Clock, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, CLOCK, type Clock, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
 import { BatchCommandHandler, EventStore, MAX_CONFLICT_ATTEMPTS, type StreamEvents } from '@sinergi/event-store';
 import { type Job, Worker } from 'bullmq';
@@ -128,7 +128,7 @@ export class EscalationTimerProcessor implements OnApplicationBootstrap, BeforeA
   onApplicationBootstrap(): void {
     const worker = new Worker<EscalationTimerJob>(ESCALATION_QUEUE, (job) => this.process(job), {
       connection: bullConnection(this.config, 'worker'),
-      prefix: this.config.queuePrefix,
+      prefix: queuePrefixOf(this.config, ESCALATION_QUEUE),
       concurrency: this.config.escalation.timerConcurrency,
       maxStalledCount: 5,
     });

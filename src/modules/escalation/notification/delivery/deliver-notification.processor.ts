@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { bullConnection, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { contextFrom, inSpan, SpanKind } from '@sinergi/common/tracing';
 import { type DeliverNotificationJob, NOTIFICATION_QUEUE } from '../../escalation.queues';
@@ -30,7 +30,7 @@ export class DeliverNotificationProcessor implements OnApplicationBootstrap, Bef
   onApplicationBootstrap(): void {
     const worker = new Worker<DeliverNotificationJob>(NOTIFICATION_QUEUE, (job, token) => this.process(job, token), {
       connection: bullConnection(this.config, 'worker'),
-      prefix: this.config.queuePrefix,
+      prefix: queuePrefixOf(this.config, NOTIFICATION_QUEUE),
       concurrency: this.config.escalation.notificationConcurrency,
       maxStalledCount: 3,
     });

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { bullConnection, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
+import { bullConnection, queuePrefixOf, safeError, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { contextFrom, inSpan, SpanKind } from '@sinergi/common/tracing';
 import { type Job, Worker } from 'bullmq';
 import { SinergiMetrics } from '../../../../platform/metrics';
@@ -27,7 +27,7 @@ export class VerifyEnrolmentProcessor implements OnApplicationBootstrap, BeforeA
   onApplicationBootstrap(): void {
     const worker = new Worker<VerifyEnrolmentJob>(VERIFICATION_QUEUE, (job) => this.process(job), {
       connection: bullConnection(this.config, 'worker'),
-      prefix: this.config.queuePrefix,
+      prefix: queuePrefixOf(this.config, VERIFICATION_QUEUE),
       concurrency: this.config.verification.concurrency,
       limiter: { max: this.config.verification.bpjsRateLimitPerSecond, duration: 1000 },
       maxStalledCount: 3,
