@@ -110,7 +110,7 @@ describe('writes on a resource outside the caller’s regions answer like an unk
       evidence: submitted.body.evidenceId,
       decidedEvidence: toReject.body.evidenceId,
       openCase: await openCase(),
-      endedCase: await openCase([{ type: 'WaiveCase', by: { sub: 'kadis-sinjai', position: 'KEPALA_DINAS' }, justification: JUSTIFICATION, now: new Date().toISOString() }]),
+      endedCase: await openCase([{ type: 'WaiveCase', by: { sub: 'kadis-sinjai', position: 'KEPALA_DINAS' }, agency: PUPR, justification: JUSTIFICATION, now: new Date().toISOString() }]),
       deadLetter,
       official: SEEDED_PPK_OFFICIAL,
     };

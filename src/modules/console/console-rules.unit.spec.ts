@@ -35,13 +35,18 @@ describe('console rules', () => {
     expect(projectsToTarget(60, { projects: { total: 10, registered: 9 } } as never)).toBe(0);
   });
 
-  it('offers waiving to heads of agency and above, on open cases, to officials only', () => {
-    expect(canWaive(official('KEPALA_DINAS'), { status: 'OPEN' })).toBe(true);
-    expect(canWaive(official('BUPATI'), { status: 'OPEN' })).toBe(true);
-    expect(canWaive(official('PPK'), { status: 'OPEN' })).toBe(false);
-    expect(canWaive(official('BPJS_BRANCH'), { status: 'OPEN' })).toBe(false);
-    expect(canWaive(official('KEPALA_DINAS'), { status: 'WAIVED' })).toBe(false);
-    expect(canWaive(official('KEPALA_DINAS', ['auditor']), { status: 'OPEN' })).toBe(false);
+  it('offers waiving to heads of agency (their own agency’s cases) and above, on open cases, to officials only', () => {
+    const PUPR = '1.03.0.00.0.00.01.0000';
+    const kadis = (agency: string | null, roles: Principal['roles'] = ['official']) => ({ ...official('KEPALA_DINAS', roles), agency });
+    const open = { status: 'OPEN' as const, agencyCode: PUPR };
+    expect(canWaive(kadis(PUPR), open)).toBe(true);
+    expect(canWaive(kadis('1.02.0.00.0.00.01.0000'), open)).toBe(false);
+    expect(canWaive(kadis(null), open)).toBe(false);
+    expect(canWaive(official('BUPATI'), open)).toBe(true);
+    expect(canWaive(official('PPK'), open)).toBe(false);
+    expect(canWaive(official('BPJS_BRANCH'), open)).toBe(false);
+    expect(canWaive(kadis(PUPR), { ...open, status: 'WAIVED' as const })).toBe(false);
+    expect(canWaive(kadis(PUPR, ['auditor']), open)).toBe(false);
   });
 
   it('calls an open case overdue once it climbed past its first notice', () => {

@@ -43,7 +43,14 @@ export type EscalationCaseCommand =
   | { type: 'RecommendPaymentHold'; terminNumber: number; now: string }
   | { type: 'ResolveCase'; now: string }
   | { type: 'CloseCase'; now: string }
-  | { type: 'WaiveCase'; by: ActingOfficial; justification: string; now: string };
+  | {
+      type: 'WaiveCase';
+      by: ActingOfficial;
+      /** The official's agency (the `agency` claim): a head of agency waives its own agency's cases only. */
+      agency: string | null;
+      justification: string;
+      now: string;
+    };
 
 export type CaseStatus = 'OPEN' | 'RESOLVED' | 'CLOSED' | 'WAIVED';
 
@@ -79,6 +86,10 @@ export interface EscalationCaseState {
 
 /** Positions that may waive a case (heads of agency and above): the PPK and the contractor are the ones escalated. */
 export const WAIVER_POSITIONS: readonly Position[] = ['KEPALA_DINAS', 'INSPEKTORAT', 'SEKDA', 'WAKIL_BUPATI', 'BUPATI'];
+
+/** Whether `position` (of an official of `agency`) may waive a case of `caseAgency`: a head of agency only its own agency's. */
+export const mayWaive = (position: Position | null, agency: string | null, caseAgency: string | null): boolean =>
+  position !== null && WAIVER_POSITIONS.includes(position) && (position !== 'KEPALA_DINAS' || (agency !== null && agency === caseAgency));
 
 /** Characters a waiver's justification needs after trimming: a reason someone can audit, not "ok". */
 export const MIN_JUSTIFICATION_LENGTH = 20;
@@ -230,6 +241,9 @@ export function decideCase(command: EscalationCaseCommand, state: EscalationCase
       const position = command.by.position;
       if (position === null || !WAIVER_POSITIONS.includes(position)) {
         throw forbidden('waiver_not_allowed', `only ${WAIVER_POSITIONS.join(', ')} may waive a case`);
+      }
+      if (!mayWaive(position, command.agency, state.agencyCode)) {
+        throw forbidden('waiver_not_allowed', 'a head of agency may waive only the cases of its own agency');
       }
       const open = requireOpen(state, 'waived');
       const justification = command.justification.trim();

@@ -272,7 +272,7 @@ describe('escalation case decider', () => {
     it('lets the head of agency waive the case with a written justification', () => {
       spec
         .given([opened(), L0, L1])
-        .when({ type: 'WaiveCase', by: KADIS, justification: `  ${JUSTIFICATION}\n`, now: WAIVED_AT })
+        .when({ type: 'WaiveCase', by: KADIS, agency: 'PUPR', justification: `  ${JUSTIFICATION}\n`, now: WAIVED_AT })
         .then({ type: 'CaseWaived', data: { caseId: CASE_ID, by: KADIS, justification: JUSTIFICATION, waivedAt: WAIVED_AT } });
     });
 
@@ -291,22 +291,32 @@ describe('escalation case decider', () => {
     ])('refuses a waiver by %s', (_who, by) => {
       spec
         .given([opened(), L0])
-        .when({ type: 'WaiveCase', by, justification: JUSTIFICATION, now: WAIVED_AT })
+        .when({ type: 'WaiveCase', by, agency: 'PUPR', justification: JUSTIFICATION, now: WAIVED_AT })
         .thenThrows(DomainError, (e) => e.kind === 'forbidden' && e.code === 'waiver_not_allowed');
     });
 
-    it.each(['INSPEKTORAT', 'SEKDA', 'WAKIL_BUPATI', 'BUPATI'] as const)('lets %s waive too', (position) => {
+    it.each([
+      ['another agency', 'DINKES'],
+      ['no agency at all', null],
+    ])('refuses a waiver by a head of agency of %s', (_who, agency) => {
+      spec
+        .given([opened(), L0])
+        .when({ type: 'WaiveCase', by: KADIS, agency, justification: JUSTIFICATION, now: WAIVED_AT })
+        .thenThrows(DomainError, (e) => e.kind === 'forbidden' && e.code === 'waiver_not_allowed' && e.message.includes('own agency'));
+    });
+
+    it.each(['INSPEKTORAT', 'SEKDA', 'WAKIL_BUPATI', 'BUPATI'] as const)('lets %s waive too, whatever the agency', (position) => {
       const by = { sub: `official-${position.toLowerCase()}`, position };
       spec
         .given([opened(), L0])
-        .when({ type: 'WaiveCase', by, justification: JUSTIFICATION, now: WAIVED_AT })
+        .when({ type: 'WaiveCase', by, agency: null, justification: JUSTIFICATION, now: WAIVED_AT })
         .then({ type: 'CaseWaived', data: { caseId: CASE_ID, by, justification: JUSTIFICATION, waivedAt: WAIVED_AT } });
     });
 
     it('refuses a justification shorter than 20 characters after trimming', () => {
       spec
         .given([opened(), L0])
-        .when({ type: 'WaiveCase', by: KADIS, justification: '   sudah dibereskan    ', now: WAIVED_AT })
+        .when({ type: 'WaiveCase', by: KADIS, agency: 'PUPR', justification: '   sudah dibereskan    ', now: WAIVED_AT })
         .thenThrows(
           DomainError,
           (e) => e.kind === 'invalid' && e.code === 'justification_too_short' && e.errors[0].path === 'justification',
@@ -316,14 +326,14 @@ describe('escalation case decider', () => {
     it('accepts a justification of exactly 20 characters', () => {
       spec
         .given([opened(), L0])
-        .when({ type: 'WaiveCase', by: KADIS, justification: ' 12345678901234567890 ', now: WAIVED_AT })
+        .when({ type: 'WaiveCase', by: KADIS, agency: 'PUPR', justification: ' 12345678901234567890 ', now: WAIVED_AT })
         .then({ type: 'CaseWaived', data: { caseId: CASE_ID, by: KADIS, justification: '12345678901234567890', waivedAt: WAIVED_AT } });
     });
 
     it('refuses to waive a case that was already resolved', () => {
       spec
         .given([opened(), L0, resolved('2025-06-04T10:00:00+08:00')])
-        .when({ type: 'WaiveCase', by: KADIS, justification: JUSTIFICATION, now: WAIVED_AT })
+        .when({ type: 'WaiveCase', by: KADIS, agency: 'PUPR', justification: JUSTIFICATION, now: WAIVED_AT })
         .thenThrows(DomainError, (e) => e.code === 'case_not_open');
     });
   });
@@ -438,7 +448,7 @@ describe('escalation case decider', () => {
     it('lifts the hold when the case is waived, and when the project is cancelled', () => {
       spec
         .given([opened(), L0, held(1)])
-        .when({ type: 'WaiveCase', by: KADIS, justification: JUSTIFICATION, now: L1_DUE })
+        .when({ type: 'WaiveCase', by: KADIS, agency: 'PUPR', justification: JUSTIFICATION, now: L1_DUE })
         .then([
           { type: 'CaseWaived', data: { caseId: CASE_ID, by: KADIS, justification: JUSTIFICATION, waivedAt: L1_DUE } },
           { type: 'PaymentHoldLifted', data: { caseId: CASE_ID, projectId: PROJECT_ID, terminNumbers: [1], reason: 'WAIVED', liftedAt: L1_DUE } },

@@ -2,7 +2,7 @@ import { hasRole, type Principal } from '@sinergi/auth';
 import type { CaseSummary } from '../../../escalation/cases-api/case-summary';
 import type { CaseDetail } from '../../../escalation/cases-api/queries/get-case/get-case.handler';
 import type { TimelineEntry } from '../../../escalation/cases-api/queries/get-case/case-timeline';
-import { MIN_JUSTIFICATION_LENGTH, MAX_NOTE_LENGTH, WAIVER_POSITIONS } from '../../../escalation/case-decider/escalation-case.decider';
+import { MIN_JUSTIFICATION_LENGTH, MAX_NOTE_LENGTH, mayWaive, WAIVER_POSITIONS } from '../../../escalation/case-decider/escalation-case.decider';
 import { reasonSentenceId } from '../../../escalation/notification/message-templates';
 import type { NonComplianceReason } from '../../../escalation/notification/message-templates';
 import type { ProjectView } from '../../../verification/queries/get-project/get-project.query';
@@ -158,8 +158,8 @@ function ladder(detail: CaseDetail): Html {
 }
 
 export const canAcknowledge = (p: Principal, detail: Pick<CaseDetail, 'status'>) => detail.status === 'OPEN' && hasRole(p, 'official');
-export const canWaive = (p: Principal, detail: Pick<CaseDetail, 'status'>) =>
-  detail.status === 'OPEN' && hasRole(p, 'official') && p.position !== null && WAIVER_POSITIONS.includes(p.position);
+export const canWaive = (p: Principal, detail: Pick<CaseDetail, 'status' | 'agencyCode'>) =>
+  detail.status === 'OPEN' && hasRole(p, 'official') && mayWaive(p.position, p.agency, detail.agencyCode);
 
 function actions(viewer: PageViewer, d: CasePageData): Html {
   const p = viewer.principal;
@@ -190,7 +190,7 @@ function actions(viewer: PageViewer, d: CasePageData): Html {
         <textarea id="alasan" name="justification" required minlength="${MIN_JUSTIFICATION_LENGTH}" maxlength="2000"${d.error?.form === 'waive' ? html` aria-describedby="galat-waive"` : ''}>${d.error?.form === 'waive' ? d.error.text : ''}</textarea>
         <button type="submit" class="danger">Kecualikan kasus</button>
       </form>`
-    : html`<p class="muted card">Pengecualian hanya dapat dilakukan oleh ${WAIVER_POSITIONS.map(positionId).join(', ')}.</p>`;
+    : html`<p class="muted card">Pengecualian hanya dapat dilakukan oleh ${WAIVER_POSITIONS.map(positionId).join(', ')}; Kepala Dinas hanya untuk kasus perangkat daerahnya sendiri.</p>`;
   // A refusal of a form this viewer is not offered (a script posting it) still says why, above the forms.
   const orphan = d.error && d.error.form !== 'reverify' && !(d.error.form === 'acknowledge' ? canAcknowledge(p, detail) : canWaive(p, detail));
   const reverify = html`<form class="card" method="post" action="/console/cases/${detail.caseId}/reverify">

@@ -10,7 +10,7 @@ import { decideOnCase } from '../decide-on-case';
 
 /**
  * An authorised official (head of agency and above, by the `position` claim) ends the case with a written
- * justification; held payments are released. The decider refuses other positions (403), a short justification
+ * justification; held payments are released. The decider refuses other positions and a head of another agency (403), a short justification
  * (400) and a case that already ended (409).
  */
 @CommandHandler(WaiveCaseCommand)
@@ -26,6 +26,7 @@ export class WaiveCaseHandler implements ICommandHandler<WaiveCaseCommand> {
     return decideOnCase(this.store, this.pool, caseId, official, correlationId, {
       type: 'WaiveCase',
       by: { sub: official.sub, position: official.position },
+      agency: official.agency,
       justification,
       now,
     });
