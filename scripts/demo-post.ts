@@ -2,22 +2,12 @@
  * Posts a realistic mix of Sinjai construction projects through the signed batch API, and tells the
  * BPJS simulator which of them are enrolled (about 40 %, as in Sinjai today; docs/domain.md).
  * Usage: npm run demo:post [-- --api http://127.0.0.1:3000 --bpjs http://127.0.0.1:3999 --count 30]
+ * `demoProjects` is the data alone: the console's journey test (test/console-journey.e2e.spec.ts) seeds with it.
  */
 import { parseArgs } from 'node:util';
 import { signedHeaders } from '@sinergi/auth';
 import { computeJakonPremium } from '@sinergi/domain';
 import { localEnvironment } from '../src/platform/local-state';
-
-// Beside a running start:local, post to that system (its ports are in .local/runtime.json).
-const running = localEnvironment();
-const { values } = parseArgs({
-  options: {
-    api: { type: 'string', default: process.env.SINERGI_API_URL ?? `http://127.0.0.1:${running?.PORT ?? 3000}` },
-    bpjs: { type: 'string', default: process.env.BPJS_API_URL ?? running?.BPJS_API_URL ?? 'http://127.0.0.1:3999' },
-    count: { type: 'string', default: '30' },
-  },
-});
-const client = { id: process.env.SINERGI_DEMO_CLIENT_ID ?? 'demo-spse', secret: process.env.SINERGI_DEMO_CLIENT_SECRET ?? 'demo-secret' };
 
 const DISTRICTS = ['01', '02', '03', '04', '05', '06', '07', '08', '09'];
 const AGENCIES = [
@@ -31,6 +21,8 @@ const PLACES = ['Lappadata', 'Biringere', 'Tassililu', 'Manimpahoi', 'Bongki', '
 const FUNDING = ['APBD', 'APBD', 'DAK', 'APBN', 'DANA_DESA'];
 /** Invented names for the demo rosters; no real person. */
 const WORKER_NAMES = ['Andi Baso', 'Muh. Ridwan', 'Nurhayati', 'Syamsul Bahri', 'Hasnah', 'Irwan Saputra', 'Rahmawati', 'Baharuddin', 'Sitti Aminah'];
+/** Invented names of each agency's PPK (the notices say "hubungi PPK <name>"); no real person. */
+const PPK_NAMES = ['Ir. Andi Mappaselle', 'Hj. Andi Nurfaidah', 'dr. Muh. Amiruddin', 'Drs. Suardi Latif'];
 
 /** A well-formed NIK of the district (region, a birth date, a sequence that is not 0000); invented. */
 function nik(district: string, seed: number): string {
@@ -52,9 +44,19 @@ function npwp(seed: number): string {
   return `0${head}${(10 - (sum % 10)) % 10}901000`;
 }
 
-async function main(): Promise<void> {
-  const count = Number(values.count);
-  const events: unknown[] = [];
+export interface DemoProjects {
+  /** ProjectRegistered and WorkersReported events, for the signed batch API. */
+  events: Record<string, unknown>[];
+  /** The enrolments to hand the BPJS simulator (`PUT /__sim/projects`). */
+  enrolled: Record<string, unknown>[];
+}
+
+/**
+ * `count` Sinjai projects spread over the nine districts and four agencies, each with a three-worker roster; two in
+ * five enrolled at BPJS (every fifth of those paying half its premium). Every project has a name of its own.
+ */
+export function demoProjects(count = 30): DemoProjects {
+  const events: Record<string, unknown>[] = [];
   const enrolled: Record<string, unknown>[] = [];
   for (let i = 0; i < count; i += 1) {
     const ref = `1008${String(116000 + i * 37).padStart(7, '0')}`;
@@ -70,7 +72,8 @@ async function main(): Promise<void> {
       occurredAt: '2025-04-23T08:00:00+08:00',
       projectRef: ref,
       data: {
-        name: `${WORKS[i % WORKS.length]} ${PLACES[i % PLACES.length]}`,
+        // The place follows the district; the work shifts every round of districts, so no two names repeat (up to 54).
+        name: `${WORKS[(i + 2 * Math.floor(i / DISTRICTS.length)) % WORKS.length]} ${PLACES[i % PLACES.length]}`,
         agency: AGENCIES[i % AGENCIES.length],
         regionCode: `73.07.${district}`,
         workType: 'KONSTRUKSI',
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
         maintenanceEndDate: '2026-04-22',
         // Addresses at .example: under start:local the notices land in .local/mail, with the single-case links.
         contractor: { npwp: contractorNpwp, name: `CV Mitra Sinjai ${i + 1}`, email: `kontak@mitra-sinjai-${i + 1}.example` },
-        ppk: { name: `PPK ${AGENCIES[i % AGENCIES.length].name}`, email: `ppk${(i % AGENCIES.length) + 1}@sinjaikab.example` },
+        ppk: { name: PPK_NAMES[i % AGENCIES.length], email: `ppk${(i % AGENCIES.length) + 1}@sinjaikab.example` },
         estimatedWorkers: 10 + (i % 40),
       },
     });
@@ -115,7 +118,22 @@ async function main(): Promise<void> {
       });
     }
   }
+  return { events, enrolled };
+}
 
+async function main(): Promise<void> {
+  // Beside a running start:local, post to that system (its ports are in .local/runtime.json).
+  const running = localEnvironment();
+  const { values } = parseArgs({
+    options: {
+      api: { type: 'string', default: process.env.SINERGI_API_URL ?? `http://127.0.0.1:${running?.PORT ?? 3000}` },
+      bpjs: { type: 'string', default: process.env.BPJS_API_URL ?? running?.BPJS_API_URL ?? 'http://127.0.0.1:3999' },
+      count: { type: 'string', default: '30' },
+    },
+  });
+  const client = { id: process.env.SINERGI_DEMO_CLIENT_ID ?? 'demo-spse', secret: process.env.SINERGI_DEMO_CLIENT_SECRET ?? 'demo-secret' };
+  const count = Number(values.count);
+  const { events, enrolled } = demoProjects(count);
   const sim = await fetch(`${values.bpjs}/__sim/projects`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
@@ -140,7 +158,9 @@ async function main(): Promise<void> {
   if (first) console.log(`e.g. project ${first.projectId}`);
 }
 
-main().catch((error) => {
-  console.error(`demo:post failed: ${(error as Error).message}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(`demo:post failed: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's chromium: Playwright's own browser download cannot work on these machines. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -14,6 +14,21 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * A fresh browser profile signed in the way a newcomer does it: open `/console`, follow "Masuk dengan …" to the local
+ * OpenID provider and click the seeded `account`; it ends on the coverage page.
+ */
+export async function signInWithOneClick(browser: Browser, baseUrl: string, account: RegExp, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'id-ID' });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/console`);
+  await page.getByRole('link', { name: /^Masuk dengan/ }).click();
+  await page.waitForURL(/\/console\/masuk\/lokal\//);
+  await page.getByRole('button', { name: account }).click();
+  await page.waitForURL((url) => url.pathname === '/console');
+  return { context, page };
 }
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

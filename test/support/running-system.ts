@@ -53,7 +53,8 @@ export async function startSystem(label: string, env: Record<string, string> = {
     ...env,
   });
   const api = await createApiApp(config);
-  await api.listen({ port: 0, host: '127.0.0.1' });
+  // A free port unless `env.PORT` names one (with PUBLIC_BASE_URL on it, links in notices open this system).
+  await api.listen({ port: env.PORT ? config.port : 0, host: '127.0.0.1' });
   const worker = await startWorker(config);
   const system: RunningSystem = {
     db,
