@@ -54,6 +54,17 @@ export function peakRssMiB(child: ChildProcess): number {
   }
 }
 
+/** CPU seconds (user + system) a child process has used so far, from /proc (0 where /proc is missing). */
+export function cpuSeconds(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), counted from after the command name; ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Starts a compiled entry point with the given environment and waits until `readyUrl` answers 200. */
 export async function startProcess(entry: string, env: Record<string, string>, readyUrl: string, execArgv: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...execArgv, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -137,4 +137,35 @@ describe('procurement batch ingest under concurrent batches (booted app over HTT
     // Every append took the shared rows in the same order: none was even retried as a deadlock victim.
     expect(await deadlocks()).toBe(deadlocksBefore);
   });
+  it('writes single events that arrive together in shared transactions, each answered and recorded as its own request', async () => {
+    const SINGLES = 120;
+    const events = Array.from({ length: SINGLES }, (_, i) => projectRegistered(`s-${i}`, {}, { ppk: ppks[i % PPKS], contractor: contractors[i % CONTRACTORS] }));
+    const outOfScope = projectRegistered('s-gowa', {}, { regionCode: '73.06.01' });
+    const invalidOne = { ...projectRegistered('s-bad'), occurredAt: 'kemarin' };
+    const post = (body: unknown, correlationId: string) => signedPost(baseUrl, '/v1/procurement/events', client, body, { headers: { 'x-correlation-id': correlationId } });
+    const answers = await Promise.all([
+      ...events.map((e, i) => post(e, `single-${i}`)),
+      // The same event twice at once: one records it, the other is its repeat or told it is still in flight.
+      post(events[0], 'single-0-again'),
+      post(outOfScope, 'single-gowa'),
+      post(invalidOne, 'single-bad'),
+    ]);
+    expect(answers.slice(0, SINGLES).map((a) => a.status)).toEqual(events.map(() => 202));
+    expect([200, 409]).toContain(answers[SINGLES].status);
+    expect(answers[SINGLES + 1].status).toBe(403);
+    expect(answers[SINGLES + 2].status).toBe(400);
+    expect((answers[SINGLES + 2].body as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain('occurredAt');
+
+    const { rows } = await db.pool.query(
+      `SELECT metadata->>'sourceEventId' AS source, metadata->>'correlationId' AS correlation, xmin::text AS tx
+         FROM events WHERE metadata->>'sourceEventId' = ANY($1::text[])`,
+      [[...events.map((e) => e.eventId), outOfScope.eventId, invalidOne.eventId]],
+    );
+    // Each accepted event once, carrying the correlation id of the request that sent it; nothing of the refused ones.
+    expect(rows.map((r) => r.source).sort()).toEqual(events.map((e) => e.eventId).sort());
+    const correlationOf = new Map(rows.map((r) => [r.source, r.correlation]));
+    events.forEach((e, i) => expect([`single-${i}`, ...(i === 0 ? ['single-0-again'] : [])]).toContain(correlationOf.get(e.eventId)));
+    // And they were written together: far fewer transactions than requests.
+    expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(SINGLES / 4);
+  });
 });

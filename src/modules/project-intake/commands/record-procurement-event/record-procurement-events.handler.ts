@@ -34,6 +34,7 @@ import {
   recordHeldDeadLetters,
   releaseHeld,
 } from './held-events';
+import { GroupCommit } from './group-commit';
 import { normaliseProcurementEvent } from './normalise-procurement-event';
 import { type IngestItemResult, RecordProcurementEventsCommand } from './record-procurement-events.command';
 import { type ValidProcurementEvent, validateProcurementEvent } from './validate-procurement-event';
@@ -50,6 +51,7 @@ interface Candidate {
   requestHash: string;
   projectId: string;
   streamId: string;
+  correlationId: string;
 }
 
 /** Load → decide → append, for every item of a request, in one statement (docs/architecture.md). */
@@ -72,6 +74,21 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
   ) {}
 
   async execute({ client, items, correlationId }: RecordProcurementEventsCommand): Promise<IngestItemResult[]> {
+    if (items.length === 1) return [await this.coalescer.submit(client, { item: items[0], correlationId })];
+    return this.record(client, items.map((item) => ({ item, correlationId })));
+  }
+
+  /**
+   * Group commit for single events: the requests of one client that arrive while its earlier ones are being
+   * written are decided and appended together, in one statement, each with its own correlation id and its own
+   * answer. At low load a request goes alone, at once; under load the groups grow and the append rate with them.
+   */
+  private readonly coalescer = new GroupCommit<RecordProcurementEventsCommand['client'], { item: unknown; correlationId: string }, IngestItemResult>(
+    (client) => client.id,
+    (client, items) => this.record(client, items),
+  );
+
+  private async record(client: RecordProcurementEventsCommand['client'], items: { item: unknown; correlationId: string }[]): Promise<IngestItemResult[]> {
     const results: (IngestItemResult | undefined)[] = new Array(items.length);
     const candidates: Candidate[] = [];
     const firstInBatch = new Map<string, Candidate>();
@@ -80,7 +97,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     const now = Date.now();
 
     try {
-      items.forEach((item, index) => {
+      items.forEach(({ item, correlationId }, index) => {
         const validation = validateProcurementEvent(item);
         if (!validation.ok) {
           results[index] = refused(invalid('validation_failed', 'the event is not valid', validation.errors));
@@ -102,11 +119,11 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         this.inFlight.set(key, now + IN_FLIGHT_MARK_MS);
         claimed.push(key);
         const projectId = projectIdFor(client.sourceSystem, event.projectRef);
-        const candidate = { index, event, requestHash, projectId, streamId: projectStreamId(projectId) };
+        const candidate = { index, event, requestHash, projectId, streamId: projectStreamId(projectId), correlationId };
         candidates.push(candidate);
         firstInBatch.set(event.eventId, candidate);
       });
-      await this.decideAndAppend(client, candidates, results, correlationId);
+      await this.decideAndAppend(client, candidates, results);
     } finally {
       claimed.forEach((k) => this.inFlight.delete(k));
     }
@@ -121,7 +138,6 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     client: RecordProcurementEventsCommand['client'],
     candidates: Candidate[],
     results: (IngestItemResult | undefined)[],
-    correlationId: string,
   ): Promise<void> {
     const registering = [...new Set(candidates.filter((c) => c.event.type === 'ProjectRegistered').map((c) => c.projectId))];
     for (let attempt = 1; candidates.length > 0; attempt += 1) {
@@ -167,7 +183,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
           const { fact, personalData: personal } = normaliseProcurementEvent(c.event, this.box);
           if (!state.registration && fact.type !== 'ProjectRegistered') {
             // Out of order: held durably, applied in source order once the registration arrives.
-            const held = heldEvent(client, c, fact, correlationId);
+            const held = heldEvent(client, c, fact);
             heldHere.set(c.projectId, [...(heldHere.get(c.projectId) ?? []), { candidate: c, held, personal }]);
             results[c.index] = { outcome: 'recorded', answer: { projectId: c.projectId, eventId: c.event.eventId, held: true } };
             continue;
@@ -175,7 +191,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
           const decided = decide(fact, state, this.context(c.projectId, c.event.projectRef, c.event.occurredAt, regionCode));
           const next = batch.append(c.streamId, snapshot.head, state, decided, {
             actor: { kind: 'client', id: client.id },
-            correlationId,
+            correlationId: c.correlationId,
             causationId: null,
             sourceEventId: c.event.eventId,
             regionCode,
@@ -382,7 +398,7 @@ class BatchWrite {
   }
 }
 
-function heldEvent(client: RecordProcurementEventsCommand['client'], c: Candidate, fact: RecordProcurementFact, correlationId: string): HeldEvent {
+function heldEvent(client: RecordProcurementEventsCommand['client'], c: Candidate, fact: RecordProcurementFact): HeldEvent {
   return {
     clientId: client.id,
     eventId: c.event.eventId,
@@ -393,7 +409,7 @@ function heldEvent(client: RecordProcurementEventsCommand['client'], c: Candidat
     occurredAt: c.event.occurredAt,
     fact,
     clientScopes: [...client.regionScopes],
-    correlationId,
+    correlationId: c.correlationId,
   };
 }
 const reusedKey = (eventId: string) =>
