@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SwaggerModule } from '@nestjs/swagger';
 import { type FieldError, problem, PROBLEM_CONTENT_TYPE } from '@sinergi/common';
 import { findUnsafeJsonText } from '@sinergi/common/validation';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { contextFrom, markError, type Span, SpanKind, startSpan, withActiveSpan } from '@sinergi/common/tracing';
 import { correlationIdOf } from './logging.module';
@@ -87,6 +87,11 @@ export async function createHttpApp(root: DynamicModule, options: HttpAppOptions
     trustProxy: true,
     // Fastify's own closing answer bypasses hooks; requests during shutdown are answered below instead.
     return503OnClosing: false,
+    // The router refuses a path whose percent-encoding is not UTF-8 before any hook or filter runs, with Fastify's own
+    // JSON quoting the URL: answer it as a problem document like every other error, without the URL (it may hold a NIK).
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      sendProblem(reply, error.code === 'FST_ERR_BAD_URL' ? problem(400, 'invalid_url', 'the URL path is not valid percent-encoded UTF-8') : problem(400, 'bad_request', 'the request could not be routed'));
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     rawBody: true,

@@ -19,12 +19,25 @@ const codeOf = (constraint: string) =>
   CODES[constraint] ?? `invalid_${constraint.replace(/^is/, '').replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`).replace(/^_/, '')}`;
 
 /**
- * Flattens class-validator's tree into `{ path, code, message }`, one entry per failing path, with
- * array items addressed as `workers[0]`. Values are never copied into the messages (they may be NIKs).
+ * The most field errors one answer lists: enough to fix a request by, and a 1 MiB body of 100,000 bad items cannot
+ * turn into an answer of many megabytes.
+ */
+export const MAX_FIELD_ERRORS = 100;
+
+/**
+ * Flattens class-validator's tree into `{ path, code, message }`, one entry per failing path (the first
+ * MAX_FIELD_ERRORS of them), with array items addressed as `workers[0]`. Values are never copied into the messages
+ * (they may be NIKs).
  */
 export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
+  collect(errors, prefix, out);
+  return out;
+}
+
+function collect(errors: ValidationError[], prefix: string, out: FieldError[]): void {
   for (const error of errors) {
+    if (out.length >= MAX_FIELD_ERRORS) return;
     const path = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
     const constraints = Object.keys(error.constraints ?? {});
     if (constraints.includes('whitelistValidation')) {
@@ -35,7 +48,7 @@ export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErro
       const first = constraints[0];
       out.push({ path, code: codeOf(first), message: error.constraints![first].replace(error.property, path) });
     }
-    if (error.children?.length) out.push(...toFieldErrors(error.children, path));
+    if (error.children?.length) collect(error.children, path, out);
   }
-  return out;
+  out.length = Math.min(out.length, MAX_FIELD_ERRORS);
 }

@@ -9,7 +9,7 @@ export {
   DATE_RANGE,
   MAX_CONTRACT_VALUE,
 } from './identifier.decorators';
-export { findUnsafeJsonText, joinPath } from './json-text';
-export { toFieldErrors } from './field-errors';
+export { findUnsafeJsonText, joinPath, MAX_JSON_DEPTH } from './json-text';
+export { MAX_FIELD_ERRORS, toFieldErrors } from './field-errors';
 export { type DtoClass, NestedDto, nestedDtoOf } from './nested-dto';
 export { validatedBody } from './validated-body.pipe';

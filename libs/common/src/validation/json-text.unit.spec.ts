@@ -1,4 +1,4 @@
-import { findUnsafeJsonText } from './json-text';
+import { findUnsafeJsonText, MAX_JSON_DEPTH } from './json-text';
 
 describe('findUnsafeJsonText', () => {
   it('names each path holding a NUL character or a lone surrogate, at any depth', () => {
@@ -26,5 +26,14 @@ describe('findUnsafeJsonText', () => {
     const errors = findUnsafeJsonText({ nik: '7307051203850002\u0000' });
     expect(JSON.stringify(errors)).not.toContain('7307051203850002');
     expect(findUnsafeJsonText(Array.from({ length: 100 }, () => '\u0000'), '', 5)).toHaveLength(5);
+  });
+
+  it('refuses nesting past MAX_JSON_DEPTH at the first value too deep, without reading further (100,000 levels do not exhaust the stack)', () => {
+    const nest = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}{}${'}'.repeat(depth)}`);
+    expect(findUnsafeJsonText(nest(MAX_JSON_DEPTH))).toEqual([]);
+    const errors = findUnsafeJsonText({ data: nest(MAX_JSON_DEPTH) });
+    expect(errors).toEqual([expect.objectContaining({ path: `data${'.a'.repeat(MAX_JSON_DEPTH)}`, code: 'too_deep' })]);
+    expect(findUnsafeJsonText(nest(100_000))).toEqual([expect.objectContaining({ code: 'too_deep' })]);
+    expect(findUnsafeJsonText(JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`))).toEqual([expect.objectContaining({ code: 'too_deep' })]);
   });
 });

@@ -193,13 +193,16 @@ export class WorkerDto {
   endDate?: string;
 }
 
+/** The longest roster one WorkersReported may carry. */
+export const MAX_ROSTER = 5000;
+
 export class WorkersReportedDataDto {
   @ApiProperty({ example: '2025-05-31' })
   @IsIsoDate()
   asOf: string;
 
-  @ApiProperty({ type: [WorkerDto], maxItems: 5000 })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5000) @NestedDto(() => WorkerDto, { each: true })
+  @ApiProperty({ type: [WorkerDto], maxItems: MAX_ROSTER })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ROSTER) @NestedDto(() => WorkerDto, { each: true })
   workers: WorkerDto[];
 }
 

@@ -1,7 +1,7 @@
 import type { FieldError } from '@sinergi/common';
 import { type DtoClass, findUnsafeJsonText, nestedDtoOf, toFieldErrors } from '@sinergi/common/validation';
 import { validateSync } from 'class-validator';
-import { DATA_DTO_BY_TYPE, ProcurementEventRequestDto } from './record-procurement-event.request.dto';
+import { DATA_DTO_BY_TYPE, MAX_ROSTER, ProcurementEventRequestDto } from './record-procurement-event.request.dto';
 
 export type ProcurementEventType = keyof typeof DATA_DTO_BY_TYPE;
 
@@ -69,6 +69,11 @@ export function validateProcurementEvent(input: unknown): ValidationOutcome {
   const envelope = check(ProcurementEventRequestDto, input, '');
   if (envelope.errors.length) return { ok: false, errors: envelope.errors };
   const type = envelope.instance.type as ProcurementEventType;
+  // A roster past its bound is refused before each of its items is validated (a 1 MiB body holds 100,000 of them).
+  const workers = ((input as { data?: unknown }).data as { workers?: unknown } | null | undefined)?.workers;
+  if (type === 'WorkersReported' && Array.isArray(workers) && workers.length > MAX_ROSTER) {
+    return { ok: false, errors: [{ path: 'data.workers', code: 'too_many', message: `data.workers must hold at most ${MAX_ROSTER} workers` }] };
+  }
   const data = check(DATA_DTO_BY_TYPE[type] as new () => object, (input as { data: unknown }).data, 'data');
   // Cross-field rules read the fields' types, so they run only once every field is valid.
   if (data.errors.length) return { ok: false, errors: data.errors };
