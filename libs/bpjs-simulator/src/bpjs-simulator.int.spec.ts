@@ -218,6 +218,19 @@ describe('BPJS simulator', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
   });
 
+  it('draws each delay from latencyMs..latencyMaxMs when a range is given', async () => {
+    const ranged = await startBpjsSimulator({ port: 0, random: () => 0.99 });
+    try {
+      ranged.setFaults({ latencyMs: 20, latencyMaxMs: 300 });
+      const started = performance.now();
+      await fetch(`${ranged.url}/jakon/v1/projects?${new URLSearchParams({ npwp: NPWP, contractNumber: 'x' })}`);
+      // The dice say 99 % of the way from 20 to 300 ms.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    } finally {
+      await ranged.close();
+    }
+  });
+
   it('logs each call with its query and status, counting NIKs without keeping them', async () => {
     sim.upsertProjects([project()]);
     await findProject(NPWP, 'SPK/027/PUPR/2025');
@@ -254,14 +267,14 @@ describe('BPJS simulator', () => {
     for (let i = 0; i < 3; i++) expect((await control('PUT', 'projects', { projects: [project()] })).status).toBe(200);
 
     expect(faults.status).toBe(200);
-    expect(await faults.json()).toEqual({ errorRate: 1, errorStatus: 503, malformedRate: 0, timeoutRate: 1, rateLimitPerSecond: 1, latencyMs: 5000 });
+    expect(await faults.json()).toEqual({ errorRate: 1, errorStatus: 503, malformedRate: 0, timeoutRate: 1, rateLimitPerSecond: 1, latencyMs: 5000, latencyMaxMs: 0 });
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('updates faults partially and answers the full faults', async () => {
     const response = await control('PUT', 'faults', { latencyMs: 10 });
 
-    expect(await response.json()).toEqual({ latencyMs: 10, errorRate: 0, errorStatus: 503, malformedRate: 0, timeoutRate: 0, rateLimitPerSecond: 0 });
+    expect(await response.json()).toEqual({ latencyMs: 10, latencyMaxMs: 0, errorRate: 0, errorStatus: 503, malformedRate: 0, timeoutRate: 0, rateLimitPerSecond: 0 });
     expect((await control('PUT', 'faults', { errorRate: 2 })).status).toBe(400);
     expect((await control('PUT', 'faults', { errorStatus: 429 })).status).toBe(400);
     expect((await control('PUT', 'faults', { malformedRate: -1 })).status).toBe(400);

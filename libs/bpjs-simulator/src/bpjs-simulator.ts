@@ -132,7 +132,8 @@ export async function startBpjsSimulator(options: BpjsSimulatorOptions = {}): Pr
     if (retryAfterSeconds > 0) {
       return reply.code(429).header('retry-after', String(retryAfterSeconds)).send({ code: 'RATE_LIMITED' });
     }
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    const latency = faults.latencyMaxMs > faults.latencyMs ? faults.latencyMs + Math.floor(random() * (faults.latencyMaxMs - faults.latencyMs + 1)) : faults.latencyMs;
+    if (latency > 0) await sleep(latency);
     if (faults.timeoutRate > 0 && random() < faults.timeoutRate) return new Promise<never>(() => {});
     if (faults.errorRate > 0 && random() < faults.errorRate) {
       return reply.code(faults.errorStatus).send({ code: 'UNAVAILABLE' });

@@ -4,6 +4,8 @@ import { SimulatorInputError } from './simulated-project';
 export interface SimulatorFaults {
   /** Delay before every answer. @defaultValue 0 */
   latencyMs: number;
+  /** When above `latencyMs`, each answer's delay is drawn evenly from `latencyMs`..`latencyMaxMs`. @defaultValue 0 */
+  latencyMaxMs: number;
   /** Share of calls answered with `errorStatus`, 0..1. @defaultValue 0 */
   errorRate: number;
   /** The status of those answers, 500..599. @defaultValue 503 */
@@ -16,10 +18,11 @@ export interface SimulatorFaults {
   rateLimitPerSecond: number;
 }
 
-export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, errorRate: 0, errorStatus: 503, malformedRate: 0, timeoutRate: 0, rateLimitPerSecond: 0 };
+export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, latencyMaxMs: 0, errorRate: 0, errorStatus: 503, malformedRate: 0, timeoutRate: 0, rateLimitPerSecond: 0 };
 
 const RULES: Record<keyof SimulatorFaults, { ok: (value: number) => boolean; expected: string }> = {
   latencyMs: { ok: (v) => Number.isSafeInteger(v) && v >= 0, expected: 'a non-negative integer' },
+  latencyMaxMs: { ok: (v) => Number.isSafeInteger(v) && v >= 0, expected: 'a non-negative integer' },
   errorRate: { ok: (v) => v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
   errorStatus: { ok: (v) => Number.isSafeInteger(v) && v >= 500 && v <= 599, expected: 'an HTTP status from 500 to 599' },
   malformedRate: { ok: (v) => v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
