@@ -172,14 +172,26 @@ describeWithChromium('a newcomer’s journey through the officials’ console (d
     await context.close();
   });
 
-  it('takes the Kepala Dinas from its own e-mail to the same case', async () => {
+  it('takes the Kepala Dinas from its own e-mail to the same case, signed in or through the sign-in', async () => {
     const mail = await waitForMail(mailDir, (m) => recipientsOf(m).includes('kadis.pupr@sinjaikab.example') && (m.text ?? '').includes(`/console/cases/${followed.caseId}`));
     expect(mail.subject).toContain(followed.name);
+    const link = linkIn(mail, '/console/cases/');
     const { page } = kadis;
-    await page.goto(linkIn(mail, '/console/cases/'));
+    await page.goto(link);
     expect(new URL(page.url()).pathname).toBe(`/console/cases/${followed.caseId}`);
     await expect(heading(page)).resolves.toContain(followed.name);
     await expect(page.locator('ol.timeline').textContent()).resolves.toContain(NOTE);
+
+    // Opened in a browser not signed in (the phone the e-mail is read on): one click on the provider's page and back to the case.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const fresh = await phone.newPage();
+    await fresh.goto(link);
+    expect(new URL(fresh.url()).pathname).toBe('/console/masuk');
+    await fresh.getByRole('link', { name: /^Masuk dengan/ }).click();
+    await fresh.getByRole('button', { name: /Kepala Dinas PUPR Sinjai/ }).click();
+    await fresh.waitForURL((url) => url.pathname === `/console/cases/${followed.caseId}`);
+    await expect(heading(fresh)).resolves.toContain(followed.name);
+    await phone.close();
   });
 
   it('lets the contractor hand in evidence through its link; the official confirms it and the project turns compliant', async () => {
@@ -211,9 +223,12 @@ describeWithChromium('a newcomer’s journey through the officials’ console (d
     await page.getByRole('link', { name: followed.name }).first().click();
     await page.waitForURL(/\/console\/projects\/[\w-]+$/);
     followed.projectPath = new URL(page.url()).pathname;
-    const badge = () => page.locator('main .badge').first().textContent();
-    await waitFor(async () => (await page.reload(), badge()), (text) => text === 'Patuh', 60_000);
-    await expect(page.getByRole('region', { name: 'Kasus' }).textContent()).resolves.toContain('Selesai');
+    // The verdict, then the case it resolves: each its own consumer, so the page shows them one after the other.
+    const shown = async () => {
+      await page.reload();
+      return { badge: await page.locator('main .badge').first().textContent(), cases: await page.getByRole('region', { name: 'Kasus' }).textContent() };
+    };
+    await waitFor(shown, (p) => p.badge === 'Patuh' && (p.cases?.includes('Selesai — proyek sudah patuh') ?? false), 60_000);
     // 13 of 30 registered now.
     await menu(page, 'Cakupan').click();
     await waitFor(async () => (await page.reload(), page.locator('.figure').first().textContent()), (text) => text?.includes('43,3 %') ?? false, 60_000);
