@@ -5,6 +5,7 @@ import { DatabaseModule } from '@sinergi/database';
 import { AuditVerificationWorkerModule } from './modules/audit/tamper-evidence/audit-verification-worker.module';
 import { ConnectorsWorkerModule } from './modules/connectors/connectors-worker.module';
 import { HeldEventsWorkerModule } from './modules/project-intake/held-events/held-events-worker.module';
+import { RetentionWorkerModule } from './modules/operations/retention/retention.sweeper';
 import { CoverageProjectionModule } from './modules/regional-coverage/projection/coverage-projection.module';
 import { EscalationWorkerModule } from './modules/escalation/runtime/escalation-worker.module';
 import { VerificationWorkerModule } from './modules/verification/verification-worker.module';
@@ -35,6 +36,7 @@ export class WorkerModule {
         AuditVerificationWorkerModule,
         HeldEventsWorkerModule,
         ConnectorsWorkerModule,
+        RetentionWorkerModule,
       ],
     };
   }

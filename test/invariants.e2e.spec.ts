@@ -4,6 +4,7 @@ import { loadCheckpointSigner } from '../src/modules/audit/tamper-evidence/check
 import { WriteCheckpointHandler } from '../src/modules/audit/tamper-evidence/checkpoint/write-checkpoint/write-checkpoint.handler';
 import { caseIdFor } from '../src/modules/escalation/escalation.queues';
 import { checkInvariants, INVARIANT_NAMES } from '../src/modules/operations/invariants/invariants';
+import { RetentionSweeper } from '../src/modules/operations/retention/retention.sweeper';
 import { type RunningSystem, startSystem } from './support/running-system';
 
 /**
@@ -63,6 +64,8 @@ describe('invariants on a clean running system', () => {
     };
     await waitFor(settled, (s) => s.pending === 0 && s.notified > 0 && s.projected === 2 && s.verdicts >= 2, 30_000);
 
+    // The worker's retention sweep (as the application's login) finds nothing past its period, and leaves the invariants holding.
+    expect(await system.worker.get(RetentionSweeper).sweep()).toEqual({ verificationRequests: 0, notifications: 0, inboxItems: 0, auditAccessLog: 0, deadLetters: 0 });
     const outcome = await new WriteCheckpointHandler(system.db.pool, loadCheckpointSigner(pem)).execute({ force: true });
     expect(outcome.written).toBe(true);
     const report = await checkInvariants(system.db.pool, { requireCheckpoint: true });

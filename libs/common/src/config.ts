@@ -100,6 +100,20 @@ export interface SinergiConfig {
     /** How long an event for a project not yet registered is held before it becomes a dead letter. */
     heldEventTtlDays: number;
   };
+  /**
+   * How long bookkeeping an audit no longer needs is kept (docs/operations.md, Retention), in days; 0 keeps it for
+   * ever. The event log itself is never deleted.
+   */
+  retention: {
+    /** Finished verification requests, counted from the day their project was completed or cancelled. */
+    verificationRequestsDays: number;
+    /** Notifications' delivery records (and their inbox items), counted from the day their case ended. */
+    notificationsDays: number;
+    /** The who-looked log (`audit_access_log`), counted from each access; at least 365 days when not 0. */
+    auditAccessLogDays: number;
+    /** Dead letters, counted from their retry or their project's closing. */
+    deadLettersDays: number;
+  };
   premium: {
     /** The share of the Jakon premium that makes a project a participant (first instalment), whole percent. */
     firstInstalmentPercent: number;
@@ -168,6 +182,13 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}`);
   }
   return Number(raw);
+}
+
+/** Days to keep something, 0 for ever, else at least `floor` (a period the law or an audit asks for). */
+function retentionDays(env: Env, name: string, fallback: number, floor: number): number {
+  const days = int(env, name, fallback, 0, 36_500);
+  if (days !== 0 && days < floor) throw new ConfigError(`${name} must be 0 (keep for ever) or at least ${floor} days`);
+  return days;
 }
 
 /**
@@ -252,6 +273,12 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
     tracing: tracingConfig(env),
     ingest: {
       heldEventTtlDays: int(env, 'HELD_EVENT_TTL_DAYS', 14, 1, 365),
+    },
+    retention: {
+      verificationRequestsDays: int(env, 'RETENTION_VERIFICATION_REQUESTS_DAYS', 365, 0, 36_500),
+      notificationsDays: int(env, 'RETENTION_NOTIFICATIONS_DAYS', 365, 0, 36_500),
+      auditAccessLogDays: retentionDays(env, 'RETENTION_AUDIT_ACCESS_LOG_DAYS', 3650, 365),
+      deadLettersDays: int(env, 'RETENTION_DEAD_LETTERS_DAYS', 90, 0, 36_500),
     },
     premium: {
       firstInstalmentPercent: int(env, 'PREMIUM_FIRST_INSTALMENT_PERCENT', 50, 1, 100),

@@ -18,6 +18,7 @@ import { Holidays1764000000016 } from './1764000000016-holidays';
 import { PaymentRequestCleared1764000000018 } from './1764000000018-payment-request-cleared';
 import { ConnectorPulls1764000000017 } from './1764000000017-connector-pulls';
 import { WhatsappChannel1764000000019 } from './1764000000019-whatsapp-channel';
+import { Retention1764000000021 } from './1764000000021-retention';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   PaymentRequestCleared1764000000018,
   ConnectorPulls1764000000017,
   WhatsappChannel1764000000019,
+  Retention1764000000021,
 ];
