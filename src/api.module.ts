@@ -11,6 +11,7 @@ import { EscalationCasesApiModule } from './modules/escalation/cases-api/escalat
 import { EscalationDirectoryApiModule } from './modules/escalation/directory/escalation-directory-api.module';
 import { WhatsappWebhookModule } from './modules/escalation/notification/whatsapp/whatsapp-webhook.module';
 import { OperationsApiModule } from './modules/operations/operations-api.module';
+import { ProcurementClientsAdminModule } from './modules/procurement-clients/admin/procurement-clients-admin.module';
 import { ProcurementClientsModule } from './modules/procurement-clients/procurement-clients.module';
 import { ProjectIntakeModule } from './modules/project-intake/project-intake.module';
 import { VerificationApiModule } from './modules/verification/verification-api.module';
@@ -19,6 +20,7 @@ import { SinergiConfigModule } from './platform/config.module';
 import { HealthModule } from './platform/health.module';
 import { HttpShutdownState } from './platform/http-shutdown.state';
 import { LoggingModule } from './platform/logging.module';
+import { ReadRoutingModule } from './platform/read-routing';
 import { RedisModule } from './platform/redis.module';
 
 /** The HTTP API process (docs/architecture.md). */
@@ -32,9 +34,11 @@ export class ApiModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        ReadRoutingModule,
         CqrsModule.forRoot(),
         HealthModule,
         ProcurementClientsModule,
+        ProcurementClientsAdminModule,
         ProjectIntakeModule,
         AuthModule,
         MetricsModule.forRoot('api'),

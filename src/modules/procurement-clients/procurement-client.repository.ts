@@ -15,6 +15,14 @@ export interface ProcurementClient {
   webhookUrl: string | null;
 }
 
+/** A client as an admin's list shows it: never a secret, only how many are active and since when the newest. */
+export interface ClientListing extends ProcurementClient {
+  activeSecrets: number;
+  newestSecretAt: string | null;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
 interface StoredSecret {
   id: string;
   sealed: string;
@@ -81,6 +89,22 @@ export class ProcurementClientRepository {
       [id],
     );
     return rows.length ? toClient(rows[0]) : null;
+  }
+
+  /** Every client, by id, without secrets. */
+  async list(): Promise<ClientListing[]> {
+    const { rows } = await this.pool.query(
+      `SELECT id, name, source_system, region_scopes, rate_limit_per_minute, webhook_url, created_at, disabled_at,
+              jsonb_array_length(secrets) AS active_secrets, secrets -> (jsonb_array_length(secrets) - 1) ->> 'createdAt' AS newest_secret_at
+         FROM procurement_clients ORDER BY id`,
+    );
+    return rows.map((row) => ({
+      ...toClient(row),
+      activeSecrets: Number(row.active_secrets),
+      newestSecretAt: row.newest_secret_at ?? null,
+      createdAt: new Date(row.created_at).toISOString(),
+      disabledAt: row.disabled_at ? new Date(row.disabled_at).toISOString() : null,
+    }));
   }
 
   /** Creates a client; returns the plaintext secret, which is shown once and never stored in clear. */
