@@ -73,6 +73,11 @@ const positiveInteger = (value: string): number => {
   return Number(value);
 };
 
+const wholeNumber = (value: string): number => {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('It must be a whole number from 0.');
+  return Number(value);
+};
+
 const commaList = (what: string, valid: (v: string) => boolean, expected: string) => (value: string): string[] => {
   const items = value.split(',').map((v) => v.trim()).filter(Boolean);
   if (items.length === 0) throw new InvalidArgumentError(`It needs at least one ${what}.`);
@@ -326,7 +331,7 @@ function buildProgram(): Command {
     .description('check the system\'s invariants against its database and say what is violated, with counts and example ids (exit 1 if any)')
     .option('--json', 'print the report as JSON (`{ ok, checks: [{ name, ok, violations, examples, detail }] }`)')
     .option('--only <names>', 'check only these invariants, comma-separated', commaList('invariant', (v) => /^[a-z_-]+$/.test(v), 'an invariant name'))
-    .option('--grace <seconds>', 'how long past due a ladder level may still be waiting', positiveInteger, 120)
+    .option('--grace <seconds>', 'how long past due a ladder level may still be waiting', wholeNumber, 120)
     .option('--examples <n>', 'example ids listed per invariant', positiveInteger, 5)
     .option('--require-checkpoint', 'fail the hash-chain check when no checkpoint has been signed yet')
     .addHelpText(
