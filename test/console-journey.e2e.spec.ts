@@ -118,6 +118,7 @@ describeWithChromium('a newcomer’s journey through the officials’ console (d
     const asDinkes = await (await fetch(`${system.baseUrl}/console/cases/${waived.caseId}`, { headers: { ...auth, accept: 'text/html' } })).text();
     expect(asDinkes).toContain(waived.name);
     expect(asDinkes).not.toContain(`/console/cases/${waived.caseId}/waive`);
+    expect(asDinkes).toContain(`Kasus ini milik ${PUPR_NAME}, bukan perangkat daerah Anda`);
     const before = (await (await fetch(`${system.baseUrl}/v1/cases/${waived.caseId}`, { headers: auth })).json()) as { status: string; timeline: unknown[] };
     const refused = await fetch(`${system.baseUrl}/console/cases/${waived.caseId}/waive`, {
       method: 'POST',

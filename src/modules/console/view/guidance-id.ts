@@ -11,3 +11,7 @@ export const POSITION_GUIDANCE_ID: Record<Position, string> = {
   WAKIL_BUPATI: 'Pantau ringkasan kasus; minta laporan tindak lanjut dari perangkat daerah bila perlu.',
   BUPATI: 'Pantau ringkasan kasus; minta laporan tindak lanjut dari perangkat daerah bila perlu.',
 };
+
+/** A Kepala Dinas reading another agency's case: that agency's head instructs its PPK and may waive; this one may acknowledge. */
+export const otherAgencyGuidanceId = (agencyName: string) =>
+  `Kasus ini milik ${agencyName}, bukan perangkat daerah Anda: Kepala Dinas perangkat daerah itu yang menginstruksikan PPK-nya dan dapat mengecualikan kasus. Anda tetap dapat mencatat tanggapan.`;

@@ -7,7 +7,7 @@ import { reasonSentenceId } from '../../../escalation/notification/message-templ
 import type { NonComplianceReason } from '../../../escalation/notification/message-templates';
 import type { ProjectView } from '../../../verification/queries/get-project/get-project.query';
 import { formatDate, formatDateTime, formatDaysAgo, formatDuration, formatMoney } from '../../view/console-format';
-import { POSITION_GUIDANCE_ID } from '../../view/guidance-id';
+import { otherAgencyGuidanceId, POSITION_GUIDANCE_ID } from '../../view/guidance-id';
 import { type Html, href, html } from '../../view/html';
 import {
   ACTION_DONE_ID,
@@ -202,7 +202,9 @@ function actions(viewer: PageViewer, d: CasePageData): Html {
 
 export function casePage(viewer: PageViewer, d: CasePageData): Html {
   const { detail, project } = d;
-  const guidance = viewer.principal.position ? POSITION_GUIDANCE_ID[viewer.principal.position] : null;
+  const { position, agency } = viewer.principal;
+  const guidance =
+    position === 'KEPALA_DINAS' && agency !== detail.agencyCode ? otherAgencyGuidanceId(project.agency.name) : position ? POSITION_GUIDANCE_ID[position] : null;
   const shortfall = BigInt(project.premiumDue) > BigInt(project.premiumPaid) ? BigInt(project.premiumDue) - BigInt(project.premiumPaid) : undefined;
   return page({
     title: `Kasus: ${project.name}`,
