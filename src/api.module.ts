@@ -20,6 +20,7 @@ import { SinergiConfigModule } from './platform/config.module';
 import { HealthModule } from './platform/health.module';
 import { HttpShutdownState } from './platform/http-shutdown.state';
 import { LoggingModule } from './platform/logging.module';
+import { ReadRoutingModule } from './platform/read-routing';
 import { RedisModule } from './platform/redis.module';
 
 /** The HTTP API process (docs/architecture.md). */
@@ -33,6 +34,7 @@ export class ApiModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        ReadRoutingModule,
         CqrsModule.forRoot(),
         HealthModule,
         ProcurementClientsModule,

@@ -2,6 +2,7 @@ export * from './migrated-database';
 export * from './test-database';
 export * from './test-redis';
 export * from './test-redis-cluster';
+export * from './test-postgres-replica';
 export * from './test-config';
 export * from './signed-client';
 export * from './procurement-fixtures';

@@ -6,6 +6,7 @@ import { GetRegionCoverageHandler } from '../api/get-region-coverage/get-region-
 import { GetRegionCoverageQuery } from '../api/get-region-coverage/get-region-coverage.query';
 import { coverageProjection } from './coverage.projection';
 import { sumCoverage } from './coverage.queries';
+import { ReadDatabase } from '../../../platform/read-routing';
 
 /**
  * Values that reached the log before the edge bounded them, or that the edge never saw: region sums beyond bigint
@@ -91,7 +92,7 @@ describe('coverage projection with extreme money and a poison event (PostgreSQL)
     await registration('73.07.99', '1000000000', '1301081');
     await waitFor(projectCount, (n) => n === 4, 20_000);
     const reader = { kind: 'user', sub: 'kadis', name: null, roles: ['official'], regions: ['73.07'], position: 'KEPALA_DINAS', agency: null, permissions: [] } as const;
-    const report = await new GetRegionCoverageHandler(db.pool, systemClock).execute(new GetRegionCoverageQuery('73.07', { ...reader, roles: [...reader.roles], regions: [...reader.regions], permissions: [] }));
+    const report = await new GetRegionCoverageHandler(ReadDatabase.primaryOnly(db.pool, systemClock), systemClock).execute(new GetRegionCoverageQuery('73.07', { ...reader, roles: [...reader.roles], regions: [...reader.regions], permissions: [] }));
     expect(report.unplacedRegionCodes).toEqual(['73.07.99']);
     expect(report.unassigned.projects.total).toBe(1);
     expect(report.children.map((c) => c.regionCode)).not.toContain('73.07.99');

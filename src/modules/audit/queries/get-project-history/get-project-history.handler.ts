@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { canSeeRegion, hasPermission, resourceNotFound } from '@sinergi/auth';
-import { PG_POOL } from '@sinergi/database';
-import type { Pool } from 'pg';
 import { GetProjectHistoryQuery } from './get-project-history.query';
 import { AuditAccessLog } from '../../access-log/audit-access-log';
 import { auditEventColumns, RELATED_STREAMS_SQL } from '../../audit-events.sql';
 import { type AuditEventRow, type AuditEventView, revealedRefs, toAuditEventView } from '../../audit-event.view';
 import { PII_READ } from '../../audit-query';
 import { isUuid } from '@sinergi/common';
+import { ReadDatabase } from '../../../../platform/read-routing';
 
 const historySql = (piiRead: boolean) => `SELECT ${auditEventColumns(piiRead)} FROM events WHERE events.stream_id IN (${RELATED_STREAMS_SQL('$1')})
   ORDER BY events.transaction_id, events.global_position`;
@@ -39,7 +37,7 @@ export interface ProjectHistory {
 @QueryHandler(GetProjectHistoryQuery)
 export class GetProjectHistoryHandler implements IQueryHandler<GetProjectHistoryQuery> {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly reads: ReadDatabase,
     private readonly accessLog: AuditAccessLog,
   ) {}
 
@@ -48,7 +46,7 @@ export class GetProjectHistoryHandler implements IQueryHandler<GetProjectHistory
     const piiRead = hasPermission(reader, PII_READ);
     const rows = isUuid(projectId)
       ? (
-          await this.pool.query<AuditEventRow>({
+          await (await this.reads.pool()).query<AuditEventRow>({
             // Prepared once per connection: the plan is the same for every project.
             name: piiRead ? 'audit-project-history-pii' : 'audit-project-history',
             text: piiRead ? HISTORY_SQL.piiRead : HISTORY_SQL.masked,

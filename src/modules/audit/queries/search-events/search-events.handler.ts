@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { hasPermission } from '@sinergi/auth';
-import { PG_POOL } from '@sinergi/database';
-import type { Pool } from 'pg';
 import { AuditAccessLog } from '../../access-log/audit-access-log';
 import { afterSql, auditEventColumns, eventFilterSql, streamsOfProjectRef } from '../../audit-events.sql';
 import { type AuditEventRow, type AuditEventView, revealedRefs, toAuditEventView } from '../../audit-event.view';
 import { encodeCursor, PII_READ } from '../../audit-query';
 import { parseSearchEventsQuery, type SearchEventsParams, SearchEventsQuery } from './search-events.query';
+import { ReadDatabase } from '../../../../platform/read-routing';
 
 export interface EventPage {
   items: AuditEventView[];
@@ -26,7 +24,7 @@ export interface EventPage {
 @QueryHandler(SearchEventsQuery)
 export class SearchEventsHandler implements IQueryHandler<SearchEventsQuery> {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly reads: ReadDatabase,
     private readonly accessLog: AuditAccessLog,
   ) {}
 
@@ -37,14 +35,15 @@ export class SearchEventsHandler implements IQueryHandler<SearchEventsQuery> {
   }
 
   private async search(q: SearchEventsParams, accessId: string, correlationId: string | null): Promise<EventPage> {
-    const streams = q.projectRef === undefined ? undefined : await streamsOfProjectRef(this.pool, q.projectRef);
+    const pool = await this.reads.pool();
+    const streams = q.projectRef === undefined ? undefined : await streamsOfProjectRef(pool, q.projectRef);
     const params: unknown[] = [];
     const where = eventFilterSql({ ...q.filter, streams }, params);
     if (q.after) where.push(afterSql(q.after, params));
     where.push('events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())');
     params.push(q.limit + 1);
     const piiRead = hasPermission(q.reader, PII_READ);
-    const { rows } = await this.pool.query<AuditEventRow>(
+    const { rows } = await pool.query<AuditEventRow>(
       `SELECT ${auditEventColumns(piiRead)} FROM events WHERE ${where.join(' AND ')}
         ORDER BY events.transaction_id, events.global_position LIMIT $${params.length}`,
       params,

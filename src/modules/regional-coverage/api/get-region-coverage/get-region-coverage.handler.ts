@@ -2,14 +2,13 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { assertCanRead, belowPattern, inRegionSql, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
-import { PG_POOL } from '@sinergi/database';
 import { childCodeLength, parseRegionCode, type RegionLevel, todayWita } from '@sinergi/domain';
-import type { Pool } from 'pg';
 import { GetRegionCoverageQuery } from './get-region-coverage.query';
 import { type CoverageSummary, subtractFigures, sumFigures } from '../../projection/coverage-figures';
 import { overallCoverage, type OverallCoverage, type SegmentCoverage, segmentCoverage, type SegmentReport } from '../../segments/segment-coverage';
 import { CELL_SUM_COLUMNS, figuresFromDatabase, storedTargetFromRow, sumColumns, sumsAsText, type TargetView, targetView } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
+import { ReadDatabase } from '../../../../platform/read-routing';
 
 /** One region's coverage (docs/api.md): construction figures, its target, the other segments and overall coverage. */
 export interface RegionCoverage extends CoverageSummary {
@@ -87,7 +86,7 @@ SELECT n.code, n.name, n.level, n.ord,
 @QueryHandler(GetRegionCoverageQuery)
 export class GetRegionCoverageHandler implements IQueryHandler<GetRegionCoverageQuery> {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly reads: ReadDatabase,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -96,9 +95,10 @@ export class GetRegionCoverageHandler implements IQueryHandler<GetRegionCoverage
     const parsed = parseRegionCode(regionCode);
     if (parsed === null) throw resourceNotFound('region');
     assertCanRead(reader, regionCode, 'region');
+    const pool = await this.reads.pool();
     const [{ rows }, unplaced] = await Promise.all([
-      this.pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), childCodeLength(parsed.level) ?? NO_CHILDREN]),
-      this.pool.query<{ region_code: string }>(UNPLACED_CODES_SQL, [regionCode, belowPattern(regionCode)]),
+      pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), childCodeLength(parsed.level) ?? NO_CHILDREN]),
+      pool.query<{ region_code: string }>(UNPLACED_CODES_SQL, [regionCode, belowPattern(regionCode)]),
     ]);
     if (rows.length === 0 || rows[0].ord !== 0) throw resourceNotFound('region');
     const today = todayWita(this.clock.now());

@@ -2,14 +2,13 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { assertCanRead, belowPattern, inRegionSql, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
-import { PG_POOL } from '@sinergi/database';
 import { addMonths, type IsoDate, isYearMonth, parseRegionCode, type RegionLevel, todayWita, toMonthNumber, type YearMonth, yearMonthOf } from '@sinergi/domain';
-import type { Pool } from 'pg';
 import { GetRegionSeriesQuery } from './get-region-series.query';
 import type { CoverageSummary } from '../../projection/coverage-figures';
 import { figuresFromDatabase, sumColumns, sumsAsText } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
 import { invalidParam } from '../region-params';
+import { ReadDatabase } from '../../../../platform/read-routing';
 
 export interface CoverageMonth extends CoverageSummary {
   /** Projects whose contract date (WITA) falls in this month, as they stand today. */
@@ -65,7 +64,7 @@ SELECT r.code, r.name, r.level, to_char(m.month, 'YYYY-MM') AS month, ${sumsAsTe
 @QueryHandler(GetRegionSeriesQuery)
 export class GetRegionSeriesHandler implements IQueryHandler<GetRegionSeriesQuery> {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly reads: ReadDatabase,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -73,7 +72,8 @@ export class GetRegionSeriesHandler implements IQueryHandler<GetRegionSeriesQuer
     if (parseRegionCode(regionCode) === null) throw resourceNotFound('region');
     assertCanRead(reader, regionCode, 'region');
     const { from, to } = seriesRange(range.from, range.to, todayWita(this.clock.now()));
-    const { rows } = await this.pool.query(SERIES_SQL, [regionCode, belowPattern(regionCode), `${from}-01`, `${to}-01`]);
+    const pool = await this.reads.pool();
+    const { rows } = await pool.query(SERIES_SQL, [regionCode, belowPattern(regionCode), `${from}-01`, `${to}-01`]);
     if (rows.length === 0) throw resourceNotFound('region');
     return {
       regionCode,

@@ -1,15 +1,13 @@
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { assertCanRead, belowPattern, inRegionSql, resourceNotFound, withinRegionsSql } from '@sinergi/auth';
-import { PG_POOL } from '@sinergi/database';
 import { parseRegionCode, regencyOfSql } from '@sinergi/domain';
-import type { Pool } from 'pg';
 import { ListAgencyCoverageQuery } from './list-agency-coverage.query';
 import type { CoverageSummary } from '../../projection/coverage-figures';
 import { RegionsRepository } from '../../regions/regions.repository';
 import { figuresFromDatabase, sumColumns, sumsAsText } from '../coverage-view';
 import { toCoverageSummary } from '../../projection/coverage-figures';
 import { invalidParam } from '../region-params';
+import { ReadDatabase } from '../../../../platform/read-routing';
 
 /** One agency (satker) of a regional government with its projects' coverage in the region asked about. */
 export interface AgencyCoverage extends CoverageSummary {
@@ -29,7 +27,7 @@ export interface AgencyCoverageList {
 @QueryHandler(ListAgencyCoverageQuery)
 export class ListAgencyCoverageHandler implements IQueryHandler<ListAgencyCoverageQuery> {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly reads: ReadDatabase,
     private readonly regions: RegionsRepository,
   ) {}
 
@@ -49,7 +47,8 @@ export class ListAgencyCoverageHandler implements IQueryHandler<ListAgencyCovera
       where.push(inRegionSql('region_code', '$1', '$2'));
     }
     where.push(withinRegionsSql('region_code', reader.regions, params));
-    const { rows } = await this.pool.query(
+    const pool = await this.reads.pool();
+    const { rows } = await pool.query(
       `WITH sums AS (
          SELECT ${regencyOfSql('region_code')} AS regency_code, agency_code, ${sumColumns()}
            FROM coverage_cells WHERE ${where.join(' AND ')}

@@ -1,11 +1,9 @@
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { PG_POOL } from '@sinergi/database';
-import type { Pool } from 'pg';
 import type { ComplianceReason, ComplianceStatus } from '../../../verification/compliance/compliance.events';
 import type { CoverageProjectRow, ProjectLifecycle } from '../../projection/coverage-project';
 import { listCoverageProjects } from '../../projection/coverage.queries';
 import { ListProjectsQuery } from './list-projects.query';
+import { ReadDatabase } from '../../../../platform/read-routing';
 
 /** A project as the officials' list shows it (`coverage_projects`); money as integer-rupiah strings. */
 export interface ProjectListItem {
@@ -61,10 +59,11 @@ export function toProjectListItem(r: CoverageProjectRow): ProjectListItem {
 /** The officials' project list: newest contract first, keyset pages (one statement), within the caller's scope. */
 @QueryHandler(ListProjectsQuery)
 export class ListProjectsHandler implements IQueryHandler<ListProjectsQuery> {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly reads: ReadDatabase) {}
 
   async execute(q: ListProjectsQuery): Promise<ProjectList> {
-    const page = await listCoverageProjects(this.pool, q.filter, { limit: q.limit, cursor: q.cursor });
+    const pool = await this.reads.pool();
+    const page = await listCoverageProjects(pool, q.filter, { limit: q.limit, cursor: q.cursor });
     return { items: page.items.map(toProjectListItem), nextCursor: page.nextCursor };
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock, firstInstalmentPercentFor, isUuid, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { resourceNotFound } from '@sinergi/auth';
-import { EventStore, loadStreamGroup, streamRef } from '@sinergi/event-store';
+import { loadStreamGroup, streamRef } from '@sinergi/event-store';
 import { constructionProjectModel } from '../../../project-intake/construction-project.decider';
 import { projectStreamId } from '../../../project-intake/construction-project.events';
 import { complianceModel } from '../../compliance/compliance.decider';
@@ -10,6 +10,7 @@ import { instalmentOutstanding, premiumStanding } from '../../compliance/premium
 import { complianceStreamId } from '../../compliance/compliance.events';
 import { GetProjectQuery, type ProjectView } from './get-project.query';
 import { readerCanSee } from './reader-auth.guard';
+import { ReadDatabase } from '../../../../platform/read-routing';
 import { todayWita } from '@sinergi/domain';
 
 /** Events that record a look at the registry (requests and evidence handling are not one). */
@@ -19,14 +20,14 @@ const CHECK_OUTCOMES = new Set(['EnrolmentConfirmed', 'EnrolmentMissing', 'Premi
 @QueryHandler(GetProjectQuery)
 export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
   constructor(
-    private readonly store: EventStore,
+    private readonly reads: ReadDatabase,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
   ) {}
 
   async execute({ projectId, reader }: GetProjectQuery): Promise<ProjectView> {
     if (!isUuid(projectId)) throw resourceNotFound('project');
-    const { project: projectStream, compliance: complianceStream } = await loadStreamGroup(this.store, {
+    const { project: projectStream, compliance: complianceStream } = await loadStreamGroup(await this.reads.store(), {
       project: streamRef(constructionProjectModel, projectStreamId(projectId)),
       compliance: streamRef(complianceModel, complianceStreamId(projectId)),
     });

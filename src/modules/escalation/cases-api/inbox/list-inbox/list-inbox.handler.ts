@@ -1,10 +1,8 @@
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { PG_POOL } from '@sinergi/database';
-import type { Pool } from 'pg';
 import { ListInboxQuery } from './list-inbox.query';
 import { decodeCursor, invalidQuery, pageSize, singleParam, toPage } from '../../list-paging';
 import { addressedToReaderSql, INBOX_ITEM_COLUMNS, type InboxItemRow, type InboxItemView, toInboxItemView } from '../inbox-item';
+import { ReadDatabase } from '../../../../../platform/read-routing';
 
 export interface InboxPage {
   items: InboxItemView[];
@@ -14,7 +12,7 @@ export interface InboxPage {
 /** The reader's inbox, newest first, keyset-paged on (created_at, id); `?unread=true` keeps unread items only. */
 @QueryHandler(ListInboxQuery)
 export class ListInboxHandler implements IQueryHandler<ListInboxQuery> {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly reads: ReadDatabase) {}
 
   async execute({ reader, query }: ListInboxQuery): Promise<InboxPage> {
     const unread = singleParam(query, 'unread');
@@ -29,7 +27,8 @@ export class ListInboxHandler implements IQueryHandler<ListInboxQuery> {
       where.push(`(i.created_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
-    const { rows } = await this.pool.query<InboxItemRow>(
+    const pool = await this.reads.pool();
+    const { rows } = await pool.query<InboxItemRow>(
       `SELECT ${INBOX_ITEM_COLUMNS} FROM inbox_items i WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
       params,
     );

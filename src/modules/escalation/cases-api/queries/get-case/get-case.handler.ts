@@ -1,14 +1,12 @@
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { canSeeRegion, resourceNotFound } from '@sinergi/auth';
-import { PG_POOL } from '@sinergi/database';
-import { EventStore, readStreamOf } from '@sinergi/event-store';
-import type { Pool } from 'pg';
+import { readStreamOf } from '@sinergi/event-store';
 import type { CaseAcknowledgement, CaseStatus } from '../../../case-decider/escalation-case.decider';
 import { caseStreamId, type EscalationCaseEvent } from '../../../case-decider/escalation-case.events';
 import type { EscalationLadder } from '../../../ladder/escalation-ladder';
 import { buildTimeline, type NotificationRow, type TimelineEntry } from './case-timeline';
 import { GetCaseQuery } from './get-case.query';
+import { ReadDatabase } from '../../../../../platform/read-routing';
 import { isUuid } from '@sinergi/common';
 
 export interface CaseDetail {
@@ -35,19 +33,16 @@ export interface CaseDetail {
 /** One case folded from its stream (strongly consistent), with its timeline and the deliveries it caused. */
 @QueryHandler(GetCaseQuery)
 export class GetCaseHandler implements IQueryHandler<GetCaseQuery> {
-  constructor(
-    private readonly store: EventStore,
-    @Inject(PG_POOL) private readonly pool: Pool,
-  ) {}
+  constructor(private readonly reads: ReadDatabase) {}
 
   async execute({ caseId, reader }: GetCaseQuery): Promise<CaseDetail> {
     if (!isUuid(caseId)) throw resourceNotFound('case');
-    const stream = await readStreamOf<EscalationCaseEvent>(this.store, caseStreamId(caseId));
+    const stream = await readStreamOf<EscalationCaseEvent>(await this.reads.store(), caseStreamId(caseId));
     const opened = stream.events[0];
     const regionCode = opened?.type === 'CaseOpened' ? opened.data.regionCode : undefined;
     // Unknown and out of scope answer alike: no existence leak (docs/api.md).
     if (regionCode === undefined || !canSeeRegion(reader, regionCode)) throw resourceNotFound('case');
-    const { rows } = await this.pool.query<NotificationRow>(
+    const { rows } = await (await this.reads.pool()).query<NotificationRow>(
       `SELECT id, kind, channel, recipient_kind, position, status, attempts, last_error_code, level, cause_event_id, created_at, sent_at,
               delivered_at, read_at, failed_at, fallback_of
          FROM notifications WHERE case_id = $1 ORDER BY created_at, id`,

@@ -1,11 +1,9 @@
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { PG_POOL } from '@sinergi/database';
-import type { Pool } from 'pg';
 import { CASE_SUMMARY_COLUMNS, type CaseSummary, type CaseSummaryRow, toCaseSummary } from '../../case-summary';
 import { toPage } from '../../list-paging';
 import { ListCasesQuery } from './list-cases.query';
 import { belowPattern, inRegionSql, withinRegionsSql } from '@sinergi/auth';
+import { ReadDatabase } from '../../../../../platform/read-routing';
 
 export interface CasePage {
   items: CaseSummary[];
@@ -18,7 +16,7 @@ export interface CasePage {
  */
 @QueryHandler(ListCasesQuery)
 export class ListCasesHandler implements IQueryHandler<ListCasesQuery> {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly reads: ReadDatabase) {}
 
   async execute({ params: q }: ListCasesQuery): Promise<CasePage> {
     const params: unknown[] = [];
@@ -35,7 +33,8 @@ export class ListCasesHandler implements IQueryHandler<ListCasesQuery> {
     const oldest = q.order === 'oldest';
     if (q.after) where.push(`(opened_at, case_id) ${oldest ? '>' : '<'} (${param(q.after.at)}::timestamptz, ${param(q.after.id)}::uuid)`);
     const direction = oldest ? 'ASC' : 'DESC';
-    const { rows } = await this.pool.query<CaseSummaryRow>(
+    const pool = await this.reads.pool();
+    const { rows } = await pool.query<CaseSummaryRow>(
       `SELECT ${CASE_SUMMARY_COLUMNS} FROM escalation_cases WHERE ${where.join(' AND ')}
         ORDER BY opened_at ${direction}, case_id ${direction} LIMIT ${param(q.limit + 1)}`,
       params,
