@@ -21,7 +21,8 @@ import { type RunningSystem, startSystem } from './support/running-system';
  * The officials' console issue's "Done when", in one browser journey over what a newcomer sees after
  * `npm run start:local -- --fast-ladder` and `npm run demo:post`: the same 30 Sinjai projects (scripts/demo-post.ts,
  * 12 enrolled at the simulator: 40 %), the same 60 % target (the start:local seed), notices caught by a real SMTP
- * receiver, and the ladder shortened as --fast-ladder does, so the Kepala Dinas's own level-1 e-mail arrives.
+ * receiver, and the ladder shortened as --fast-ladder does (15 s a level), so the Kepala Dinas's own level-1 e-mail
+ * arrives.
  * Links and buttons are clicked wherever a page offers them; only the e-mail links and the refusals are typed in.
  */
 
@@ -46,7 +47,7 @@ describeWithChromium('a newcomer’s journey through the officials’ console (d
     mailDir = await mkdtemp(join(tmpdir(), 'sinergi-journey-mail-'));
     catcher = await startMailCatcher({ dir: mailDir });
     const port = await freePort();
-    system = await startSystem('console-journey', { SMTP_URL: catcher.url, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ESCALATION_FAST_LADDER_MS: '3000' });
+    system = await startSystem('console-journey', { SMTP_URL: catcher.url, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ESCALATION_FAST_LADDER_MS: '15000' });
     // What start:local seeds (the target) and what demo:post posts (through the signed batch API, the simulator's enrolments).
     await seedSinjaiTarget(system.api.get(SetCoverageTargetHandler), new Date());
     const { events, enrolled } = demoProjects(30);

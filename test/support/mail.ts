@@ -12,16 +12,22 @@ export const recipientsOf = (mail: ParsedMail): string[] =>
 
 /** Waits (up to `timeoutMs`) for an e-mail the mail catcher saved in `dir` that `matches`, and returns it parsed. */
 export async function waitForMail(dir: string, matches: (mail: ParsedMail) => boolean, timeoutMs = 60_000): Promise<ParsedMail> {
+  // A file is parsed again only when its size changed (the catcher may still be writing it), however often the folder is
+  // looked at: a fast ladder writes hundreds.
+  const parsed = new Map<string, { size: number; mail: ParsedMail }>();
   const found = await waitFor(
     async () => {
       for (const file of await readdir(dir)) {
-        const mail = await simpleParser(await readFile(join(dir, file)));
-        if (matches(mail)) return mail;
+        const raw = await readFile(join(dir, file));
+        let seen = parsed.get(file);
+        if (seen?.size !== raw.length) parsed.set(file, (seen = { size: raw.length, mail: await simpleParser(raw) }));
+        if (matches(seen!.mail)) return seen!.mail;
       }
       return null;
     },
     (m) => m !== null,
     timeoutMs,
+    200,
   );
   return found!;
 }
