@@ -74,3 +74,4 @@ export {
   VENDORED_REGIONS,
   vendoredRegions,
 } from './regions/region-hierarchy';
+export { DISTRICT_BOUNDARIES_SOURCE, type DistrictBoundary, districtBoundaries } from './regions/district-boundaries';

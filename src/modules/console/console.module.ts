@@ -11,6 +11,9 @@ import { CaseEvidenceSection } from './evidence/case-evidence.section';
 import { EvidenceConsoleController } from './evidence/evidence.console.controller';
 import { EvidenceOnFileReader } from './evidence/evidence-on-file';
 import { AdminConsoleController } from './pages/admin/admin.console.controller';
+import { ClientsConsoleController } from './pages/admin/clients.console.controller';
+import { LadderConsoleController } from './pages/admin/ladder.console.controller';
+import { OfficialsConsoleController } from './pages/admin/officials.console.controller';
 import { AuditConsoleController } from './pages/audit/audit.console.controller';
 import { CasesConsoleController } from './pages/cases/cases.console.controller';
 import { QueueDashboardConsoleController } from './queue-dashboard/queue-dashboard.console.controller';
@@ -37,6 +40,9 @@ import { SignInConsoleController } from './pages/sign-in/sign-in.console.control
     QueueDashboardConsoleController,
     AuditConsoleController,
     AdminConsoleController,
+    OfficialsConsoleController,
+    LadderConsoleController,
+    ClientsConsoleController,
   ],
   providers: [
     ConsoleSessions,

@@ -52,7 +52,7 @@ td.num,th.num{text-align:right;white-space:nowrap}
 form.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end;margin:0 0 1rem}
 label{display:block;font-weight:600;margin:0 0 .25rem}
 .field{display:flex;flex-direction:column;min-width:9rem;flex:1 1 9rem}
-input[type=text],input[type=date],select,textarea{font:inherit;padding:.45rem .5rem;border:1px solid #6e7781;border-radius:6px;background:#fff;color:#1b1f24;width:100%;max-width:100%}
+input[type=text],input[type=date],input[type=email],input[type=tel],input[type=url],select,textarea{font:inherit;padding:.45rem .5rem;border:1px solid #6e7781;border-radius:6px;background:#fff;color:#1b1f24;width:100%;max-width:100%}
 textarea{min-height:6rem}
 .form-grid{display:grid;gap:.75rem 1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,15rem),1fr));margin:0 0 1rem}
 .hint{font-size:.875rem;color:#59636e;margin:.2rem 0 0}
@@ -84,6 +84,22 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 pre{white-space:pre-wrap;background:#eef1f4;border-radius:6px;padding:.75rem;font-size:.85rem;max-width:100%;overflow-x:auto}
 .actions-inline{display:flex;flex-wrap:wrap;gap:.5rem}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);border:0}
+.tabs ul{list-style:none;margin:0 0 1rem;padding:0 0 .25rem;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;border-bottom:1px solid #d0d7de}
+.tabs a[aria-current="page"]{font-weight:700;text-decoration-thickness:3px}
+.check>span,.checks li{display:flex;gap:.45rem;align-items:flex-start}
+.check label,.checks label{display:inline;font-weight:400;margin:0}
+.check input,.checks input{margin-top:.3rem;flex:none}
+.checks{list-style:none;margin:.25rem 0 .75rem;padding:0;display:grid;gap:.35rem 1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,14rem),1fr))}
+fieldset.level{min-width:0}
+fieldset.level legend{font-weight:700;padding:0 .25rem}
+.secret{display:block;padding:.5rem;font-size:1rem}
+figure.map{margin:0 0 1rem}
+.map svg.districts{width:100%;height:auto;display:block;max-height:34rem}
+.map a:hover path,.map a:focus-visible path{stroke:#1b1f24;stroke-width:3}
+.map a:focus{outline:none}
+.legend{list-style:none;margin:.5rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.9rem}
+.legend li{display:flex;align-items:center;gap:.35rem}
+.legend svg{width:.9rem;height:.9rem;flex:none}
 @media (max-width:40rem){
   h1{font-size:1.35rem}
   .figure{font-size:2rem}

@@ -1,9 +1,8 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ALL_REGIONS, assertCanWrite, canSeeRegion, Roles } from '@sinergi/auth';
+import { assertCanWrite, Roles } from '@sinergi/auth';
 import { DomainError } from '@sinergi/common';
-import { parseRegionCode } from '@sinergi/domain';
 import type { FastifyReply } from 'fastify';
 import { GetLadderQuery } from '../../../escalation/directory/ladders/get-ladder/get-ladder.query';
 import { ListOfficialsQuery } from '../../../escalation/directory/officials/list-officials/list-officials.query';
@@ -15,10 +14,10 @@ import { RetryDeadLetterCommand } from '../../../verification/dead-letters/retry
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
 import { ConsoleExceptionFilter } from '../../console-exception.filter';
 import type { PageViewer } from '../../view/layout';
+import { textOf } from '../../view/form';
 import { redirect, sendPage } from '../../view/respond';
 import { adminPage, type AdminPageData } from './admin.page';
-
-const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+import { adminRegion } from './admin-region';
 
 
 const RETRY_ERROR_ID: Record<string, string> = {
@@ -27,9 +26,11 @@ const RETRY_ERROR_ID: Record<string, string> = {
 };
 
 /**
- * The admins' page: dead letters with retry (the operations API's query and command), the region's escalation
- * ladder (GetLadderQuery) and the officials directory (ListOfficialsQuery, as the API's admin route: filtered to the
- * admin's regions; addresses left out). The queue dashboard is a link away.
+ * The admins' overview: dead letters with retry (the operations API's query and command), the coverage target's
+ * form, the region's escalation ladder (GetLadderQuery) and the officials directory (ListOfficialsQuery, as the API's
+ * admin route: filtered to the admin's regions; addresses left out). The directory, the ladder and the procurement
+ * clients have their own pages with forms (officials, ladder and clients controllers beside this one); the queue
+ * dashboard is a link away.
  */
 @ApiExcludeController()
 @Controller('console/admin')
@@ -45,7 +46,7 @@ export class AdminConsoleController {
   @Get()
   async show(@Query() query: Record<string, unknown>, @Query('selesai') done: unknown, @Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const viewer = consoleViewer(req);
-    return this.render(viewer, reply, text(query.regionCode), text(query.status) || 'open', { done: text(done) });
+    return this.render(viewer, reply, textOf(query.regionCode), textOf(query.status) || 'open', { done: textOf(done) });
   }
 
   @Post('dead-letters/:id/retry')
@@ -65,8 +66,8 @@ export class AdminConsoleController {
   async setTarget(@Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const viewer = consoleViewer(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const regionCode = text(body.regionCode);
-    const typed = { metric: text(body.metric), targetPercent: text(body.targetPercent), deadline: text(body.deadline) };
+    const regionCode = textOf(body.regionCode);
+    const typed = { metric: textOf(body.metric), targetPercent: textOf(body.targetPercent), deadline: textOf(body.deadline) };
     regionCodeParam(regionCode);
     assertCanWrite(viewer.principal, regionCode, 'this region');
     // "60" or "60,5" as officials write it; the command checks the range and the deadline.
@@ -85,9 +86,7 @@ export class AdminConsoleController {
 
   private async render(viewer: PageViewer, reply: FastifyReply, regionRaw: string, statusRaw: string, extra: Partial<AdminPageData>, status = 200) {
     const principal = viewer.principal;
-    const regions = principal.regions.filter((r) => r !== ALL_REGIONS);
-    const regionCode = regionRaw || regions[0] || '73';
-    if (parseRegionCode(regionCode) === null || !canSeeRegion(principal, regionCode)) throw new DomainError('not_found', 'not_found', 'region not found');
+    const regionCode = adminRegion(principal, regionRaw);
     const params = parseListDeadLettersParams(statusRaw);
     const [letters, ladder, officials, coverage] = await Promise.all([
       this.queries.execute(new ListDeadLettersQuery(params.status, params.limit, principal)),

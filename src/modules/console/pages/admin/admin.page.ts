@@ -6,6 +6,8 @@ import { formatCount, formatDate, formatDateTime, formatDuration, formatPercent 
 import { type Html, href, html } from '../../view/html';
 import { csrfField, page, type PageViewer } from '../../view/layout';
 import { positionId } from '../../view/labels-id';
+import { adminTabs } from './admin-region';
+import { officialsTable } from './officials.page';
 
 export interface AdminPageData {
   regionCode: string;
@@ -57,32 +59,20 @@ function deadLetters(viewer: PageViewer, d: AdminPageData): Html {
       : html`<p class="card">Tidak ada surat mati dengan status ini.</p>`}`;
 }
 
-function ladder(l: AdminPageData['ladder']): Html {
-  if (!l) return html`<p class="card">Belum ada tangga eskalasi untuk wilayah ini.</p>`;
+function ladder(d: AdminPageData): Html {
+  const l = d.ladder;
+  const edit = html`<p><a href="${href('/console/admin/ladder', { regionCode: d.regionCode })}">Ubah tangga eskalasi</a></p>`;
+  if (!l) return html`<div class="card"><p>Belum ada tangga eskalasi untuk wilayah ini.</p>${edit}</div>`;
   return html`<div class="card">
     <p>Versi ${l.version}${l.inherited ? html` (mengikuti tangga wilayah ${l.regionCode})` : ''}, sejak ${formatDateTime(l.createdAt)}.</p>
     <ol class="ladder">${l.levels.map((level) => html`<li><strong>Tingkat ${level.level}</strong>: ${level.recipients.map(positionId).join(', ')}${level.waitBeforeNext ? html` — naik setelah ${formatDuration(level.waitBeforeNext)}` : html` — tingkat tertinggi`}</li>`)}</ol>
-    <p class="muted">Mengubah tangga: <code>PUT /v1/admin/ladders/${l.appliesTo}</code> dengan token admin; setiap perubahan menjadi versi baru, kasus yang sudah berjalan tetap memakai versinya.</p>
+    ${edit}
   </div>`;
 }
 
-function officials(list: Official[]): Html {
-  if (list.length === 0) return html`<p class="card">Belum ada pejabat dalam direktori untuk wilayah ini.</p>`;
-  const yes = (on: boolean) => (on ? 'ya' : '—');
-  return html`<div class="table-wrap"><table class="stack"><caption class="sr-only">Direktori pejabat</caption>
-    <thead><tr><th scope="col">Nama</th><th scope="col">Jabatan</th><th scope="col">Wilayah</th><th scope="col">Perangkat daerah</th><th scope="col">E-mail</th><th scope="col">Webhook</th><th scope="col">WhatsApp</th></tr></thead>
-    <tbody>${list.map(
-      (o) => html`<tr>
-        <th scope="row">${o.name}</th>
-        <td data-label="Jabatan">${positionId(o.position)}</td>
-        <td data-label="Wilayah">${o.regionScope}</td>
-        <td data-label="Perangkat daerah" class="break">${o.agencyCode ?? '—'}</td>
-        <td data-label="E-mail">${yes(o.email !== null)}</td>
-        <td data-label="Webhook">${yes(o.webhookUrl !== null)}</td>
-        <td data-label="WhatsApp">${o.whatsappOptIn && o.whatsapp ? 'ya' : '—'}</td>
-      </tr>`,
-    )}</tbody></table></div>
-    <p class="muted">Alamat tidak ditampilkan di sini. Menambah atau mengubah pejabat: <code>POST /v1/admin/officials</code> dan <code>PATCH /v1/admin/officials/{id}</code> dengan token admin.</p>`;
+function officials(d: AdminPageData): Html {
+  return html`${officialsTable(d.officials, d.regionCode, true)}
+    <p><a href="${href('/console/admin/officials', { regionCode: d.regionCode })}">Kelola direktori pejabat</a> (tambah, ubah saluran, nonaktifkan). Alamat tidak ditampilkan di sini.</p>`;
 }
 
 const METRIC_ID: Record<string, string> = { projects: 'proyek terdaftar', workers: 'pekerja terlindungi', value: 'nilai kontrak terlindungi' };
@@ -122,10 +112,11 @@ export function adminPage(viewer: PageViewer, d: AdminPageData): Html {
       ${regions.length > 1
         ? html`<nav class="actions-inline" aria-label="Wilayah">${regions.map((r) => html`<a href="${href('/console/admin', { regionCode: r })}"${r === d.regionCode ? html` aria-current="page"` : ''}>${r}</a>`)}</nav>`
         : ''}
+      ${adminTabs('overview', d.regionCode)}
       <p><a href="/console/antrean">Dasbor antrean (BullMQ)</a></p>
       <section aria-labelledby="judul-surat-mati"><h2 id="judul-surat-mati">Surat mati (dead letters)</h2>${deadLetters(viewer, d)}</section>
       <section aria-labelledby="judul-target"><h2 id="judul-target">Target cakupan ${d.regionCode}</h2>${target(viewer, d)}</section>
-      <section aria-labelledby="judul-tangga-admin"><h2 id="judul-tangga-admin">Tangga eskalasi ${d.regionCode}</h2>${ladder(d.ladder)}</section>
-      <section aria-labelledby="judul-pejabat"><h2 id="judul-pejabat">Direktori pejabat</h2>${officials(d.officials)}</section>`,
+      <section aria-labelledby="judul-tangga-admin"><h2 id="judul-tangga-admin">Tangga eskalasi ${d.regionCode}</h2>${ladder(d)}</section>
+      <section aria-labelledby="judul-pejabat"><h2 id="judul-pejabat">Direktori pejabat</h2>${officials(d)}</section>`,
   });
 }

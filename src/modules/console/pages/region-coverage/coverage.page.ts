@@ -6,6 +6,7 @@ import type { TargetView } from '../../../regional-coverage/api/coverage-view';
 import { formatCount, formatDate, formatMoney, formatMonth, formatPercent, formatPoints, formatShortDate } from '../../view/console-format';
 import { type Html, href, html } from '../../view/html';
 import { CHILD_LEVEL_ID, REGION_LEVEL_ID, SEGMENT_ID } from '../../view/labels-id';
+import { districtMap } from '../../view/district-map';
 import { page, type PageViewer } from '../../view/layout';
 
 export interface CoveragePageData {
@@ -182,6 +183,7 @@ export function coveragePage(viewer: PageViewer, d: CoveragePageData): Html {
     body: html`<p class="muted">${REGION_LEVEL_ID[r.level] ?? ''} · kode ${r.regionCode} · per ${formatDate(r.asOf)} · <a href="${href('/console/cases', { regionCode: r.regionCode, status: 'OPEN' })}">kasus terbuka di wilayah ini</a></p>
       ${headline(r)}
       ${weighted(r)}
+      ${r.level === 'regency' ? districtMap(r.regionCode, r.name, r.children.map((c) => ({ regionCode: c.regionCode, name: c.name, percent: c.coveragePercent.projects, registered: c.projects.registered, total: c.projects.total }))) : ''}
       ${childrenTable(r)}
       ${agenciesTable(r, d.agencies)}
       ${trendChart(d.series)}
