@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createMigratedDatabase, createTestDatabase, type MigratedTestDatabase, TEST_SECRETS_KEY, type TestDatabase } from '@sinergi/testing';
+import { createMigratedDatabase, createTestDatabase, type MigratedTestDatabase, TEST_SECRETS_KEY, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@sinergi/testing';
 
 /**
  * The built CLI, run as a process the way `npm run cli --` runs it (`npm run build` first). SINERGI_TEST_DIST may name
@@ -236,29 +236,32 @@ interface Run {
   });
 
   it('invariants: exit 0 and one line per invariant when they hold; exit 1 naming the violated one, its count and example ids; --json', async () => {
-    const clean = await run(['invariants'], system(migrated.url));
+    // Job payloads are searched in a Redis key space of this test's own (none: nothing there).
+    const env = { ...system(migrated.url), REDIS_URL: testRedisUrl(), QUEUE_PREFIX: uniqueQueuePrefix('cli-invariants') };
+    const clean = await run(['invariants'], env);
     expect({ code: clean.code, stderr: clean.stderr }).toEqual({ code: 0, stderr: '' });
     expect(clean.stdout).toMatch(/^ok {3}acknowledged-events-logged-once: 0 violation\(s\)/m);
+    expect(clean.stdout).toMatch(/^ok {3}no-personal-data-outside-personal_data: 0 violation\(s\) — \d+ row\(s\) scanned .*; 0 job\(s\) scanned$/m);
     expect(clean.stdout).toContain('VERDICT: OK — 7 invariant(s) hold');
 
     const projectId = '5f0c1a43-9d0e-4c55-8d6a-0c7a1e2b3c4d';
     await migrated.pool.query(`INSERT INTO coverage_projects (project_id, status, last_position) VALUES ($1, 'COMPLIANT', 1)`, [projectId]);
     try {
-      const broken = await run(['invariants'], system(migrated.url));
+      const broken = await run(['invariants', '--no-jobs'], env);
       expect(broken.code).toBe(1);
       expect(broken.stdout).toMatch(/^FAIL projections-equal-rebuild: 1 violation\(s\) — coverage: 1 differing row/m);
       expect(broken.stdout).toContain(`e.g. coverage_projects live_only (project_id=${projectId})`);
       expect(broken.stdout).toContain('VERDICT: FAILED — 1 of 7 invariant(s) violated: projections-equal-rebuild');
       noStack(broken.stderr);
 
-      const json = await run(['invariants', '--json', '--only', 'projections-equal-rebuild,hash-chains-verify'], system(migrated.url));
+      const json = await run(['invariants', '--json', '--only', 'projections-equal-rebuild,hash-chains-verify'], env);
       expect(json.code).toBe(1);
       const report = JSON.parse(json.stdout);
       expect(report).toMatchObject({ ok: false, checks: [{ name: 'projections-equal-rebuild', ok: false, violations: 1 }, { name: 'hash-chains-verify', ok: true, violations: 0 }] });
     } finally {
       await migrated.pool.query(`DELETE FROM coverage_projects WHERE project_id = $1`, [projectId]);
     }
-    const unknown = await run(['invariants', '--only', 'no-such-invariant'], system(migrated.url));
+    const unknown = await run(['invariants', '--only', 'no-such-invariant'], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('unknown invariant(s) no-such-invariant; known: acknowledged-events-logged-once,');
   });

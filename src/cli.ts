@@ -334,12 +334,13 @@ function buildProgram(): Command {
     .option('--grace <seconds>', 'how long past due a ladder level may still be waiting', wholeNumber, 120)
     .option('--examples <n>', 'example ids listed per invariant', positiveInteger, 5)
     .option('--require-checkpoint', 'fail the hash-chain check when no checkpoint has been signed yet')
+    .option('--no-jobs', 'search the database alone for personal data, not the BullMQ job payloads in Redis too')
     .addHelpText(
       'after',
       `${NEEDS_SYSTEM}\nRun it as the database owner: the projection check rebuilds into shadow tables beside the live ones and drops them.\n` +
         'The invariants are listed in docs/operations.md (Invariants). Exit codes: 0 all hold; 1 a violation, or the check could not run.',
     )
-    .action(async (options: { json?: boolean; only?: string[]; grace: number; examples: number; requireCheckpoint?: boolean }) => {
+    .action(async (options: { json?: boolean; only?: string[]; grace: number; examples: number; requireCheckpoint?: boolean; jobs: boolean }) => {
       const config = systemConfig();
       const { checkInvariants, formatInvariantReport, INVARIANT_NAMES, PoolHolder } = runtime();
       const unknown = (options.only ?? []).filter((n) => !INVARIANT_NAMES.includes(n));
@@ -350,6 +351,8 @@ function buildProgram(): Command {
           dueGraceMs: options.grace * 1000,
           examples: options.examples,
           requireCheckpoint: options.requireCheckpoint ?? false,
+          // Job payloads too, on a single Redis (a cluster's keys are spread over its nodes: the database alone then).
+          jobs: options.jobs && !config.redisClusterNodes ? { url: config.redisUrl, prefix: config.queuePrefix } : undefined,
         }),
       );
       if (options.json) print(JSON.stringify(report, null, 2));

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { JobStore } from './job-payloads';
 
 /** One invariant's outcome. `examples` name rows by ids only (stream, case, notification ids), never personal data. */
 export interface InvariantCheckResult {
@@ -24,6 +25,8 @@ export interface InvariantContext {
   dueGraceMs: number;
   /** A whole-log check with no signed checkpoint fails instead of checking the chains alone. */
   requireCheckpoint: boolean;
+  /** BullMQ's Redis, whose job payloads the personal-data check searches too; absent: the database alone. */
+  jobs?: JobStore;
 }
 
 export interface InvariantCheck {

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { EventStore, type NewEvent } from '@sinergi/event-store';
-import { createMigratedDatabase, type MigratedTestDatabase } from '@sinergi/testing';
+import { createMigratedDatabase, deleteKeysWithPrefix, type MigratedTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@sinergi/testing';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@sinergi/database';
 import { loadCheckpointSigner } from '../../audit/tamper-evidence/checkpoint/checkpoint-key';
@@ -227,5 +228,31 @@ describe('checkInvariants (tampered and seeded databases)', () => {
     expect(result.examples.sort()).toEqual([`dead_letters 00000000-0000-4000-8000-000000000001: nik at $.reason`, `events ${withName.globalPosition}: name at $.data.note`]);
     expect(result.detail).toMatch(/rows with personal data by table: dead_letters: 1, events: 1$/);
     expect(JSON.stringify(result)).not.toMatch(/siti|rahmawati|7307015208850003|7307014503900001/i);
+  });
+
+  it('personal data: job payloads in BullMQ\'s Redis too, named by the job\'s key and field', async () => {
+    const prefix = uniqueQueuePrefix('invariants');
+    const redis = new Redis(testRedisUrl());
+    try {
+      await redis.hset(`${prefix}:verification:verify-1`, { name: 'verify', data: JSON.stringify({ projectId: 'p-1', requestId: 'verify-1' }), opts: '{}' });
+      await redis.hset(`${prefix}:verification:meta`, { opts: '{}' });
+      await redis.rpush(`${prefix}:verification:wait`, 'verify-1');
+      const jobs = { url: testRedisUrl(), prefix };
+      const clean = await checkInvariants(db.pool, { only: ['no-personal-data-outside-personal_data'], jobs });
+      expect(clean.checks[0].detail).toMatch(/; 1 job\(s\) scanned$/);
+
+      await redis.hset(`${prefix}:notification:n-1`, { name: 'deliver', data: JSON.stringify({ notificationId: 'n-1', to: 'Siti Rahmawati Nur' }), failedReason: 'nik 7307014503900001 refused' });
+      const found = (await checkInvariants(db.pool, { only: ['no-personal-data-outside-personal_data'], jobs, examples: 20 })).checks[0];
+      expect(found.violations).toBe(3);
+      expect(found.examples).toContain(`redis ${prefix}:notification:n-1: name at $.data.to, nik at $.failedReason`);
+      expect(found.detail).toMatch(/; 2 job\(s\) scanned, 1 with personal data$/);
+
+      const away = (await checkInvariants(db.pool, { only: ['no-personal-data-outside-personal_data'], jobs: { url: 'redis://127.0.0.1:1', prefix } })).checks[0];
+      expect(away.violations).toBe(2);
+      expect(away.detail).toMatch(/; job payloads not scanned: Redis did not answer \(.+\)$/);
+    } finally {
+      redis.disconnect();
+      await deleteKeysWithPrefix(testRedisUrl(), prefix);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { notificationsCheck } from './checks/notifications.check';
 import { personalDataCheck } from './checks/personal-data.check';
 import { projectionsCheck } from './checks/projections.check';
 import type { InvariantCheck, InvariantCheckResult, InvariantContext, InvariantReport } from './invariant';
+import type { JobStore } from './job-payloads';
 
 export type { InvariantCheckResult, InvariantReport } from './invariant';
 
@@ -35,6 +36,8 @@ export interface InvariantOptions {
   now?: Date;
   /** Fail the hash-chain check when no checkpoint has been signed yet. @defaultValue false */
   requireCheckpoint?: boolean;
+  /** A single Redis and QUEUE_PREFIX: the personal-data check searches the BullMQ job payloads there too. */
+  jobs?: JobStore;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function checkInvariants(dataSource: DataSource | Pool, options: In
     now: options.now ?? new Date(),
     dueGraceMs: options.dueGraceMs ?? 120_000,
     requireCheckpoint: options.requireCheckpoint ?? false,
+    jobs: options.jobs,
   };
   const checks: InvariantCheckResult[] = [];
   for (const invariant of INVARIANTS) {

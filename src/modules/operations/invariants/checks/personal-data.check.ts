@@ -1,6 +1,7 @@
 import { inTransaction } from '@sinergi/database/in-transaction';
 import type { PoolClient } from 'pg';
 import { type InvariantCheck, resultOf } from '../invariant';
+import { scanJobPayloads } from '../job-payloads';
 import { PersonalDataScanner } from '../personal-data-scanner';
 
 /**
@@ -29,7 +30,8 @@ const FETCH = 2000;
  * No personal data outside `personal_data`: every other table (the event log's data and metadata, held events,
  * notifications, inbox items, dead letters, parked events, read models…) is read row by row, in one snapshot, and
  * each value searched for the names, NIKs and e-mail addresses stored in `personal_data` and for NIK-shaped numbers
- * (`PersonalDataScanner`). Examples name the table, the row's key and the JSON path, never the value.
+ * (`PersonalDataScanner`); given BullMQ's Redis, every job's payload too (`scanJobPayloads`). Examples name the table,
+ * the row's key (or the job's) and the JSON path, never the value.
  */
 export const personalDataCheck: InvariantCheck = {
   name: 'no-personal-data-outside-personal_data',
@@ -68,7 +70,18 @@ export const personalDataCheck: InvariantCheck = {
           await client.query('CLOSE scan__');
         }
         const where = [...byTable].map(([t, n]) => `${t}: ${n}`).join(', ');
-        return resultOf(violations, examples, context, `${scanned} row(s) scanned for ${stored.length} stored person record(s)${where ? `; rows with personal data by table: ${where}` : ''}`);
+        const details = [`${scanned} row(s) scanned for ${stored.length} stored person record(s)${where ? `; rows with personal data by table: ${where}` : ''}`];
+        if (context.jobs) {
+          const jobs = await scanJobPayloads(context.jobs, scanner, context.examples);
+          violations += jobs.violations;
+          examples.push(...jobs.examples);
+          details.push(
+            jobs.error
+              ? `job payloads not scanned: Redis did not answer (${jobs.error})`
+              : `${jobs.scanned} job(s) scanned${jobs.violations ? `, ${jobs.violations} with personal data` : ''}`,
+          );
+        }
+        return resultOf(violations, examples, context, details.join('; '));
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );
