@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mintLocalToken, signedHeaders, type SinergiClaims } from '@sinergi/auth';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mintLocalToken, signedHeaders, type SinergiClaims, standardWebhookSecret, verifyPayloadSignature } from '@sinergi/auth';
 import { MAX_FIELD_ERRORS } from '@sinergi/common/validation';
 import { projectRegistered, signedPost, waitFor } from '@sinergi/testing';
 import { SignJWT, UnsecuredJWT } from 'jose';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { ConsoleSessions } from '../../src/modules/console/auth/console-sessions';
 import { ProcurementClientRepository } from '../../src/modules/procurement-clients/procurement-client.repository';
 import { type RunningSystem, startSystem } from '../support/running-system';
@@ -62,7 +65,8 @@ describe('hostile requests (API, worker and BPJS simulator over HTTP)', () => {
 
   beforeAll(async () => {
     // A rate limit above the 100,000-event batch below, so the batch is refused for its size rather than its cost.
-    system = await startSystem('security-hostile', { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, RATE_LIMIT_PER_MINUTE: '1000000' });
+    // 127.0.0.2 is where the payment-hold receiver below listens (the SSRF probes use 127.0.0.1 and its other spellings).
+    system = await startSystem('security-hostile', { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, RATE_LIMIT_PER_MINUTE: '1000000', WEBHOOK_ALLOW_HOSTS: '127.0.0.2' });
     client = await system.client('spse-sinjai-hostile', ['73.07']);
     everyone = await mint(EVERYONE);
     const registered = await signedPost(system.baseUrl, '/v1/procurement/events', client, projectRegistered('HOSTILE-1'));
@@ -172,6 +176,55 @@ describe('hostile requests (API, worker and BPJS simulator over HTTP)', () => {
         expect((await problemOf(res)).code).toBe('invalid_signature');
       }
       expect(await eventCount()).toBe(before);
+    });
+  });
+
+  describe('signed webhooks Sinergi sends (Standard Webhooks)', () => {
+    it('signs a real payment hold so a receiver verifies it inside the window and refuses it replayed outside, or with its timestamp refreshed', async () => {
+      const received: { headers: Record<string, string>; body: string }[] = [];
+      const receiver = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.2', resolve));
+      try {
+        const { secret } = await system.api.get(ProcurementClientRepository).create({
+          id: 'spse-sinjai-hooks',
+          name: 'SPSE hooks',
+          regionScopes: ['73.07'],
+          webhookUrl: `http://127.0.0.2:${(receiver.address() as AddressInfo).port}/hooks`,
+        });
+        const hooks = { id: 'spse-sinjai-hooks', secret };
+        // Not enrolled, deadline long past: the verdict is NON_COMPLIANT, and the termin asked before it is held.
+        expect((await signedPost(system.baseUrl, '/v1/procurement/events', hooks, projectRegistered('HOOK-1'))).status).toBe(202);
+        const termin = { eventId: 'spse-7307-HOOK-1-termin-1', type: 'PaymentRequested', occurredAt: '2025-06-01T08:00:00+08:00', projectRef: 'HOOK-1', data: { terminNumber: 1, amount: '500000000', requestedAt: '2025-06-01T08:00:00+08:00' } };
+        expect((await signedPost(system.baseUrl, '/v1/procurement/events', hooks, termin)).status).toBe(202);
+        const [hold] = await waitFor(async () => received.filter((r) => r.headers['x-sinergi-event'] === 'PAYMENT_HOLD_RECOMMENDED'), (list) => list.length > 0, 60_000);
+
+        const webhook = new Webhook(standardWebhookSecret(secret));
+        expect(webhook.verify(hold.body, hold.headers)).toMatchObject({ type: 'PaymentHoldRecommended', projectRef: 'HOOK-1' });
+        const sentAt = Number(hold.headers['webhook-timestamp']) * 1000;
+        const now = jest.spyOn(Date, 'now');
+        try {
+          now.mockReturnValue(sentAt + 4 * 60_000);
+          expect(() => webhook.verify(hold.body, hold.headers)).not.toThrow();
+          now.mockReturnValue(sentAt + 6 * 60_000);
+          expect(() => webhook.verify(hold.body, hold.headers)).toThrow(WebhookVerificationError);
+          // A replayer cannot refresh the timestamp: it is signed.
+          expect(() => webhook.verify(hold.body, { ...hold.headers, 'webhook-timestamp': String(Math.floor((sentAt + 6 * 60_000) / 1000)) })).toThrow(WebhookVerificationError);
+        } finally {
+          now.mockRestore();
+        }
+        // The earlier scheme's headers bind the same timestamp.
+        expect(verifyPayloadSignature([secret], hold.headers['x-timestamp'], hold.body, hold.headers['x-signature'])).toBe(true);
+        expect(verifyPayloadSignature([secret], String(Number(hold.headers['x-timestamp']) + 360), hold.body, hold.headers['x-signature'])).toBe(false);
+      } finally {
+        await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      }
     });
   });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signedHeaders } from '@sinergi/auth';
+import { freePort } from '@sinergi/local-services';
 import { consoleSigningKey } from '../../src/modules/console/auth/console-secrets';
 import { mintCaseLinkToken } from '../../src/modules/console/case-link/case-link-token';
 import { PUPR, seedConsoleFixture } from '../support/console-fixture';
@@ -26,10 +27,12 @@ describe('security matrix: every route × every caller (API, worker and BPJS sim
   let ids: MatrixIds;
   let client: { id: string; secret: string };
   let link: string;
+  let metricsPort: number;
   const tokens = {} as Record<Exclude<Caller, 'cl' | 'li' | 'an'>, string>;
 
   beforeAll(async () => {
-    system = await startSystem('security-matrix', WHATSAPP_ENV);
+    metricsPort = await freePort();
+    system = await startSystem('security-matrix', { ...WHATSAPP_ENV, METRICS_PORT: String(metricsPort) });
     client = await system.client('spse-sinjai-matrix', ['73.07']);
     tokens.oi = await system.token({ sub: 'kadis-sinjai', roles: ['official'], regions: ['73.07'], position: 'KEPALA_DINAS', agency: PUPR });
     tokens.oo = await system.token({ sub: 'kadis-bone', roles: ['official'], regions: ['73.08'], position: 'KEPALA_DINAS', agency: PUPR });
@@ -132,11 +135,16 @@ describe('security matrix: every route × every caller (API, worker and BPJS sim
   });
 
   it('serves the metrics port only to the METRICS_TOKEN bearer, and nothing else there', async () => {
-    // The matrix's own system has the metrics ports off; the public /metrics row above checks the token there.
-    const scraped = await fetch(`${system.baseUrl}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+    const scrape = (path: string, token?: string) => fetch(`http://127.0.0.1:${metricsPort}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const scraped = await scrape('/metrics', TEST_METRICS_TOKEN);
     expect(scraped.status).toBe(200);
-    for (const token of [tokens.ai, tokens.au, 'x'.repeat(28)]) {
-      expect((await fetch(`${system.baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect(await scraped.text()).toContain('sinergi_http_request_duration_seconds');
+    // Every caller of the matrix, with what it holds: none of it opens the metrics.
+    for (const token of [...Object.values(tokens), link, client.secret, undefined]) {
+      const res = await scrape('/metrics', token);
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain('sinergi_');
     }
+    for (const path of ['/health/live', '/v1/cases', '/console', '/admin/queues', '/metrics/../v1/cases']) expect([path, (await scrape(path, TEST_METRICS_TOKEN)).status]).toEqual([path, 404]);
   });
 });
