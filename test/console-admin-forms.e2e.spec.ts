@@ -122,6 +122,12 @@ describe('console admin forms and the district map', () => {
     expect(await (await get(off.headers.get('location')!, admin)).text()).toContain('Pejabat sudah dinonaktifkan');
     expect((await post(`/console/admin/officials/${officialId}/activate`, admin)).status).toBe(303);
     expect(await readOfficial()).toBe(true);
+    // The sign-in link (subject): set on one official, refused on another (the API's 409, on its field).
+    expect((await post(`/console/admin/officials/${officialId}`, admin, { name: 'Drs. Contoh Sekda Sinjai', subject: 'sekda-sinjai' })).status).toBe(303);
+    const others = ((await (await fetch(`${system.baseUrl}/v1/admin/officials?position=BUPATI`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { items: { id: string; name: string }[] }).items;
+    const taken = await post(`/console/admin/officials/${others[0].id}`, admin, { name: others[0].name, subject: 'sekda-sinjai' });
+    expect(taken.status).toBe(409);
+    expect(await taken.text()).toContain('href="#u-subject">Akun masuk</a>: Akun masuk ini sudah terhubung ke pejabat lain.');
 
     const signs = async (secret: string) => (await signedPost(system.baseUrl, '/v1/procurement/events', { id: sinjaiClient.id, secret }, {})).status;
     const rotated = await post(`/console/admin/clients/${sinjaiClient.id}/rotate`, admin);

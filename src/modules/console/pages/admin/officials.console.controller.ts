@@ -18,7 +18,7 @@ import { href } from '../../view/html';
 import type { PageViewer } from '../../view/layout';
 import { redirect, sendPage } from '../../view/respond';
 import { adminRegion } from './admin-region';
-import { OFFICIAL_FIELD_ERROR_ID, officialEditPage, type OfficialEditValues, type OfficialFormValues, officialsPage, type OfficialsPageData } from './officials.page';
+import { OFFICIAL_FIELD_ERROR_ID, officialEditPage, SUBJECT_TAKEN_ID, type OfficialEditValues, type OfficialFormValues, officialsPage, type OfficialsPageData } from './officials.page';
 
 /** The API's own body check (CreateOfficialRequestDto, UpdateOfficialRequestDto), run on the form's fields. */
 const checkBody = <T extends object>(body: Record<string, unknown>, metatype: new () => T): Promise<T> => validatedBody().transform(body, { type: 'body', metatype });
@@ -27,9 +27,13 @@ const checkBody = <T extends object>(body: Record<string, unknown>, metatype: ne
 function formRefusal(error: unknown): { status: number; errors: Record<string, string>; fallback?: string } | null {
   if (!(error instanceof DomainError)) return null;
   const fields: FieldError[] =
-    error.code === 'region_out_of_scope' ? [{ path: 'regionScope', code: error.code, message: error.message }] : error.code === 'subject_taken' ? [] : error.errors;
+    error.code === 'region_out_of_scope'
+      ? [{ path: 'regionScope', code: error.code, message: error.message }]
+      : error.code === 'subject_taken'
+        ? [{ path: 'subject', code: error.code, message: error.message }]
+        : error.errors;
   if (error.kind !== 'invalid' && error.code !== 'region_out_of_scope' && error.code !== 'subject_taken') return null;
-  const errors = formErrors(fields, (path) => OFFICIAL_FIELD_ERROR_ID[path]);
+  const errors = formErrors(fields, (path, code) => (code === 'subject_taken' ? SUBJECT_TAKEN_ID : OFFICIAL_FIELD_ERROR_ID[path]));
   const status = error.kind === 'forbidden' ? 403 : error.kind === 'conflict' ? 409 : 400;
   return { status, errors, fallback: Object.keys(errors).length ? undefined : 'Periksa kembali isian formulir.' };
 }
@@ -117,10 +121,12 @@ export class OfficialsConsoleController {
       email: formText(req.body, 'email'),
       whatsapp: formText(req.body, 'whatsapp'),
       webhookUrl: formText(req.body, 'webhookUrl'),
+      subject: formText(req.body, 'subject'),
       whatsappOptIn: formChecked(req.body, 'whatsappOptIn'),
       removeEmail: formChecked(req.body, 'removeEmail'),
       removeWhatsapp: formChecked(req.body, 'removeWhatsapp'),
       removeWebhook: formChecked(req.body, 'removeWebhook'),
+      removeSubject: formChecked(req.body, 'removeSubject'),
     };
     // Blank keeps what is stored (the form never shows an address); "hapus" removes it, as null does in the API.
     const change = (value: string, remove: boolean) => (remove ? null : value === '' ? undefined : value);
@@ -129,12 +135,17 @@ export class OfficialsConsoleController {
       email: change(values.email, values.removeEmail),
       whatsapp: change(values.whatsapp, values.removeWhatsapp),
       webhookUrl: change(values.webhookUrl, values.removeWebhook),
+      subject: change(values.subject, values.removeSubject),
       whatsappOptIn: values.whatsappOptIn,
     };
     try {
       const body = await checkBody(Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), UpdateOfficialRequestDto);
       const updated = await this.commands.execute(
-        new UpdateOfficialCommand(id, { name: body.name?.trim(), email: body.email, whatsapp: body.whatsapp, whatsappOptIn: body.whatsappOptIn, webhookUrl: body.webhookUrl }, viewer.principal),
+        new UpdateOfficialCommand(
+          id,
+          { name: body.name?.trim(), email: body.email, whatsapp: body.whatsapp, whatsappOptIn: body.whatsappOptIn, webhookUrl: body.webhookUrl, subject: body.subject },
+          viewer.principal,
+        ),
       );
       if (updated.webhookSecret) return sendPage(reply, officialEditPage(viewer, { regionCode, official: updated, webhookSecret: updated.webhookSecret }));
       return redirect(reply, href('/console/admin/officials', { regionCode, selesai: 'updated' }));

@@ -17,6 +17,7 @@ export const OFFICIAL_FIELD_LABEL_ID: Record<string, string> = {
   whatsapp: 'Nomor WhatsApp',
   whatsappOptIn: 'Bersedia menerima WhatsApp',
   webhookUrl: 'Alamat webhook',
+  subject: 'Akun masuk',
 };
 
 /** What a refused field of the directory's forms says (the API's field error, by path). */
@@ -29,7 +30,11 @@ export const OFFICIAL_FIELD_ERROR_ID: Record<string, string> = {
   whatsapp: 'Tulis nomor dengan kode negara, misalnya +6281234567890. Nomor wajib bila pejabat bersedia menerima WhatsApp.',
   whatsappOptIn: 'Persetujuan WhatsApp memerlukan nomor WhatsApp.',
   webhookUrl: 'Alamat webhook harus https ke alamat publik (bukan alamat internal).',
+  subject: 'Tulis subject akun masuk dari penyedia identitas (paling banyak 200 karakter).',
 };
+
+/** A sign-in subject linked to another official already (the API's 409 subject_taken). */
+export const SUBJECT_TAKEN_ID = 'Akun masuk ini sudah terhubung ke pejabat lain.';
 
 export type OfficialFormValues = Record<'name' | 'position' | 'regionScope' | 'agencyCode' | 'email' | 'whatsapp' | 'webhookUrl', string> & { whatsappOptIn: boolean };
 
@@ -141,13 +146,24 @@ export interface OfficialEditData {
   webhookSecret?: string;
 }
 
-export type OfficialEditValues = { name: string; email: string; whatsapp: string; webhookUrl: string; whatsappOptIn: boolean; removeEmail: boolean; removeWhatsapp: boolean; removeWebhook: boolean };
+export type OfficialEditValues = {
+  name: string;
+  email: string;
+  whatsapp: string;
+  webhookUrl: string;
+  subject: string;
+  whatsappOptIn: boolean;
+  removeEmail: boolean;
+  removeWhatsapp: boolean;
+  removeWebhook: boolean;
+  removeSubject: boolean;
+};
 
 export function officialEditPage(viewer: PageViewer, d: OfficialEditData): Html {
   const o = d.official;
   const v = d.form?.values;
   const e = d.form?.errors ?? {};
-  const ids: Record<string, string> = { ...IDS, name: 'u-name', email: 'u-email', whatsapp: 'u-whatsapp', webhookUrl: 'u-webhookUrl', whatsappOptIn: 'u-whatsappOptIn' };
+  const ids: Record<string, string> = { ...IDS, name: 'u-name', email: 'u-email', whatsapp: 'u-whatsapp', webhookUrl: 'u-webhookUrl', whatsappOptIn: 'u-whatsappOptIn', subject: 'u-subject' };
   const stored = (on: boolean) => (on ? 'Sudah tersimpan (tidak ditampilkan). Isi untuk menggantinya; kosongkan agar tetap.' : 'Belum ada. Isi untuk menambahkan.');
   return page({
     title: o.name,
@@ -176,6 +192,8 @@ export function officialEditPage(viewer: PageViewer, d: OfficialEditData): Html 
             ${o.whatsapp !== null ? checkboxField({ id: 'u-removeWhatsapp', name: 'removeWhatsapp', label: 'Hapus nomor WhatsApp', checked: v?.removeWhatsapp ?? false }) : ''}</div>
           <div>${inputField({ id: ids.webhookUrl, name: 'webhookUrl', label: 'Alamat webhook baru (https)', type: 'url', value: v?.webhookUrl ?? '', error: e.webhookUrl, inputmode: 'url', hint: stored(o.webhookUrl !== null) })}
             ${o.webhookUrl !== null ? checkboxField({ id: 'u-removeWebhook', name: 'removeWebhook', label: 'Hapus webhook (dan rahasianya)', checked: v?.removeWebhook ?? false }) : ''}</div>
+          <div>${inputField({ id: ids.subject, name: 'subject', label: 'Akun masuk (subject)', value: v?.subject ?? '', error: e.subject, autocomplete: 'off', maxlength: 200, hint: o.subject !== null ? 'Sudah terhubung: kotak masuk akun itu menerima pemberitahuan pejabat ini. Isi untuk menggantinya.' : 'Belum terhubung. Isi dengan subject akun dari penyedia identitas agar pejabat membaca kotak masuknya di konsol.' })}
+            ${o.subject !== null ? checkboxField({ id: 'u-removeSubject', name: 'removeSubject', label: 'Putuskan akun masuk', checked: v?.removeSubject ?? false }) : ''}</div>
           ${checkboxField({ id: ids.whatsappOptIn, name: 'whatsappOptIn', label: 'Pejabat setuju menerima pemberitahuan lewat WhatsApp', checked: v?.whatsappOptIn ?? o.whatsappOptIn, error: e.whatsappOptIn })}
         </div>
         <button type="submit">Simpan perubahan</button>
