@@ -23,6 +23,7 @@ import { EscalationQueues } from './modules/escalation/runtime/escalation-queues
 import { acquireLocalLock, AlreadyRunningError } from './local-lock';
 import { openCaseCount, shortenPendingTimers } from './local-fast-ladder';
 import { logsQuiet } from './platform/local-log-stream';
+import { SHUTDOWN_GRACE_MS } from './platform/shutdown-deadline';
 
 const say = (line: string) => process.stdout.write(`[start:local] ${line}\n`);
 const STATE_DIR = LOCAL_STATE_DIR;
@@ -134,8 +135,18 @@ async function main(): Promise<void> {
     stopping = true;
     say(`${signal}: stopping`);
     clearLocalRuntime();
-    for (const stop of stops.reverse()) await stop().catch((e) => say(`while stopping: ${(e as Error).message}`));
-    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    // Ctrl+C signals the whole process group: the private redis-server and PostgreSQL stop at the same moment, and
+    // a worker draining toward a Redis that is gone never finishes closing. Each phase is bounded, and so is the whole.
+    setTimeout(() => {
+      say(`still stopping after ${SHUTDOWN_GRACE_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    const within = (ms: number, work: Promise<unknown>) => Promise.race([work, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+    const appsBy = Date.now() + SHUTDOWN_GRACE_MS / 2;
+    for (const stop of stops.reverse()) {
+      await within(Math.max(0, appsBy - Date.now()), stop().catch((e) => say(`while stopping: ${(e as Error).message}`)));
+    }
+    for (const s of services.reverse()) await within(SHUTDOWN_GRACE_MS / 4, s.stop().catch(() => undefined));
     lock.release();
     process.exit(0);
   };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@sinergi/common';
 import { createApiApp } from './api';
+import { exitAfterShutdownGrace } from './platform/shutdown-deadline';
 import { startTracingFromConfig } from './platform/tracing';
 
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     throw error;
   }
   startTracingFromConfig(config, 'api');
+  exitAfterShutdownGrace('api');
   const app = await createApiApp(config);
   await app.listen({ port: config.port, host: config.host });
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig, type SinergiConfig } from '@sinergi/common';
 import { Logger } from 'nestjs-pino';
+import { exitAfterShutdownGrace } from './platform/shutdown-deadline';
 import { startTracingFromConfig } from './platform/tracing';
 import { WorkerModule } from './worker.module';
 
@@ -19,6 +20,7 @@ if (require.main === module) {
   try {
     const config = loadConfig();
     startTracingFromConfig(config, 'worker');
+    exitAfterShutdownGrace('worker');
     void startWorker(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

