@@ -139,6 +139,29 @@ describe('verification pipeline (API + worker + BPJS simulator over HTTP)', () =
     expect(body).toMatchObject({ reasons: ['PREMIUM_SHORTFALL'], premiumDue: due, premiumPaid: '3252703' });
   });
 
+  it('verifies again when an amendment arrives while the project\'s verification is running (no lost re-check)', async () => {
+    enrol('900009', '3252703');
+    sim.setFaults({ latencyMs: 200 });
+    try {
+      const id = await register('900009');
+      // The verification is in hand (BPJS has been asked; its answer is 200 ms away, within BPJS_TIMEOUT_MS) when the
+      // amendment is recorded; whichever way the race goes, the amended value must get a look of its own.
+      await waitFor(async () => sim.calls().filter((c) => c.contractNumber === 'SPK/900009').length, (n) => n > 0);
+      const amendment = { eventId: 'spse-900009-add-1', type: 'ContractAmended', occurredAt: '2025-07-01T08:00:00+08:00', projectRef: '900009', data: { addendumNumber: 'ADD-1', contractValue: '3000000000', reason: 'CCO' } };
+      expect((await signedPost(baseUrl, '/v1/procurement/events', client, amendment)).status).toBe(202);
+      const { body } = await waitFor(() => getProject(id), (p) => p.body.complianceStatus === 'NON_COMPLIANT', 30_000);
+      expect(body.reasons).toEqual(['PREMIUM_SHORTFALL']);
+      expect(sim.calls().filter((c) => c.contractNumber === 'SPK/900009').length).toBe(2);
+      const { rows } = await db.pool.query(`SELECT trigger_type, outcome FROM verification_requests WHERE project_id = $1 ORDER BY created_at`, [id]);
+      expect(rows).toEqual([
+        { trigger_type: 'ProjectRegistered', outcome: 'verdict' },
+        { trigger_type: 'ContractAmended', outcome: 'verdict' },
+      ]);
+    } finally {
+      sim.setFaults({ latencyMs: 0 });
+    }
+  });
+
   it('re-verifies on an official\'s request and appends nothing when the facts are unchanged', async () => {
     enrol('900007', '3252703');
     const id = await register('900007');

@@ -1,35 +1,46 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { bullConnection, queuePrefixOf, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
-import { VERIFICATION_QUEUE, verificationJobOptions, type VerifyEnrolmentJob } from './verification.queue';
+import { VERIFICATION_QUEUE, verificationBatches, verificationBatchSize, verificationJobOptions, type VerifyBatchJob, type VerifyEnrolmentJob } from './verification.queue';
 
 /** The producer side of the `verification` queue (relay, reconciler, dead-letter retries). */
 @Injectable()
 export class VerificationQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('VerificationQueue');
-  readonly queue: Queue<VerifyEnrolmentJob>;
+  readonly queue: Queue<VerifyBatchJob>;
 
   constructor(@Inject(SINERGI_CONFIG) private readonly config: SinergiConfig) {
-    this.queue = new Queue<VerifyEnrolmentJob>(VERIFICATION_QUEUE, { connection: bullConnection(config, 'producer'), prefix: queuePrefixOf(config, VERIFICATION_QUEUE) });
+    this.queue = new Queue<VerifyBatchJob>(VERIFICATION_QUEUE, { connection: bullConnection(config, 'producer'), prefix: queuePrefixOf(config, VERIFICATION_QUEUE) });
     this.queue.on('error', (error) => this.logger.warn({ err: error.message }, 'verification queue connection error'));
   }
 
-  /** Adds jobs by their deterministic ids; one already there is left as it is. */
-  async enqueue(requests: VerifyEnrolmentJob[]): Promise<void> {
+  /**
+   * Adds the requests in batch jobs (`verificationBatchSize`) by deterministic ids; a job already there is left as it is.
+   * `idPrefix` makes the ids new (the reconciler's re-queue: an old failed job may still hold the plain id).
+   */
+  async enqueue(requests: VerifyEnrolmentJob[], idPrefix?: string): Promise<void> {
     if (requests.length === 0) return;
     const opts = verificationJobOptions(this.config);
-    await this.queue.addBulk(requests.map((r) => ({ name: 'verify-enrolment', data: r, opts: { ...opts, jobId: r.requestId } })));
+    await this.queue.addBulk(
+      verificationBatches(requests, verificationBatchSize(this.config.verification.concurrency)).map(({ jobId, data }) => ({ name: 'verify-enrolment', data, opts: { ...opts, jobId: idPrefix ? `${idPrefix}-${jobId}` : jobId } })),
+    );
   }
 
-  /** Which of these job ids Redis no longer holds (lost to a restart, flush or failover). */
-  async missing(jobIds: string[]): Promise<string[]> {
-    const missing: string[] = [];
-    for (let i = 0; i < jobIds.length; i += 200) {
-      const chunk = jobIds.slice(i, i + 200);
-      const jobs = await Promise.all(chunk.map((id) => this.queue.getJob(id)));
-      chunk.forEach((id, k) => jobs[k] || missing.push(id));
-    }
-    return missing;
+  /**
+   * Whether Redis holds no verification job at all (waiting, active, delayed or prioritized): one round trip,
+   * however many verifications are pending. Requests still pending in PostgreSQL while the queue is idle were lost.
+   */
+  async idle(): Promise<boolean> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+    return Object.values(counts).every((n) => n === 0);
+  }
+
+  /** This second's count of calls toward BPJS, across every worker: a key per second under the queue's prefix, gone after two. */
+  async countRegistryCall(second: string): Promise<number> {
+    const key = `${this.queue.keys.meta.slice(0, -'meta'.length)}bpjs-calls:${second}`;
+    const redis = await this.queue.getBackend().client;
+    const [[, count]] = (await redis.multi().runCommand('incr', [key]).runCommand('pexpire', [key, 2000]).exec()) as [[Error | null, number], unknown];
+    return Number(count);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -12,6 +12,33 @@ export interface VerifyEnrolmentJob {
   traceparent?: string;
 }
 
+/**
+ * A job of the `verification` queue: up to VERIFICATION_BATCH_SIZE requests (of different projects), verified together:
+ * one read of their streams, one append of their events, one transaction completing their requests.
+ */
+export interface VerifyBatchJob {
+  requests: VerifyEnrolmentJob[];
+}
+
+/** Requests per job. The calls toward BPJS stay one per project, bounded by VERIFICATION_CONCURRENCY and the rate limit. */
+export const VERIFICATION_BATCH_SIZE = 25;
+
+/**
+ * Requests per job for a worker with `concurrency` calls toward BPJS in flight: never more than it can ask at once, so a
+ * batch commits after one round of BPJS latency, not several.
+ */
+export const verificationBatchSize = (concurrency: number) => Math.max(1, Math.min(VERIFICATION_BATCH_SIZE, concurrency));
+
+/** Requests in jobs of at most `size`; a job's id is its first request's (deterministic, so re-adding is a no-op). */
+export function verificationBatches(requests: readonly VerifyEnrolmentJob[], size: number): { jobId: string; data: VerifyBatchJob }[] {
+  const batches: { jobId: string; data: VerifyBatchJob }[] = [];
+  for (let i = 0; i < requests.length; i += size) {
+    const chunk = requests.slice(i, i + size);
+    batches.push({ jobId: chunk[0].requestId, data: { requests: chunk } });
+  }
+  return batches;
+}
+
 /** Deterministic, and without ':' (BullMQ's key separator): the relay may enqueue the same request twice. */
 export const verificationJobId = (projectId: string, suffix: string) => `verify-${projectId}-${suffix}`;
 

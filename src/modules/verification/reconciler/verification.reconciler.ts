@@ -16,8 +16,8 @@ const PROJECT_ID = projectIdOfStreamSql('r.stream_id');
 
 /**
  * PostgreSQL is the system of record, Redis is transport (docs/architecture.md): on start and periodically,
- * every verification request still pending in PostgreSQL whose job Redis no longer has (restart,
- * flush, failover) is queued again under its own id. It also schedules the periodic re-check of
+ * the verification requests still pending in PostgreSQL whose jobs Redis lost (restart, flush, failover) are queued
+ * again (`requeueLost`). It also schedules the periodic re-check of
  * active projects, once per interval. One instance at a time (advisory lock).
  */
 @Injectable()
@@ -61,21 +61,7 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
       if (!lock[0].locked) return { requeued: 0, scheduled: 0 };
       try {
         const scheduled = (await this.schedulePeriodicRecheck(client)) + (await this.scheduleContractEndChecks(client));
-        let requeued = 0;
-        for (let after = ''; ; ) {
-          const { rows } = await client.query<{ job_id: string; project_id: string }>(
-            `SELECT job_id, project_id FROM verification_requests
-              WHERE completed_at IS NULL AND created_at < now() - make_interval(secs => $1) AND job_id > $2
-              ORDER BY job_id LIMIT 2000`,
-            [graceSeconds, after],
-          );
-          if (rows.length === 0) break;
-          const missing = new Set(await this.queue.missing(rows.map((r) => r.job_id)));
-          const lost = rows.filter((r) => missing.has(r.job_id)).map((r) => ({ projectId: r.project_id, requestId: r.job_id }));
-          await this.queue.enqueue(lost);
-          requeued += lost.length;
-          after = rows[rows.length - 1].job_id;
-        }
+        const requeued = await this.requeueLost(client, graceSeconds);
         if (requeued || scheduled) this.logger.log({ requeued, scheduled }, 'verification reconciled');
         return { requeued, scheduled };
       } finally {
@@ -84,6 +70,31 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
     } finally {
       client.off('error', onClientError);
       client.release();
+    }
+  }
+
+  /**
+   * Requests pending in PostgreSQL while Redis holds no verification job at all were lost (restart, flush, failover):
+   * they are queued again, in new batch jobs. One round trip to Redis per pass, however many requests are pending; while
+   * jobs are queued or running nothing is asked of PostgreSQL either, and a loss is repaired once the queue drains. A
+   * request queued twice costs a read: a verification completes every pending request of its project, and a batch
+   * skips projects with none.
+   */
+  private async requeueLost(client: import('pg').PoolClient, graceSeconds: number): Promise<number> {
+    if (!(await this.queue.idle())) return 0;
+    let requeued = 0;
+    const pass = String(this.clock.now().getTime());
+    for (let after = ''; ; ) {
+      const { rows } = await client.query<{ job_id: string; project_id: string }>(
+        `SELECT job_id, project_id FROM verification_requests
+          WHERE completed_at IS NULL AND created_at < now() - make_interval(secs => $1) AND job_id > $2
+          ORDER BY job_id LIMIT 2000`,
+        [graceSeconds, after],
+      );
+      if (rows.length === 0) return requeued;
+      await this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id })), `requeued-${pass}`);
+      requeued += rows.length;
+      after = rows[rows.length - 1].job_id;
     }
   }
 
