@@ -4,6 +4,9 @@ import { TEST_SECRETS_KEY } from '@sinergi/testing';
 import fc from 'fast-check';
 import { normaliseProcurementEvent } from '../../src/modules/project-intake/commands/record-procurement-event/normalise-procurement-event';
 import { validateProcurementEvent } from '../../src/modules/project-intake/commands/record-procurement-event/validate-procurement-event';
+import { POSITIONS } from '@sinergi/auth/principal';
+import { decideCase, type EscalationCaseCommand, type EscalationCaseState, evolveCase, initialCaseState } from '../../src/modules/escalation/case-decider/escalation-case.decider';
+import { DEFAULT_SINJAI_LADDER } from '../../src/modules/escalation/ladder/escalation-ladder';
 import { type ConstructionProjectState, decide, type DecisionContext, evolve, initialState } from '../../src/modules/project-intake/construction-project.decider';
 import { dotted, EVENT_TYPES, garbage, mutatedEvent, REQUIRED_DATA, validEvent, withValueAt } from './procurement-arbitraries';
 
@@ -133,6 +136,67 @@ describe('the construction project decider under generated histories, property-b
         else expect(() => decide(fact(event), registered, ctx(event.occurredAt))).toThrow(DomainError);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('the escalation case decider under generated command sequences, property-based', () => {
+  const PUPR = '1.03.0.00.0.00.01.0000';
+  const reasons = fc.uniqueArray(fc.constantFrom('ENROLMENT_MISSING', 'PREMIUM_SHORTFALL', 'COVERAGE_GAP', 'WORKERS_UNCOVERED' as const), { maxLength: 4 });
+  const by = fc.record({ sub: fc.constantFrom('kadis', 'sekda', 'ppk'), position: fc.option(fc.constantFrom(...POSITIONS), { nil: null }) });
+  /** A command without its time; times are given in order as the sequence runs. */
+  const command: fc.Arbitrary<Omit<EscalationCaseCommand, 'now'>> = fc.oneof(
+    fc.record({ type: fc.constant('OpenCase' as const), caseId: fc.constant('case-1'), projectId: fc.constantFrom('project-1', 'project-2'), regionCode: fc.constant('73.07.06'), agencyCode: fc.constantFrom(PUPR, '1.02.0.00.0.00.01.0000'), reasons, ladder: fc.constant(DEFAULT_SINJAI_LADDER) }),
+    fc.record({ type: fc.constant('EscalationTimerFired' as const), level: fc.integer({ min: -1, max: 5 }) }),
+    fc.record({ type: fc.constant('AcknowledgeCase' as const), by, note: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(2001))) }),
+    fc.record({ type: fc.constant('UpdateCaseReasons' as const), reasons }),
+    fc.record({ type: fc.constant('RecommendPaymentHold' as const), terminNumber: fc.integer({ min: 1, max: 4 }) }),
+    fc.record({ type: fc.constantFrom('ResolveCase' as const, 'CloseCase' as const) }),
+    fc.record({ type: fc.constant('WaiveCase' as const), by, agency: fc.option(fc.constantFrom(PUPR, 'another-agency'), { nil: null }), justification: fc.string({ maxLength: 40 }) }),
+  );
+
+  function expectCaseInvariants(state: EscalationCaseState, before: EscalationCaseState) {
+    const ended = ['RESOLVED', 'CLOSED', 'WAIVED'];
+    if (ended.includes(before.status)) expect(state).toEqual(before);
+    if (state.status === 'NOT_OPENED') expect(state.reachedLevels).toEqual([]);
+    // Levels are reached once each, in order from 0, on the ladder the case opened with.
+    expect(state.reachedLevels).toEqual(state.reachedLevels.map((_, i) => i));
+    expect(state.reachedLevels.length).toBeLessThanOrEqual(state.ladder?.levels.length ?? 0);
+    expect(state.currentLevel).toBe(state.reachedLevels.length ? state.reachedLevels.length - 1 : null);
+    expect(new Set(state.heldTermins).size).toBe(state.heldTermins.length);
+    if (ended.includes(state.status)) {
+      expect(state.heldTermins).toEqual([]);
+      expect(state.endedAt).not.toBeNull();
+      expect(state.nextEscalationAt).toBeNull();
+    }
+    const acks = state.acknowledgements.map((a) => `${a.level}/${a.by.sub}`);
+    expect(new Set(acks).size).toBe(acks.length);
+    if (state.status === 'OPEN') expect(state.reasons.length).toBeGreaterThan(0);
+  }
+
+  it('answers every command with events or a DomainError, purely, and keeps the case invariants', () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 25 }), (commands) => {
+        let state = initialCaseState();
+        commands.forEach((partial, i) => {
+          const cmd = { ...partial, now: new Date(Date.UTC(2025, 5, 1) + i * 86_400_000).toISOString() } as EscalationCaseCommand;
+          const snapshot = stable(state);
+          let events: ReturnType<typeof decideCase>;
+          try {
+            events = decideCase(cmd, state);
+          } catch (error) {
+            expect(error).toBeInstanceOf(DomainError);
+            expect(stable(state)).toBe(snapshot);
+            return;
+          }
+          expect(stable(decideCase(cmd, state))).toBe(stable(events));
+          expect(stable(state)).toBe(snapshot);
+          const next = events.reduce(evolveCase, state);
+          expectCaseInvariants(next, state);
+          state = next;
+        });
+      }),
+      { numRuns: 300 },
     );
   });
 });
