@@ -338,6 +338,43 @@ describe('hostile requests (API, worker and BPJS simulator over HTTP)', () => {
     });
   });
 
+  describe('hostile text in the console’s query parameters', () => {
+    /** Every query parameter a console page reads (src/modules/console). */
+    const CONSOLE_PARAMS = ['regionCode', 'status', 'cursor', 'from', 'to', 'limit', 'agencyCode', 'agency', 'type', 'projectRef', 'projectId', 'level', 'format', 'selesai', 'galat', 'kembali', 'keluar', 'kode', 't'];
+    /** The filters of the two list pages. */
+    const LIST_FILTERS: Record<string, string[]> = { '/console/cases': ['status', 'level', 'regionCode', 'agency'], '/console/projects': ['regionCode', 'agencyCode', 'status'] };
+
+    it('answers every console page with all of them hostile without a 500, and a list filter with nothing matched', async () => {
+      const caseId = ((await (await get('/v1/cases', everyone)).json()) as { items: { caseId: string }[] }).items[0].caseId;
+      const pages = servedRoutes(system.api)
+        .filter((r) => r.method === 'GET' && r.path.startsWith('/console') && !r.path.includes('/lokal/') && !r.path.includes('/assets/'))
+        .map((r) => r.path.replace(':id', r.path.startsWith('/console/cases') ? caseId : projectId).replace(':code', '73.07'));
+      const failures: string[] = [];
+      const page = async (url: string) => {
+        const res = await get(url, everyone, { accept: 'text/html' });
+        return { status: res.status, body: await res.text() };
+      };
+      for (const path of pages) {
+        for (const [label, value] of HOSTILE_VALUES) {
+          const res = await page(`${path}?${CONSOLE_PARAMS.map((p) => `${p}=${value}`).join('&')}`);
+          if (res.status >= 500) failures.push(`GET ${path} with every parameter ${label}: ${res.status}`);
+        }
+      }
+      // The seeded projects are on the list pages unfiltered, and behind no hostile filter.
+      for (const [path, filters] of Object.entries(LIST_FILTERS)) {
+        expect((await page(path)).body).toMatch(/HOSTILE-\d|Rehabilitasi Jalan/);
+        for (const filter of filters) {
+          for (const [label, value] of HOSTILE_VALUES) {
+            const res = await page(`${path}?${filter}=${value}`);
+            if (res.status >= 500) failures.push(`GET ${path}?${filter}= ${label}: ${res.status}`);
+            else if (res.status === 200 && /HOSTILE-\d|Rehabilitasi Jalan/.test(res.body)) failures.push(`GET ${path}?${filter}= ${label}: 200 listing projects`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  });
+
   describe('console forms need the session’s CSRF token', () => {
     it('refuses every console POST form from a cookie session without the token, or with another session’s, and does nothing', async () => {
       const sessions = system.api.get(ConsoleSessions);
