@@ -70,7 +70,8 @@ describe('escalation ladders and officials directory (admin API over HTTP)', () 
       const repo = system.api.get(LadderRepository);
       expect((await repo.effectiveLadder('73.07.05'))?.version).toBe(2);
       expect((await repo.version('73.07', 1))?.levels).toEqual(DEFAULT_SINJAI_LADDER.levels);
-      expect(await repo.effectiveLadder('73.08')).toBeNull();
+      // A region with no ladder of its own nor an ancestor's climbs the national default (region ID, seeded).
+      expect(await repo.effectiveLadder('73.08')).toMatchObject({ regionCode: 'ID', version: 1 });
     });
 
     it('an invalid ladder is refused with a problem naming the path', async () => {

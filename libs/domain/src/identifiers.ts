@@ -78,6 +78,14 @@ export const isValidBpjsPaymentCode = isDigits(12);
 /** Number of the BPJS payment receipt, 15 digits. */
 export const isValidBpjsReceiptNumber = isDigits(15);
 
+/**
+ * Indonesia as a whole, above the provinces: not a Kemendagri code (parseRegionCode refuses it), but a scope (a
+ * ministry user's token lists it), a coverage figure (`GET /v1/coverage/regions/ID`, the provinces as children) and
+ * the owner of the national default escalation ladder that every region without one of its own inherits.
+ */
+export const NATIONAL_REGION_CODE = 'ID';
+export const NATIONAL_REGION_NAME = 'Indonesia';
+
 const REGION_CODE = /^(\d{2})(?:\.(\d{2})(?:\.(\d{2})(?:\.([123]\d{3}))?)?)?$/;
 
 /**

@@ -27,6 +27,8 @@ export {
   childRegionOf,
   isInRegion,
   isWithinScope,
+  NATIONAL_REGION_CODE,
+  NATIONAL_REGION_NAME,
   normaliseNpwp,
   parentRegionCode,
   regencyOf,

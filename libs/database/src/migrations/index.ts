@@ -20,6 +20,7 @@ import { ConnectorPulls1764000000017 } from './1764000000017-connector-pulls';
 import { WhatsappChannel1764000000019 } from './1764000000019-whatsapp-channel';
 import { Retention1764000000021 } from './1764000000021-retention';
 
+import { NationalDefaultLadder1764000000022 } from './1764000000022-national-default-ladder';
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
   EventStore1764000000000,
@@ -44,3 +45,4 @@ export const MIGRATIONS = [
   WhatsappChannel1764000000019,
   Retention1764000000021,
 ];
+  NationalDefaultLadder1764000000022,

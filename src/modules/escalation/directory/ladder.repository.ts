@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { invalid } from '@sinergi/common';
 import { PG_POOL } from '@sinergi/database';
-import { parseRegionCode, regionAncestry } from '@sinergi/domain';
+import { NATIONAL_REGION_CODE, regionAncestry } from '@sinergi/domain';
 import type { Pool } from 'pg';
-import { type EscalationLadder, type EscalationLevel, validateLadder } from '../ladder/escalation-ladder';
+import { type EscalationLadder, type EscalationLevel, isLadderRegion, validateLadder } from '../ladder/escalation-ladder';
 
 /** A stored version of a region's ladder. */
 export interface StoredLadder extends EscalationLadder {
@@ -16,7 +16,8 @@ const VERSION_RACE_RETRIES = 5;
 
 /**
  * Ladders per region (docs/api.md). Every change is a new version; old versions are kept so that a case keeps the
- * ladder it started with. A region without a ladder of its own uses its nearest ancestor's.
+ * ladder it started with. A region without a ladder of its own uses its nearest ancestor's, and in the end the national
+ * default (region 'ID').
  */
 @Injectable()
 export class LadderRepository {
@@ -75,16 +76,18 @@ export class LadderRepository {
 
   /**
    * The ladder that applies to `regionCode`: the latest version of the region's own ladder, else of its nearest
-   * ancestor's (a district 73.07.05 uses 73.07's). `regionCode` of the result is the region that owns it (pin a
-   * case to that region and version). Null when neither the region nor any ancestor has one, or the code is invalid.
+   * ancestor's (a district 73.07.05 uses 73.07's), else the national default's ('ID', above every province).
+   * `regionCode` of the result is the region that owns it (pin a case to that region and version). Null when none of
+   * them has one (the national row was removed), or the code is invalid.
    */
   async effectiveLadder(regionCode: string): Promise<StoredLadder | null> {
-    if (parseRegionCode(regionCode) === null) return null;
+    if (!isLadderRegion(regionCode)) return null;
+    const chain = regionCode === NATIONAL_REGION_CODE ? [NATIONAL_REGION_CODE] : [NATIONAL_REGION_CODE, ...regionAncestry(regionCode)];
     const { rows } = await this.pool.query(
       `SELECT region_code, version, ladder, created_at, created_by FROM escalation_ladders
         WHERE region_code = ANY($1::text[])
-        ORDER BY length(region_code) DESC, version DESC LIMIT 1`,
-      [regionAncestry(regionCode)],
+        ORDER BY array_position($1::text[], region_code) DESC, version DESC LIMIT 1`,
+      [chain],
     );
     return rows.length ? toStored(rows[0]) : null;
   }

@@ -1,5 +1,5 @@
 import type { FieldError } from '@sinergi/common';
-import { parseRegionCode } from '@sinergi/domain';
+import { NATIONAL_REGION_CODE, parseRegionCode } from '@sinergi/domain';
 import { isPosition, type Position } from '@sinergi/auth/principal';
 import { checkIsoDuration, formatIsoDuration } from './iso-duration';
 
@@ -36,6 +36,16 @@ export const DEFAULT_SINJAI_LADDER: EscalationLadder = deepFreeze({
   ],
 });
 
+/**
+ * The national default (region 'ID'), seeded by migration 1764000000022: every region without a ladder of its own or an
+ * ancestor's climbs this one. The same rungs as Sinjai's; admins with the whole country in scope change it with
+ * `PUT /v1/admin/ladders/ID` (a new version, as for any region).
+ */
+export const NATIONAL_DEFAULT_LADDER: EscalationLadder = deepFreeze({ ...DEFAULT_SINJAI_LADDER, regionCode: NATIONAL_REGION_CODE });
+
+/** A region a ladder can belong to: a Kemendagri region code, or 'ID' for the national default. */
+export const isLadderRegion = (code: string): boolean => code === NATIONAL_REGION_CODE || parseRegionCode(code) !== null;
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -52,8 +62,8 @@ export function validateLadder(input: unknown): LadderValidation {
   }
 
   const { regionCode, version, levels } = input;
-  if (typeof regionCode !== 'string' || parseRegionCode(regionCode) === null) {
-    fail('regionCode', 'invalid_region_code', 'regionCode must be a region code such as 73.07');
+  if (typeof regionCode !== 'string' || !isLadderRegion(regionCode)) {
+    fail('regionCode', 'invalid_region_code', 'regionCode must be a region code such as 73.07, or ID for the national default');
   }
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
     fail('version', 'invalid_version', 'version must be a whole number from 1');

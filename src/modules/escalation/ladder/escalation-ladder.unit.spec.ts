@@ -1,4 +1,4 @@
-import { DEFAULT_SINJAI_LADDER, type EscalationLadder, shortenLadder, validateLadder } from './escalation-ladder';
+import { DEFAULT_SINJAI_LADDER, type EscalationLadder, NATIONAL_DEFAULT_LADDER, shortenLadder, validateLadder } from './escalation-ladder';
 
 const ladder = (levels: unknown[], changes: Record<string, unknown> = {}) => ({ regionCode: '73.07', version: 2, levels, ...changes });
 
@@ -130,11 +130,16 @@ describe('escalation ladders', () => {
       ]);
     });
 
+    it("accepts ID, the national default's region, and nothing else that is not a region code", () => {
+      expect(validateLadder({ ...NATIONAL_DEFAULT_LADDER })).toMatchObject({ ok: true, ladder: { regionCode: 'ID' } });
+      expect(validateLadder({ ...NATIONAL_DEFAULT_LADDER, regionCode: 'IDN' })).toMatchObject({ ok: false, errors: [{ path: 'regionCode' }] });
+    });
+
     it('refuses a bad region code, a bad version and a ladder without levels, all at once', () => {
       expect(validateLadder({ regionCode: 'Sinjai', version: 0, levels: [] })).toEqual({
         ok: false,
         errors: [
-          { path: 'regionCode', code: 'invalid_region_code', message: 'regionCode must be a region code such as 73.07' },
+          { path: 'regionCode', code: 'invalid_region_code', message: 'regionCode must be a region code such as 73.07, or ID for the national default' },
           { path: 'version', code: 'invalid_version', message: 'version must be a whole number from 1' },
           { path: 'levels', code: 'levels_required', message: 'a ladder needs at least one level' },
         ],

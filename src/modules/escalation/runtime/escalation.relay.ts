@@ -20,12 +20,11 @@ import {
 } from '../case-decider/escalation-policy.decider';
 import { LadderRepository } from '../directory/ladder.repository';
 import { OfficialsRepository } from '../directory/officials.repository';
-import { DEFAULT_SINJAI_LADDER, type EscalationLadder, shortenLadder } from '../ladder/escalation-ladder';
+import { type EscalationLadder, NATIONAL_DEFAULT_LADDER, shortenLadder } from '../ladder/escalation-ladder';
 import { CaseWriter } from './case-writer';
 import { refreshCaseReadModel } from './case-read-model';
 import { EscalationQueues, type TimerToSchedule } from './escalation-queues.provider';
 import { NotificationPlanner } from './notification-planner';
-import { regencyOf } from '@sinergi/domain';
 
 const PROJECT_TYPES = new Set(['ProjectRegistered', 'PaymentRequested', 'ProjectCancelled']);
 
@@ -42,6 +41,8 @@ const PROJECT_TYPES = new Set(['ProjectRegistered', 'PaymentRequested', 'Project
 export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EscalationRelay');
   readonly consumer: LogConsumer;
+  /** Regions already reported without any stored ladder (one warning each). */
+  private readonly withoutLadder = new Set<string>();
 
   constructor(
     @Inject(PG_POOL) pool: Pool,
@@ -102,31 +103,35 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
 
     // A fact recorded under a trace continues it in a span here; the case events it decides carry that span's trace.
     const spans: Span[] = [];
+    // The policy decides every fact first; the case streams its commands touch are then read in one round trip.
+    const commands: CaseCommandToDecide[] = [];
     try {
-      for (const event of facts) await this.applyFact(event, { projects, dirty, cleared, cases, ladderOf, projectIdOf, spans }, tx);
+      for (const event of facts) await this.applyFact(event, { projects, dirty, cleared, commands, ladderOf, projectIdOf, spans }, tx);
     } finally {
       for (const span of spans) span.end();
     }
+    await cases.prefetch(commands.map((c) => c.caseId));
+    for (const c of commands) await cases.decide(c.caseId, c.command, c.cause);
     await this.saveProjects([...dirty].map((id) => projects.get(id)!), tx);
     await cases.flush();
     return new NotificationPlanner(this.store, this.officials, tx).planCleared(cleared);
   }
 
-  /** One fact → the policy's decisions, applied to the batch's state (`batch`), its case commands to `cases`. */
+  /** One fact → the policy's decisions, applied to the batch's state (`batch`), its case commands to `commands` (in order). */
   private async applyFact(
     event: ProjectFactEvent,
     batch: {
       projects: Map<string, EscalationProjectView>;
       dirty: Set<string>;
       cleared: Parameters<NotificationPlanner['planCleared']>[0][number][];
-      cases: CaseWriter;
+      commands: CaseCommandToDecide[];
       ladderOf: (regionCode: string) => Promise<EscalationLadder>;
       projectIdOf: (e: { streamId: string }) => string;
       spans: Span[];
     },
     tx: PoolClient,
   ): Promise<void> {
-    const { projects, dirty, cleared, cases, ladderOf, projectIdOf } = batch;
+    const { projects, dirty, cleared, commands, ladderOf, projectIdOf } = batch;
     const projectId = projectIdOf(event);
     const fact = factOf(projectId, event);
     let view = projects.get(projectId) ?? null;
@@ -152,7 +157,7 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
       if (decision.type !== 'CaseCommandIssued') continue;
       const ladder = decision.data.command.type === 'OpenCase' ? await ladderOf(view.regionCode) : null;
       const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId, regionCode: view.regionCode, ...(traceparent ? { traceparent } : {}) };
-      await cases.decide(decision.data.caseId, toCaseCommand(decision.data, now, ladder), cause);
+      commands.push({ caseId: decision.data.caseId, command: toCaseCommand(decision.data, now, ladder), cause });
     }
     projects.set(projectId, view!);
     dirty.add(projectId);
@@ -195,14 +200,21 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     };
   }
 
-  /** The region's ladder (nearest ancestor's); the built-in default when none is configured; shortened in demos. */
+  /**
+   * The region's ladder: its own, its nearest ancestor's, else the national default ('ID', seeded); the built-in copy
+   * of the national default when even that row is gone (said once per region and process, not once per case);
+   * shortened in demos.
+   */
   private async ladderFor(regionCode: string): Promise<EscalationLadder> {
     const stored = await this.ladders.effectiveLadder(regionCode);
     let ladder: EscalationLadder;
     if (stored) ladder = { regionCode: stored.regionCode, version: stored.version, levels: stored.levels };
     else {
-      this.logger.warn({ regionCode }, 'no escalation ladder configured for the region or its ancestors; using the built-in default');
-      ladder = { ...DEFAULT_SINJAI_LADDER, regionCode: regencyOf(regionCode), levels: DEFAULT_SINJAI_LADDER.levels.map((l) => ({ ...l, recipients: [...l.recipients] })) };
+      if (!this.withoutLadder.has(regionCode)) {
+        this.withoutLadder.add(regionCode);
+        this.logger.warn({ regionCode }, 'no escalation ladder stored for the region, its ancestors or the country (ID); using the built-in national default');
+      }
+      ladder = { ...NATIONAL_DEFAULT_LADDER, levels: NATIONAL_DEFAULT_LADDER.levels.map((l) => ({ ...l, recipients: [...l.recipients] })) };
     }
     const fast = this.config.escalation.fastLadderMs;
     return fast === null ? ladder : shortenLadder(ladder, fast);
@@ -291,6 +303,9 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
 }
 
 type ProjectFactEvent = RecordedOf<ConstructionProjectEvent | ComplianceEvent>;
+
+/** A case command the policy issued, decided on its case stream once the batch's case streams are read. */
+type CaseCommandToDecide = { caseId: string; command: ReturnType<typeof toCaseCommand>; cause: Parameters<CaseWriter['decide']>[2] };
 
 /** What the policy is told of a project or compliance event (`applyFacts` keeps only those four types). */
 function factOf(projectId: string, event: ProjectFactEvent): EscalationFact {

@@ -1,5 +1,5 @@
 import { invalid } from '@sinergi/common';
-import { parseRegionCode } from '@sinergi/domain';
+import { isLadderRegion } from '../../ladder/escalation-ladder';
 import type { StoredLadder } from '../ladder.repository';
 
 /** A ladder as the admin API answers it: `appliesTo` is the region asked about; `inherited` says the ladder belongs to an ancestor. */
@@ -25,11 +25,11 @@ export function ladderView(ladder: StoredLadder, appliesTo: string): LadderView 
   };
 }
 
-/** The path's region code, or a 400 naming it. */
+/** The path's region code (or 'ID', the national default), or a 400 naming it. */
 export function checkLadderRegionCode(regionCode: string): void {
-  if (parseRegionCode(regionCode) === null) {
-    throw invalid('invalid_region_code', 'regionCode must be a region code such as 73.07', [
-      { path: 'regionCode', code: 'invalid_region_code', message: 'regionCode must be a region code such as 73.07' },
+  if (!isLadderRegion(regionCode)) {
+    throw invalid('invalid_region_code', 'regionCode must be a region code such as 73.07, or ID', [
+      { path: 'regionCode', code: 'invalid_region_code', message: 'regionCode must be a region code such as 73.07, or ID for the national default' },
     ]);
   }
 }
