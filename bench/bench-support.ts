@@ -5,8 +5,11 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
 
-/** A fresh database for one benchmark run on the machine's PostgreSQL (or an embedded one), dropped at the end. */
-export async function benchDatabase(label: string): Promise<{ url: string; services: RunningService[]; drop(): Promise<void> }> {
+/**
+ * A fresh database for one benchmark run on the machine's PostgreSQL (or an embedded one), dropped at the end.
+ * With `keepAs`, the database of that name is created if missing (or reused as it is) and kept at the end.
+ */
+export async function benchDatabase(label: string, options: { keepAs?: string } = {}): Promise<{ url: string; services: RunningService[]; drop(): Promise<void> }> {
   const server = await ensurePostgres({
     url: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     dataDir: '/tmp/sinergi-bench-pg',
@@ -14,10 +17,11 @@ export async function benchDatabase(label: string): Promise<{ url: string; servi
     log: (l) => console.error(`# ${l}`),
   });
   const redis = await ensureRedis({ url: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', log: (l) => console.error(`# ${l}`) });
-  const name = `sinergi_bench_${label}_${randomBytes(3).toString('hex')}`;
+  const name = options.keepAs ?? `sinergi_bench_${label}_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: server.url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  const exists = options.keepAs ? (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount : 0;
+  if (!exists) await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(server.url);
   url.pathname = `/${name}`;
@@ -25,20 +29,36 @@ export async function benchDatabase(label: string): Promise<{ url: string; servi
     url: url.href,
     services: [server, redis],
     drop: async () => {
-      const c = new Client({ connectionString: server.url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      if (options.keepAs) console.error(`# kept database ${name}`);
+      else {
+        const c = new Client({ connectionString: server.url });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      }
       for (const s of [redis, server]) await s.stop();
     },
   };
 }
 
 /** Latency percentiles (ms) from a list of samples. */
-export function percentiles(samples: number[]): { p50: number; p99: number } {
+export function percentiles(samples: number[]): { p50: number; p95: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { p50: round(at(0.5)), p99: round(at(0.99)) };
+  return { p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)) };
+}
+
+/** A small seeded generator (mulberry32), so a benchmark's data is the same on every run. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;

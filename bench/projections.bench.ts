@@ -17,7 +17,7 @@ import { EventStore, type NewEvent, NO_STREAM, ProjectionRunner, rebuildProjecti
 import { Pool, type PoolClient } from 'pg';
 import { coverageProjection } from '../src/modules/regional-coverage/projection/coverage.projection';
 import { listCoverageProjects, sumCoverage } from '../src/modules/regional-coverage/projection/coverage.queries';
-import { benchDatabase, percentiles, round } from './bench-support';
+import { benchDatabase, percentiles, prng, round } from './bench-support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const EVENTS_PER_PROJECT = 10;
@@ -32,18 +32,6 @@ const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 200);
 const REGENCIES = Array.from({ length: 24 }, (_, i) => `73.${String(i < 21 ? i + 1 : i + 50).padStart(2, '0')}`);
 const AGENCIES = Array.from({ length: 12 }, (_, i) => ({ code: `1.${String(i + 1).padStart(2, '0')}.0.00.0.00.01.0000`, name: `Dinas ${i + 1}` }));
 const FUNDING = ['APBD', 'APBD', 'APBD', 'DAK', 'APBN', 'DANA_DESA'] as const;
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
-}
 
 interface BenchProject {
   id: string;
