@@ -12,6 +12,7 @@ import { ListDeadLettersHandler } from './dead-letters/list-dead-letters/list-de
 import { RetryDeadLetterHandler } from './dead-letters/retry-dead-letter/retry-dead-letter.handler';
 import { GetProjectHandler } from './queries/get-project/get-project.handler';
 import { GetProjectHttpController } from './queries/get-project/get-project.http.controller';
+import { GetProjectsHandler } from './queries/get-projects/get-projects.handler';
 import { ReaderAuthGuard } from './queries/get-project/reader-auth.guard';
 import { VerificationQueue } from './verification-queue.provider';
 import { VerificationMetrics } from './verification.metrics';
@@ -28,6 +29,7 @@ import { VerificationMetrics } from './verification.metrics';
   ],
   providers: [
     GetProjectHandler,
+    GetProjectsHandler,
     ReaderAuthGuard,
     SubmitEnrolmentEvidenceHandler,
     DecideEnrolmentEvidenceHandler,

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { type Principal, Roles } from '@sinergi/auth';
+import { Roles } from '@sinergi/auth';
 import { CLOCK, type Clock, DomainError } from '@sinergi/common';
 import { Inject } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
@@ -10,7 +10,8 @@ import { WaiveCaseCommand } from '../../../escalation/cases-api/commands/waive-c
 import { GetCaseQuery } from '../../../escalation/cases-api/queries/get-case/get-case.query';
 import { ListCasesQuery, parseListCasesQuery } from '../../../escalation/cases-api/queries/list-cases/list-cases.query';
 import { RequestReverificationCommand } from '../../../verification/commands/request-reverification/request-reverification.command';
-import { GetProjectQuery, type ProjectView } from '../../../verification/queries/get-project/get-project.query';
+import { GetProjectQuery } from '../../../verification/queries/get-project/get-project.query';
+import { GetProjectsQuery } from '../../../verification/queries/get-projects/get-projects.query';
 import { ConsoleAuthGuard, type ConsoleRequest, consoleViewer } from '../../auth/console-auth.guard';
 import { ConsoleExceptionFilter } from '../../console-exception.filter';
 import type { PageViewer } from '../../view/layout';
@@ -52,7 +53,7 @@ export class CasesConsoleController {
     const apiQuery: Record<string, unknown> = { order: 'oldest', limit: text(query.limit) || String(INBOX_PAGE_SIZE) };
     for (const [k, v] of Object.entries({ ...filters, cursor: text(query.cursor) })) if (v !== '') apiQuery[k] = v;
     const page = await this.queries.execute(new ListCasesQuery(parseListCasesQuery(viewer.principal, apiQuery)));
-    const projects = await this.projectsOf(page.items.map((c) => c.projectId), viewer.principal);
+    const projects = await this.queries.execute(new GetProjectsQuery(page.items.map((c) => c.projectId), { kind: 'user', principal: viewer.principal }));
     const limit = text(query.limit) || undefined;
     return sendPage(reply, inboxPage(viewer, { items: page.items, projects, nextCursor: page.nextCursor, filters, limit, paged: text(query.cursor) !== '', now: this.clock.now() }));
   }
@@ -109,13 +110,5 @@ export class CasesConsoleController {
       this.evidence.html(viewer, detail, { done: extra.done }),
     ]);
     return sendPage(reply, casePage(viewer, { detail, project, evidence, ...extra }), status);
-  }
-
-  private async projectsOf(ids: string[], principal: Principal): Promise<Map<string, ProjectView | null>> {
-    const unique = [...new Set(ids)];
-    const views = await Promise.all(
-      unique.map((projectId) => this.queries.execute(new GetProjectQuery(projectId, { kind: 'user', principal })).catch(() => null)),
-    );
-    return new Map(unique.map((projectId, i) => [projectId, views[i]]));
   }
 }
