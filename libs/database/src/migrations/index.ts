@@ -18,6 +18,7 @@ import { Holidays1764000000016 } from './1764000000016-holidays';
 import { PaymentRequestCleared1764000000018 } from './1764000000018-payment-request-cleared';
 import { ConnectorPulls1764000000017 } from './1764000000017-connector-pulls';
 import { WhatsappChannel1764000000019 } from './1764000000019-whatsapp-channel';
+import { ConsoleReadIndexes1764000000020 } from './1764000000020-console-read-indexes';
 import { Retention1764000000021 } from './1764000000021-retention';
 
 import { NationalDefaultLadder1764000000022 } from './1764000000022-national-default-ladder';
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   PaymentRequestCleared1764000000018,
   ConnectorPulls1764000000017,
   WhatsappChannel1764000000019,
+  ConsoleReadIndexes1764000000020,
   Retention1764000000021,
 ];
   NationalDefaultLadder1764000000022,
