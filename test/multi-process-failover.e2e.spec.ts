@@ -26,7 +26,8 @@ const CONSUMERS = ['verification-relay', 'escalation-relay', 'projection:coverag
 /**
  * Two worker processes (`node dist/src/worker.js`, real OS processes) share the queues and stand by for each other's
  * log consumers. The one holding the consumers' advisory locks is killed with SIGKILL in the middle of a stream of
- * registrations; the other takes the locks over, and the database shows every event's effect exactly once: one
+ * registrations; the other takes the locks over (and gives them back to a restarted first worker when it is killed in
+ * turn), and the database shows every event's effect exactly once: one
  * verification request per registration, one verdict per project, one case per non-compliant project, the coverage
  * projection equal to its rebuild, and no checkpoint ever moving backwards.
  */
@@ -121,7 +122,7 @@ describe('two worker processes: queues shared, consumers fail over on SIGKILL', 
       ])
     ).rows[0].n;
 
-  it('hands the consumers over to the survivor with every effect exactly once', async () => {
+  it('hands the consumers over to the survivor, and back, with every effect exactly once', async () => {
     startWorker('worker-a');
     await waitFor(lockHolders, (h) => CONSUMERS.every((c) => h[c] === 'sinergi-worker-a'), 30_000, 100);
     startWorker('worker-b');
@@ -154,7 +155,20 @@ describe('two worker processes: queues shared, consumers fail over on SIGKILL', 
     const rest = await register(refs(100, 20));
     await waitFor(lockHolders, (h) => CONSUMERS.every((c) => h[c] === 'sinergi-worker-b'), 30_000, 100);
 
-    const all = [...first, ...rest];
+    // worker-a comes back as the standby; worker-b is killed in turn and the consumers go back to worker-a.
+    await waitFor(() => verdictCount(rest), (n) => n >= 5, 30_000);
+    startWorker('worker-a2');
+    await waitFor(
+      () => db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'sinergi-worker-a2'`),
+      (r) => r.rows.length > 0,
+      30_000,
+      100,
+    );
+    workers.get('worker-b')!.kill('SIGKILL');
+    const last = await register(refs(200, 10));
+    await waitFor(lockHolders, (h) => CONSUMERS.every((c) => h[c] === 'sinergi-worker-a2'), 30_000, 100);
+
+    const all = [...first, ...rest, ...last];
     await waitFor(() => verdictCount(all), (n) => n === all.length, 60_000, 100);
     // The consumers caught up with the log's head (nothing left behind a dead holder).
     const head = (await db.pool.query(`SELECT max(global_position)::text AS pos FROM events`)).rows[0].pos as string;
@@ -197,7 +211,7 @@ describe('two worker processes: queues shared, consumers fail over on SIGKILL', 
         if (compareCheckpoints(positions[i - 1], positions[i]) > 0) throw new Error(`${consumer}'s checkpoint moved back from ${positions[i - 1].globalPosition} to ${positions[i].globalPosition}`);
       }
     }
-    expect(workers.get('worker-b')!.exitCode).toBeNull();
+    expect(workers.get('worker-a2')!.exitCode).toBeNull();
     process.stderr.write(`[multi-process-failover] worker-a killed with ${inFlight} verification(s) pending\n`);
   }, 150_000);
 });

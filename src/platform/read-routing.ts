@@ -40,7 +40,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /**
  * Where read-only queries run (DATABASE_READ_URL, docs/operations.md "Reads off the primary"). Without a replica,
  * everywhere the primary. With one, a read goes to the replica unless its caller has written something the replica has
- * not replayed yet: every successful write request (not GET, HEAD or OPTIONS; status below 400) records the primary's
+ * not replayed yet: every write request that was not refused (not GET, HEAD or OPTIONS; status not 4xx) records the primary's
  * WAL position under its caller in Redis before its answer leaves, and a read by that caller goes to the primary until
  * the replica's replay position has passed it. Reads inside a write request, reads outside any request, reads by a
  * request with no caller to tell apart, and reads while Redis does not answer all go to the primary: the answer may cost more but is never older than what its caller wrote.
@@ -66,7 +66,8 @@ export class ReadDatabase implements OnModuleInit, OnApplicationShutdown {
     if (!fastify) return;
     fastify.addHook('onRequest', (req, _reply, done) => requestCaller.run({ caller: callerOf(req.headers), writes: !SAFE_METHODS.has(req.method) }, done));
     fastify.addHook('onSend', async (req, reply, payload) => {
-      if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400) {
+      // A refused request wrote nothing; any other may have committed (a 5xx after its commit too).
+      if (!SAFE_METHODS.has(req.method) && (reply.statusCode < 400 || reply.statusCode >= 500)) {
         const caller = callerOf(req.headers);
         if (caller) await this.recordWrite(caller);
       }
