@@ -20,8 +20,8 @@ import { ConnectorPulls1764000000017 } from './1764000000017-connector-pulls';
 import { WhatsappChannel1764000000019 } from './1764000000019-whatsapp-channel';
 import { ConsoleReadIndexes1764000000020 } from './1764000000020-console-read-indexes';
 import { Retention1764000000021 } from './1764000000021-retention';
-
 import { NationalDefaultLadder1764000000022 } from './1764000000022-national-default-ladder';
+
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
   EventStore1764000000000,
@@ -46,5 +46,5 @@ export const MIGRATIONS = [
   WhatsappChannel1764000000019,
   ConsoleReadIndexes1764000000020,
   Retention1764000000021,
-];
   NationalDefaultLadder1764000000022,
+];
