@@ -114,7 +114,7 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       // prettier-ignore
       const child = spawn(binaries.server, [
         '--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-        '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000', '--dir', dir,
+        '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000', '--dir', dir,
         '--save', '', '--appendonly', 'no', '--daemonize', 'no',
       ], { stdio: 'ignore' });
       children.push(child);
