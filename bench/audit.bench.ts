@@ -20,15 +20,19 @@
  *    API: events/s and the API's peak RSS (VmHWM) — goal ≥ 50,000 events/s with RSS < 200 MB;
  * 4. verification of the whole log (the code behind GET /v1/audit/verify and audit:verify, in this process):
  *    events/s; then a signed checkpoint written (time) and the whole log checked against it.
- * Phases 2–3 are skipped, with a note, when the build has no such routes.
+ * 5. appends at this size: new project streams appended through the event store (`appendMany`, one event each,
+ *    8 concurrent writers, BENCH_SECONDS) — p50/p99 and appends/s (the unique indexes are as deep as the log);
+ * 6. the coverage projection rebuilt from position 0 into shadow tables and compared (`projections:check`'s code;
+ *    BENCH_REBUILD=0 skips it) — events/s and seconds.
+ * Phases 2–3 are skipped, with a note, when the build has no such routes. `bench:cost` runs this at several sizes.
  * Env: BENCH_EVENTS, BENCH_SECONDS (10), BENCH_PORT (3330), BENCH_KEEP_DB=1 (keep the seeded database, named by
- * its size, and reuse it on the next run), BENCH_EXPORT_CSV=1, BENCH_API_EXEC_ARGV.
+ * its size, and reuse it on the next run), BENCH_EXPORT_CSV=1, BENCH_API_EXEC_ARGV, BENCH_REBUILD.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { mintLocalToken } from '@sinergi/auth';
 import { runMigrations } from '@sinergi/database';
-import { computeEventHash, GENESIS_HASH } from '@sinergi/event-store';
+import { computeEventHash, EventStore, GENESIS_HASH, NO_STREAM } from '@sinergi/event-store';
 import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
 import autocannon from 'autocannon';
 import { Client, Pool } from 'pg';
@@ -37,6 +41,7 @@ import { toCheckpointDocument } from '../src/modules/audit/tamper-evidence/check
 import { checkCheckpointOffline } from '../src/modules/audit/tamper-evidence/checkpoint/verify-checkpoint-offline/verify-checkpoint-offline';
 import { WriteCheckpointHandler } from '../src/modules/audit/tamper-evidence/checkpoint/write-checkpoint/write-checkpoint.handler';
 import { verifyEventLog } from '../src/modules/audit/tamper-evidence/log-verifier';
+import { rebuildProjectionByName } from '../src/projections';
 import { dropRedisPrefix, peakRssMiB, percentiles, round, startProcess, stopProcess } from './bench-support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
@@ -449,6 +454,15 @@ async function main(): Promise<void> {
         eventsPerSecond: round((offline.log?.scannedEvents ?? 0) / ((offline.log?.durationMs ?? 1) / 1000), 0),
       };
       log(`    ${JSON.stringify(summary.checkAgainstCheckpoint)}`);
+      log('(5) appends at this size: one-event new streams through the event store, 8 writers');
+      summary.append = await appendsAtSize(pool, db.url);
+      log(`    ${JSON.stringify(summary.append)}`);
+      if (process.env.BENCH_REBUILD !== '0') {
+        log('(6) the coverage projection rebuilt from position 0 into shadow tables and compared');
+        const report = await rebuildProjectionByName(pool, new EventStore(pool), 'coverage', false, (line) => log(line));
+        summary.rebuildCoverage = { events: report.eventsReplayed, seconds: round(report.replaySeconds), eventsPerSecond: report.eventsPerSecond };
+        log(`    ${JSON.stringify(summary.rebuildCoverage)}`);
+      }
     } finally {
       await pool.end();
     }
@@ -463,6 +477,30 @@ async function main(): Promise<void> {
   };
   summary.notes = notes;
   console.log(JSON.stringify(summary, null, 2));
+}
+
+/** Appends of one event to a new stream each, through the event store, by 8 writers for BENCH_SECONDS. */
+async function appendsAtSize(_pool: Pool, url: string): Promise<{ appendsPerSecond: number; p50: number; p99: number }> {
+  const writers = new Pool({ connectionString: url, max: 8 });
+  const store = new EventStore(writers);
+  const latencies: number[] = [];
+  const until = Date.now() + SECONDS * 1000;
+  const metadata = { actor: { kind: 'system' as const, id: 'bench-cost' }, correlationId: 'bench-cost', regionCode: '73.07.01' };
+  try {
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (Date.now() < until) {
+          const started = performance.now();
+          await store.appendMany([{ streamId: `bench-append-${randomUUID()}`, expected: NO_STREAM, events: [{ type: 'BenchAppended', data: { at: Date.now() }, metadata }] }]);
+          latencies.push(performance.now() - started);
+        }
+      }),
+    );
+  } finally {
+    await writers.end();
+  }
+  const { p50, p99 } = percentiles(latencies);
+  return { appendsPerSecond: round(latencies.length / SECONDS, 0), p50, p99 };
 }
 
 async function withClient<T>(url: string, run: (c: Client) => Promise<T>): Promise<T> {
