@@ -338,6 +338,73 @@ describe('hostile requests (API, worker and BPJS simulator over HTTP)', () => {
     });
   });
 
+  describe('malformed requests on every write route and every query', () => {
+    const ids = (path: string) => path.replace(/:(code|regionCode)/g, '73.07').replace(':segment', 'VILLAGE_OFFICIALS').replace(':period', '2025-10').replace(/:[A-Za-z]+/g, projectId);
+
+    const NO_BODY = new Set(['/v1/projects/:id/reverify']);
+
+    it('answers a body that is not an object (null, a list, a string, a number, true) on every JSON write route with a 4xx problem', async () => {
+      const writes = servedRoutes(system.api).filter((r) => r.path.startsWith('/v1/') && ['POST', 'PUT', 'PATCH'].includes(r.method));
+      expect(writes.length).toBeGreaterThan(15);
+      const failures: string[] = [];
+      for (const route of writes) {
+        for (const raw of ['null', '[]', '"x"', '1', 'true', '[{}]', '{"a":', '']) {
+          const url = ids(route.path);
+          const res = route.path.startsWith('/v1/procurement')
+            ? await fetch(`${system.baseUrl}${url}`, { method: route.method, headers: { 'content-type': 'application/json', ...signedHeaders(client.id, client.secret, raw) }, body: raw })
+            : await send(route.method, url, everyone, raw);
+          const type = res.headers.get('content-type') ?? '';
+          const text = await res.text();
+          // Routes that take no body ignore one.
+          if (NO_BODY.has(route.path) && res.status < 300) continue;
+          if (res.status < 400 || res.status >= 500 || !type.includes('application/problem+json')) failures.push(`${route.method} ${route.path} with ${raw || '(empty)'}: ${res.status} ${text.slice(0, 120)}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('answers a query parameter given twice, or in bracket form, with a 4xx problem or a filtered answer, never a 500', async () => {
+      const failures: string[] = [];
+      for (const [path, ops] of Object.entries(OPENAPI.paths)) {
+        for (const param of (ops.get?.parameters ?? []).filter((p) => p.in === 'query')) {
+          for (const query of [`${param.name}=73.07&${param.name}=73.08`, `${param.name}[]=73.07`, `${param.name}[a]=1`, `${param.name}`]) {
+            const url = `${path.replace('{code}', '73.07').replace('{regionCode}', '73.07').replace(/\{[A-Za-z]+\}/g, projectId)}?${query}`;
+            const res = await get(url, everyone);
+            await res.arrayBuffer();
+            if (res.status >= 500) failures.push(`GET ${url}: ${res.status}`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('answers odd headers on signed and bearer requests with a 4xx problem', async () => {
+      const body = JSON.stringify(projectRegistered('HEADERS-1'));
+      const signed = signedHeaders(client.id, client.secret, body);
+      const attempts: [string, Record<string, string>][] = [
+        ['a timestamp of 40 digits', { ...signed, 'x-timestamp': '9'.repeat(40) }],
+        ['a negative timestamp', { ...signed, 'x-timestamp': '-1' }],
+        ['a client id of 5,000 characters', { ...signed, 'x-client-id': 'c'.repeat(5000) }],
+        ['a client id with a NUL', { ...signed, 'x-client-id': `${client.id}%00` }],
+        ['a signature of another scheme', { ...signed, 'x-signature': `v2=${signed['x-signature'].slice(3)}` }],
+        ['the charset UTF-16', { ...signed, 'content-type': 'application/json; charset=utf-16' }],
+        ['a gzip content encoding', { ...signed, 'content-encoding': 'gzip' }],
+      ];
+      for (const [label, headers] of attempts) {
+        const res = await fetch(`${system.baseUrl}/v1/procurement/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+        expect([label, res.status >= 400 && res.status < 500]).toEqual([label, true]);
+        if (headers['content-type'] || headers['content-encoding']) expect([label, res.status]).toEqual([label, 415]);
+        expect([label, res.headers.get('content-type')]).toEqual([label, expect.stringContaining('application/problem+json')]);
+        await res.arrayBuffer();
+      }
+      for (const authorization of [`Bearer ${'a'.repeat(8000)}`, 'Bearer a.b.c', 'Bearer ..', `Bearer ${everyone} extra`, 'bearer', `Basic ${everyone}`]) {
+        const res = await get('/v1/cases', undefined, { authorization });
+        expect([authorization.slice(0, 20), res.status]).toEqual([authorization.slice(0, 20), 401]);
+        await problemOf(res);
+      }
+    });
+  });
+
   describe('hostile text in the console’s query parameters', () => {
     /** Every query parameter a console page reads (src/modules/console). */
     const CONSOLE_PARAMS = ['regionCode', 'status', 'cursor', 'from', 'to', 'limit', 'agencyCode', 'agency', 'type', 'projectRef', 'projectId', 'level', 'format', 'selesai', 'galat', 'kembali', 'keluar', 'kode', 't'];
