@@ -256,6 +256,38 @@ describe('coverage API (regions, series, agencies, projects, targets, segments; 
       expect(province.body.children.find((c: any) => c.regionCode === '73.71')).toMatchObject({ name: 'Kota Makassar', projects: { total: 0 } });
     });
 
+    it('shows Indonesia (ID) with its 38 provinces to a ministry token, in the same shape', async () => {
+      const ministry = await system.token({ sub: 'kemnaker-staff', roles: ['official'], regions: ['ID'] });
+      const res = await get('/v1/coverage/regions/ID', ministry);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        regionCode: 'ID',
+        name: 'Indonesia',
+        level: 'country',
+        projects: { total: 13, registered: 7, compliant: 7, nonCompliant: 4, pending: 2, unverifiable: 0 },
+        workers: { reported: 95, covered: 50 },
+        target: null,
+        asOf: todayWita(new Date()),
+        unplacedRegionCodes: [],
+      });
+      expect(res.body.unassigned.projects.total).toBe(0);
+      expect(res.body.children).toHaveLength(38);
+      expect(res.body.children.every((c: any) => c.level === 'province' && /^\d{2}$/.test(c.regionCode))).toBe(true);
+      expect(res.body.children.find((c: any) => c.regionCode === '73')).toMatchObject({ name: 'Sulawesi Selatan', projects: { total: 13, registered: 7 } });
+      expect(res.body.children.find((c: any) => c.regionCode === '11')).toMatchObject({ projects: { total: 0 } });
+      expect(Object.keys(res.body).sort()).toEqual(Object.keys((await get('/v1/coverage/regions/73', provinceOfficial)).body).sort());
+      // The whole country is for scopes that cover it: '*' too, never a province's or a regency's.
+      const everywhere = await system.token({ sub: 'ops', roles: ['admin'], regions: ['*'] });
+      expect((await get('/v1/coverage/regions/ID', everywhere)).body.projects.total).toBe(13);
+      expect((await get('/v1/coverage/regions/ID', provinceOfficial)).status).toBe(404);
+      expect((await get('/v1/coverage/regions/ID')).status).toBe(404);
+      // A ministry token reads any region below, as '*' does.
+      expect((await get('/v1/coverage/regions/73.08', ministry)).body.projects.total).toBe(3);
+      const rows = (await csv('/v1/coverage/regions/ID', ministry)).rows;
+      expect(rows).toHaveLength(39);
+      expect(rows[0].slice(0, 4)).toEqual(['region', 'ID', 'Indonesia', 'country']);
+    });
+
     it('official scoped to 73.07 gets 404 for 73.08', async () => {
       const res = await get('/v1/coverage/regions/73.08');
       expect(res.status).toBe(404);

@@ -1,5 +1,5 @@
 import { DomainError } from '@sinergi/common';
-import { isWithinScope, parseRegionCode } from '@sinergi/domain';
+import { isWithinScope, NATIONAL_REGION_CODE, parseRegionCode } from '@sinergi/domain';
 
 /** The roles of docs/api.md that a JWT may carry. Procurement clients authenticate by HMAC, not here. */
 export const ROLES = ['official', 'auditor', 'admin'] as const;
@@ -29,17 +29,22 @@ export interface Principal {
 export const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
 export const isPosition = (value: unknown): value is Position => (POSITIONS as readonly unknown[]).includes(value);
 
-/** Whether a scope entry is well formed: '*' or a region code such as '73.07'. */
+/** Whether a scope entry is well formed: '*', 'ID' (the whole country, a ministry's scope) or a region code such as '73.07'. */
 export const isRegionScope = (value: unknown): value is string =>
-  typeof value === 'string' && (value === ALL_REGIONS || parseRegionCode(value) !== null);
+  typeof value === 'string' && (value === ALL_REGIONS || value === NATIONAL_REGION_CODE || parseRegionCode(value) !== null);
+
+/** Whether the scope takes in the whole country: '*' or 'ID'. */
+export const coversCountry = (regions: readonly string[]): boolean => regions.includes(ALL_REGIONS) || regions.includes(NATIONAL_REGION_CODE);
 
 /**
  * Whether `regionCode` lies in the principal's scope, matching whole segments ('73.07' sees '73.07.05' but not
- * '73.070'). Admins are not exempt: every role needs a scope, and only the scope '*' means every region.
+ * '73.070'). Admins are not exempt: every role needs a scope, and only the scopes '*' and 'ID' mean every region (and
+ * only they see 'ID', the national figure, itself).
  * An invalid region code is never visible.
  */
 export function canSeeRegion(principal: Pick<Principal, 'regions'>, regionCode: string): boolean {
-  if (principal.regions.includes(ALL_REGIONS)) return parseRegionCode(regionCode) !== null;
+  if (regionCode === NATIONAL_REGION_CODE) return coversCountry(principal.regions);
+  if (coversCountry(principal.regions)) return parseRegionCode(regionCode) !== null;
   return isWithinScope(regionCode, principal.regions);
 }
 

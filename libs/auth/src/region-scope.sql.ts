@@ -1,5 +1,5 @@
-import { parseRegionCode } from '@sinergi/domain';
-import { ALL_REGIONS } from './principal';
+import { NATIONAL_REGION_CODE, parseRegionCode } from '@sinergi/domain';
+import { coversCountry } from './principal';
 
 /**
  * A SQL condition that `column` lies within `regions` by whole segments, as `canSeeRegion` decides it ('73.07'
@@ -7,7 +7,7 @@ import { ALL_REGIONS } from './principal';
  * The one SQL form of a principal's region scope: cases, inbox, dead letters, parked events and coverage use it.
  */
 export function withinRegionsSql(column: string, regions: readonly string[], params: unknown[]): string {
-  if (regions.includes(ALL_REGIONS)) return 'TRUE';
+  if (coversCountry(regions)) return 'TRUE';
   const prefixes = regions.filter((r) => parseRegionCode(r) !== null);
   if (prefixes.length === 0) return 'FALSE';
   params.push(prefixes, prefixes.map((p) => `${p}.%`));
@@ -20,5 +20,8 @@ export function withinRegionsSql(column: string, regions: readonly string[], par
  */
 export const inRegionSql = (column: string, codeParam: string, patternParam: string) => `(${column} = ${codeParam} OR ${column} LIKE ${patternParam})`;
 
-/** A region's LIKE pattern for everything below it. Region codes hold digits and dots only, so nothing to escape. */
-export const belowPattern = (code: string) => `${code}.%`;
+/**
+ * A region's LIKE pattern for everything below it; for 'ID' (the whole country) every code. Region codes hold digits
+ * and dots only, so nothing to escape.
+ */
+export const belowPattern = (code: string) => (code === NATIONAL_REGION_CODE ? '%' : `${code}.%`);

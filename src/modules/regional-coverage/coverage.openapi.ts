@@ -92,7 +92,7 @@ class OverallCoverageSchema {
 export class RegionCoverageSchema extends CoverageSummarySchema {
   @ApiProperty({ example: '73.07.05' }) regionCode: string;
   @ApiProperty({ example: 'Sinjai Utara' }) name: string;
-  @ApiProperty({ enum: REGION_LEVELS, example: 'district' }) level: string;
+  @ApiProperty({ enum: [...REGION_LEVELS, 'country'], example: 'district', description: '`country` for ID (Indonesia as a whole, the provinces as children)' }) level: string;
   @ApiProperty({ type: TargetViewSchema, nullable: true }) target: TargetViewSchema | null;
   @ApiProperty({ type: [SegmentCoverageSchema] }) otherSegments: SegmentCoverageSchema[];
   @ApiProperty({ type: OverallCoverageSchema }) overall: OverallCoverageSchema;

@@ -1,4 +1,4 @@
-import { ALL_REGIONS, type Principal } from '@sinergi/auth';
+import { coversCountry, type Principal } from '@sinergi/auth';
 import { invalid } from '@sinergi/common';
 import { parseRegionCode } from '@sinergi/domain';
 
@@ -25,9 +25,9 @@ export function onlyParams(query: Record<string, unknown>, known: readonly strin
   if (unknown !== undefined) throw invalidParam(unknown, 'unknown_parameter', `${unknown} is not a parameter of this route; known: ${known.join(', ')}`);
 }
 
-/** The caller's region prefixes for SQL, or undefined for every region ('*'). */
+/** The caller's region prefixes for SQL, or undefined for every region ('*' or 'ID'). */
 export const scopeOf = (principal: Pick<Principal, 'regions'>): string[] | undefined =>
-  principal.regions.includes(ALL_REGIONS) ? undefined : principal.regions.filter((r) => parseRegionCode(r) !== null);
+  coversCountry(principal.regions) ? undefined : principal.regions.filter((r) => parseRegionCode(r) !== null);
 
 /** `?format=` when given: json or csv. */
 export function formatParam(query: Record<string, unknown>): string | undefined {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { assertCanRead, belowPattern, inRegionSql, resourceNotFound } from '@sinergi/auth';
 import { CLOCK, type Clock } from '@sinergi/common';
-import { childCodeLength, parseRegionCode, type RegionLevel, todayWita } from '@sinergi/domain';
+import { childCodeLength, NATIONAL_REGION_CODE, NATIONAL_REGION_NAME, parseRegionCode, REGION_CODE_LENGTH, type RegionLevel, todayWita } from '@sinergi/domain';
 import { GetRegionCoverageQuery } from './get-region-coverage.query';
 import { type CoverageSummary, subtractFigures, sumFigures } from '../../projection/coverage-figures';
 import { overallCoverage, type OverallCoverage, type SegmentCoverage, segmentCoverage, type SegmentReport } from '../../segments/segment-coverage';
@@ -14,7 +14,8 @@ import { ReadDatabase } from '../../../../platform/read-routing';
 export interface RegionCoverage extends CoverageSummary {
   regionCode: string;
   name: string;
-  level: RegionLevel;
+  /** `country` for 'ID' (Indonesia as a whole), whose children are the provinces. */
+  level: RegionLevel | typeof COUNTRY_LEVEL;
   target: TargetView | null;
   otherSegments: SegmentCoverage[];
   overall: OverallCoverage;
@@ -42,6 +43,9 @@ SELECT DISTINCT c.region_code FROM coverage_cells c
  WHERE ${inRegionSql('c.region_code', '$1', '$2')} AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = c.region_code)
  ORDER BY 1 LIMIT 100`;
 
+/** The level of 'ID', Indonesia as a whole: its children are the provinces. */
+export const COUNTRY_LEVEL = 'country';
+
 /** A village has no children: a length no code reaches puts every cell in no child. */
 const NO_CHILDREN = 99;
 
@@ -61,7 +65,9 @@ WITH sums AS (
 ), nodes AS (
   SELECT code, name, level, 0 AS ord FROM regions WHERE code = $1
   UNION ALL
-  SELECT code, name, level, 1 AS ord FROM regions WHERE parent_code = $1
+  SELECT $1, '${NATIONAL_REGION_NAME}', '${COUNTRY_LEVEL}', 0 AS ord WHERE $1 = '${NATIONAL_REGION_CODE}'
+  UNION ALL
+  SELECT code, name, level, 1 AS ord FROM regions WHERE parent_code = $1 OR ($1 = '${NATIONAL_REGION_CODE}' AND level = 'province')
 ), segments AS (
   SELECT coalesce(json_agg(json_build_object('regionCode', region_code, 'segment', segment, 'period', period,
                                              'enrolled', enrolled, 'eligible', eligible, 'source', source)), '[]'::json) AS reports
@@ -92,12 +98,14 @@ export class GetRegionCoverageHandler implements IQueryHandler<GetRegionCoverage
 
   /** 404 for a region unknown or outside the reader's scope (the two cannot be told apart). */
   async execute({ regionCode, reader }: GetRegionCoverageQuery): Promise<RegionCoverageReport> {
+    const national = regionCode === NATIONAL_REGION_CODE;
     const parsed = parseRegionCode(regionCode);
-    if (parsed === null) throw resourceNotFound('region');
+    if (parsed === null && !national) throw resourceNotFound('region');
     assertCanRead(reader, regionCode, 'region');
+    const childLength = parsed === null ? REGION_CODE_LENGTH.province : (childCodeLength(parsed.level) ?? NO_CHILDREN);
     const pool = await this.reads.pool();
     const [{ rows }, unplaced] = await Promise.all([
-      pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), childCodeLength(parsed.level) ?? NO_CHILDREN]),
+      pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), childLength]),
       pool.query<{ region_code: string }>(UNPLACED_CODES_SQL, [regionCode, belowPattern(regionCode)]),
     ]);
     if (rows.length === 0 || rows[0].ord !== 0) throw resourceNotFound('region');

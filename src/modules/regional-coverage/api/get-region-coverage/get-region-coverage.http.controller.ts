@@ -38,7 +38,7 @@ export class GetRegionCoverageHttpController {
       '`Accept: text/csv` (or `?format=csv`): one row for the region, one per child, flattened, formula-safe.',
     ].join('\n'),
   })
-  @ApiParam({ name: 'code', description: 'Kemendagri region code: 73 (province), 73.07 (regency), 73.07.05 (district), 73.07.05.2001 (village)', example: '73.07' })
+  @ApiParam({ name: 'code', description: 'Kemendagri region code: 73 (province), 73.07 (regency), 73.07.05 (district), 73.07.05.2001 (village); or ID, Indonesia as a whole with the 38 provinces as children (a scope of * or ID)', example: '73.07' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'Overrides the Accept header' })
   @ApiJsonOrCsvOkResponse(RegionCoverageReportSchema, 'The region and its children')
   @ApiResponse({ status: 404, description: "Unknown region, or outside the caller's regions" })
