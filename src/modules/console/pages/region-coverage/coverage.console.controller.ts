@@ -58,9 +58,10 @@ export class CoverageConsoleController {
   }
 
   private async render(code: string, viewer: PageViewer & { principal: Principal }, reply: FastifyReply) {
-    // The region first: unknown or out of scope is 404 before anything else is read.
-    const report = await this.queries.execute(new GetRegionCoverageQuery(code, viewer.principal));
-    const [agencies, series, ancestors] = await Promise.all([
+    // All at once: each coverage handler checks the region and the reader's scope before it reads (unknown and out of
+    // scope answer the same 404), so nothing outside the scope is read and the page answers 404 exactly as before.
+    const [report, agencies, series, ancestors] = await Promise.all([
+      this.queries.execute(new GetRegionCoverageQuery(code, viewer.principal)),
       this.queries.execute(new ListAgencyCoverageQuery(code, viewer.principal)),
       this.queries.execute(new GetRegionSeriesQuery(code, { from: trendStart(this.clock.now()) }, viewer.principal)),
       this.queries.execute(new ListRegionAncestorsQuery(code)),
