@@ -28,9 +28,14 @@ export class SignInError extends Error {
   }
 }
 
-/** Only a console path, never another site (`//evil.example` or `/console@evil` are refused). */
+/**
+ * Only a console path, never another site (`//evil.example` or `/console@evil` are refused), nor a path whose dot
+ * segments (`/console/../v1/…`, `/console/%2e%2e/…`) a browser resolves to somewhere outside the console.
+ */
 export function safeBackPath(value: unknown): string {
-  return typeof value === 'string' && /^\/console(?:[/?#][^\s\\]*)?$/.test(value) && !value.startsWith('//') ? value : '/console';
+  if (typeof value !== 'string' || !/^\/console(?:[/?#][^\s\\]*)?$/.test(value) || value.startsWith('//')) return '/console';
+  const resolved = new URL(value, 'http://console.invalid');
+  return resolved.origin === 'http://console.invalid' && /^\/console(?:\/|$)/.test(resolved.pathname) ? value : '/console';
 }
 
 /**
