@@ -85,17 +85,20 @@ export function cpuSeconds(child: ChildProcess): number {
   }
 }
 
+/** How long a process may take to answer its ready URL; a busy machine boots Nest slowly. */
+const READY_MS = Number(process.env.BENCH_READY_SECONDS ?? 90) * 1000;
+
 /** Starts a compiled entry point with the given environment and waits until `readyUrl` answers 200. */
 export async function startProcess(entry: string, env: Record<string, string>, readyUrl: string, execArgv: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...execArgv, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 200; i += 1) {
+  for (const deadline = Date.now() + READY_MS; Date.now() < deadline; ) {
     await new Promise((r) => setTimeout(r, 100));
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
     const ok = await fetch(readyUrl).then((r) => r.ok).catch(() => false);
     if (ok) return child;
   }
   child.kill('SIGKILL');
-  throw new Error(`${entry} did not become ready`);
+  throw new Error(`${entry} did not become ready within ${READY_MS / 1000} s (BENCH_READY_SECONDS)`);
 }
 
 /** Deletes every Redis key under a BullMQ prefix (`<prefix>:*`) with SCAN + UNLINK; returns how many went. */
