@@ -442,6 +442,30 @@ describe('hostile requests (API, worker and BPJS simulator over HTTP)', () => {
     });
   });
 
+  describe('markup in stored text', () => {
+    const XSS = `"><script>alert(1)</script><img src=x onerror=alert(2)>'`;
+
+    it('is escaped on every console page that shows it: names from the procurement client, an official’s note, the directory', async () => {
+      const event = projectRegistered('XSS-1', {}, { name: `Jalan ${XSS}`, agency: { code: '1.03.0.00.0.00.01.0000', name: `Dinas ${XSS}` }, contractor: { npwp: '0012345674901000', name: `CV ${XSS}` }, ppk: { name: `PPK ${XSS}` } });
+      const registered = await signedPost(system.baseUrl, '/v1/procurement/events', client, event);
+      expect(registered.status).toBe(202);
+      const project = registered.body.projectId as string;
+      const found = await waitFor(async () => ((await (await get(`/v1/cases?projectId=${project}`, everyone)).json()) as { items: { caseId: string }[] }).items, (items) => items.length > 0, 60_000);
+      const caseId = found[0].caseId;
+      expect((await send('POST', `/v1/cases/${caseId}/acknowledge`, everyone, JSON.stringify({ note: `Catatan ${XSS}` }))).status).toBe(200);
+      expect((await send('POST', '/v1/admin/officials', everyone, JSON.stringify({ name: `Sekda ${XSS}`, position: 'SEKDA', regionScope: '73.07', email: 'sekda.xss@sinjaikab.example' }))).status).toBe(201);
+      const pages = ['/console', '/console/regions/73.07', '/console/cases', `/console/cases/${caseId}`, '/console/projects', `/console/projects/${project}`, '/console/admin', '/console/audit'];
+      for (const page of pages) {
+        const res = await get(page, everyone, { accept: 'text/html' });
+        const html = await res.text();
+        expect([page, res.status]).toEqual([page, 200]);
+        expect([page, html.includes('<script>alert(1)'), html.includes('<img src=x')]).toEqual([page, false, false]);
+      }
+      // The text is there, escaped (the check above is not passing on pages that do not show it).
+      expect(await (await get(`/console/cases/${caseId}`, everyone, { accept: 'text/html' })).text()).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    });
+  });
+
   describe('console forms need the session’s CSRF token', () => {
     it('refuses every console POST form from a cookie session without the token, or with another session’s, and does nothing', async () => {
       const sessions = system.api.get(ConsoleSessions);
