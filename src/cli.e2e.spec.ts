@@ -235,15 +235,24 @@ interface Run {
     expect(empty.stdout).toContain('recorded 0 report(s) from segments.csv');
   });
 
-  it('invariants: exit 0 and one line per invariant when they hold; exit 1 naming the violated one, its count and example ids; --json', async () => {
-    // Job payloads are searched in a Redis key space of this test's own (none: nothing there).
-    const env = { ...system(migrated.url), REDIS_URL: testRedisUrl(), QUEUE_PREFIX: uniqueQueuePrefix('cli-invariants') };
+  /** Job payloads are searched in a Redis key space of this test's own (none: nothing there). */
+  const invariantsEnv = () => ({ ...system(migrated.url), REDIS_URL: testRedisUrl(), QUEUE_PREFIX: uniqueQueuePrefix('cli-invariants') });
+
+  it('invariants: exit 0 and one line per invariant when they hold; an unknown invariant is refused', async () => {
+    const env = invariantsEnv();
     const clean = await run(['invariants'], env);
     expect({ code: clean.code, stderr: clean.stderr }).toEqual({ code: 0, stderr: '' });
     expect(clean.stdout).toMatch(/^ok {3}acknowledged-events-logged-once: 0 violation\(s\)/m);
     expect(clean.stdout).toMatch(/^ok {3}no-personal-data-outside-personal_data: 0 violation\(s\) — \d+ row\(s\) scanned .*; 0 job\(s\) scanned$/m);
     expect(clean.stdout).toContain('VERDICT: OK — 7 invariant(s) hold');
 
+    const unknown = await run(['invariants', '--only', 'no-such-invariant'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown invariant(s) no-such-invariant; known: acknowledged-events-logged-once,');
+  }, 120_000);
+
+  it('invariants: exit 1 naming the violated one, its count and example ids; --json', async () => {
+    const env = invariantsEnv();
     const projectId = '5f0c1a43-9d0e-4c55-8d6a-0c7a1e2b3c4d';
     await migrated.pool.query(`INSERT INTO coverage_projects (project_id, status, last_position) VALUES ($1, 'COMPLIANT', 1)`, [projectId]);
     try {
@@ -261,8 +270,5 @@ interface Run {
     } finally {
       await migrated.pool.query(`DELETE FROM coverage_projects WHERE project_id = $1`, [projectId]);
     }
-    const unknown = await run(['invariants', '--only', 'no-such-invariant'], env);
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('unknown invariant(s) no-such-invariant; known: acknowledged-events-logged-once,');
-  });
+  }, 120_000);
 });
