@@ -128,7 +128,7 @@ describe('security matrix: every route × every caller (API, worker and BPJS sim
         }
         await res.arrayBuffer();
       }
-      if (actual.join(' ') !== expected.join(' ')) mismatches.push(`${row.route}: expected ${expected.join(' ')}, got ${actual.join(' ')}`);
+      if (actual.join(' ') !== expected.join(' ')) mismatches.push(`${row.route}: expected ${expected.join(' ')} (${CALLERS.join(' ')}), got ${actual.join(' ')}${row.why ? ` (${row.why})` : ''}`);
     }
     expect(mismatches).toEqual([]);
     expect(notProblems).toEqual([]);
