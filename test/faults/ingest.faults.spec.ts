@@ -36,7 +36,7 @@ describe('ingest: duplicates, disorder, an api killed mid-batch', () => {
     expect(again.body.duplicate).toBe(true);
     expect(await projectStreams(['9200001'])).toHaveLength(1);
     await waitForVerdicts(system.db.pool, [answers.find((a) => a.status === 202)!.body.projectId]);
-    await expectInvariants(system.db.pool);
+    await expectInvariants(system);
   });
 
   itLong('events out of order (roster and start before the registration): held, then applied in source order, once', async () => {
@@ -61,7 +61,7 @@ describe('ingest: duplicates, disorder, an api killed mid-batch', () => {
     const { rows } = await system.db.pool.query(`SELECT count(*)::int AS n FROM held_events WHERE project_id = $1`, [projectId]);
     expect(rows[0].n).toBe(0);
     await waitForVerdicts(system.db.pool, [projectId]);
-    await expectInvariants(system.db.pool);
+    await expectInvariants(system);
   });
 
   itLong('an api killed with SIGKILL in the middle of batches: each batch is in the log whole or not at all, and sent again, once', async () => {
@@ -94,6 +94,6 @@ describe('ingest: duplicates, disorder, an api killed mid-batch', () => {
     const streams = await projectStreams(all);
     expect(streams).toHaveLength(all.length);
     await waitForVerdicts(system.db.pool, streams.map((s) => s.slice('project-'.length)), 120_000);
-    await expectInvariants(system.db.pool);
+    await expectInvariants(system);
   });
 });

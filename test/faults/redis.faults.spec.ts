@@ -36,7 +36,7 @@ describe('Redis restarted with jobs pending', () => {
     const recorded = during.filter((a) => a.status === 202).map((a) => a.body.projectId as string);
     const verdicts = await waitForVerdicts(system.db.pool, [...ids, ...recorded], 90_000);
     expect([...verdicts.values()].every((n) => n === 1)).toBe(true);
-    await expectInvariants(system.db.pool);
+    await expectInvariants(system);
   });
 });
 
@@ -78,6 +78,6 @@ describeLong('Redis full (maxmemory, noeviction)', () => {
     await system.redis!.command((r) => r.flushall());
     const verdicts = await waitForVerdicts(system.db.pool, recorded, 90_000);
     expect([...verdicts.values()].every((n) => n === 1)).toBe(true);
-    await expectInvariants(system.db.pool);
+    await expectInvariants(system);
   });
 });

@@ -60,7 +60,7 @@ describe('SIGTERM to every process at once', () => {
     const again = await system.worker();
     await waitForVerdicts(system.db.pool, ids);
     await again.stop('SIGTERM');
-    await expectInvariants(system.db.pool);
+    await expectInvariants(system);
   });
 
   it('with Redis already gone: the api and the worker still exit within the grace period', async () => {

@@ -74,7 +74,7 @@ describe('a worker killed or stalled mid-verification', () => {
     );
     await second.stop('SIGTERM');
     expect(await streamTypes(system.db.pool, `compliance-${projectId}`)).toEqual(['EnrolmentConfirmed', 'ComplianceStatusChanged']);
-    await expectInvariants(system.db.pool);
+    await expectInvariants(system);
     return { ...left, projectId };
   };
 
@@ -118,6 +118,6 @@ describe('a worker killed or stalled mid-verification', () => {
     await waitFor(async () => callsFor('9100004'), (n) => n === 2, 30_000, 100);
     await Promise.all([stalled.stop('SIGTERM'), other.stop('SIGTERM')]);
     expect(await streamTypes(system.db.pool, `compliance-${projectId}`)).toEqual(['EnrolmentConfirmed', 'ComplianceStatusChanged']);
-    await expectInvariants(system.db.pool);
+    await expectInvariants(system);
   });
 });

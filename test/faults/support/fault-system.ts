@@ -109,7 +109,7 @@ export async function startFaultSystem(label: string, options: FaultSystemOption
       await waitFor(
         async () => (child.running() ? fetch(`${url}/health/live`).then((r) => r.status, () => 0) : -1),
         (status) => status === 200 || status === -1,
-        30_000,
+        90_000,
         100,
       );
       if (!child.running()) throw new Error(`${child.name} exited while starting:\n${child.output().slice(-3000)}`);
@@ -118,7 +118,7 @@ export async function startFaultSystem(label: string, options: FaultSystemOption
     worker: async (overrides = {}) => {
       const child = startSinergi(`worker ${label}#${processes.length}`, 'worker', env(overrides));
       processes.push(child);
-      await child.waitForOutput('worker started', 30_000);
+      await child.waitForOutput('worker started', 90_000);
       return child;
     },
     post: (api, path, body) => signedPost(api.url, path, client, body),

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { checkInvariants } from '../../../src/modules/operations/invariants/invariants';
 
 export interface InvariantViolation {
   name: string;
@@ -6,38 +7,20 @@ export interface InvariantViolation {
 }
 
 /**
- * The facts every fault scenario ends on, read from PostgreSQL (the system of record):
- * - every accepted procurement event is in the log once (one transaction per source event id);
- * - every idempotency record points at an event of the log;
- * - every registered project has a verdict (or a recorded failure, or a skip) or a verification still pending;
- * - no verification job took effect twice (its compliance events in one transaction);
- * - no notification planned twice, no ladder level reached twice.
+ * What the fault scenarios check beyond the invariant checker (src/modules/operations/invariants), from PostgreSQL:
+ * - every source event took effect in one transaction (held events applied later included);
+ * - no verification job took effect twice (its compliance events in one transaction).
  */
-export async function coreInvariantViolations(pool: Pool): Promise<InvariantViolation[]> {
+export async function extraInvariantViolations(pool: Pool): Promise<InvariantViolation[]> {
   const checks: Record<string, string> = {
     'source events recorded once': `
       SELECT metadata->>'sourceEventId' AS source_event_id, count(DISTINCT transaction_id)::int AS transactions
         FROM events WHERE metadata ? 'sourceEventId'
        GROUP BY 1 HAVING count(DISTINCT transaction_id) > 1`,
-    'idempotency records point into the log': `
-      SELECT k.scope, k.key FROM idempotency_keys k LEFT JOIN events e ON e.event_id = k.event_id WHERE e.event_id IS NULL`,
-    'every project has a verdict or a pending verification': `
-      SELECT p.stream_id FROM events p
-       WHERE p.type = 'ProjectRegistered'
-         AND NOT EXISTS (SELECT 1 FROM events c WHERE c.stream_id = 'compliance-' || substr(p.stream_id, 9)
-                          AND c.type IN ('ComplianceStatusChanged', 'VerificationFailed'))
-         AND NOT EXISTS (SELECT 1 FROM verification_requests r WHERE r.project_id::text = substr(p.stream_id, 9)
-                          AND (r.completed_at IS NULL OR r.outcome = 'skipped'))`,
     'one effect per verification job': `
       SELECT stream_id, metadata->>'correlationId' AS job, count(DISTINCT transaction_id)::int AS transactions
         FROM events WHERE stream_id LIKE 'compliance-%' AND metadata->'actor'->>'id' = 'verification'
        GROUP BY 1, 2 HAVING count(DISTINCT transaction_id) > 1`,
-    'notifications planned once': `
-      SELECT case_id, level, kind, channel, recipient_kind, recipient_id, count(*)::int AS n
-        FROM notifications GROUP BY 1, 2, 3, 4, 5, 6, cause_event_id HAVING count(*) > 1`,
-    'each ladder level reached once': `
-      SELECT stream_id, data->>'level' AS level, count(*)::int AS n FROM events
-       WHERE type = 'EscalationLevelReached' GROUP BY 1, 2 HAVING count(*) > 1`,
   };
   const violations: InvariantViolation[] = [];
   for (const [name, sql] of Object.entries(checks)) {
@@ -47,8 +30,12 @@ export async function coreInvariantViolations(pool: Pool): Promise<InvariantViol
   return violations;
 }
 
-/** Fails with every violation named when one of the invariants does not hold. */
-export async function expectInvariants(pool: Pool): Promise<void> {
-  const violations = await coreInvariantViolations(pool);
-  if (violations.length) throw new Error(`invariants violated:\n${JSON.stringify(violations, null, 2)}`);
+/**
+ * Every scenario ends here: the invariant checker (every invariant, BullMQ's job payloads of the system's prefix
+ * included) and the extra checks above. Fails naming every violation.
+ */
+export async function expectInvariants(system: { db: { pool: Pool }; redisUrl: string; prefix: string }): Promise<void> {
+  const report = await checkInvariants(system.db.pool, { jobs: { url: system.redisUrl, prefix: system.prefix } });
+  const failed = [...report.checks.filter((c) => !c.ok), ...(await extraInvariantViolations(system.db.pool))];
+  if (failed.length) throw new Error(`invariants violated:\n${JSON.stringify(failed, null, 2)}`);
 }
