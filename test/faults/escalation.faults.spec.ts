@@ -1,0 +1,47 @@
+import { projectRegistered, waitFor } from '@sinergi/testing';
+import { type FaultSystem, startFaultSystem } from './support/fault-system';
+import { expectInvariants } from './support/invariants';
+import { describeLong, elapse } from './support/scenario';
+
+/** The whole system down across an escalation due time: the level fires once, on recovery, and the ladder goes on. */
+describeLong('the whole system down across an escalation due time', () => {
+  let system: FaultSystem;
+
+  beforeAll(async () => {
+    // Every ladder wait is 3 s.
+    system = await startFaultSystem('escalation', { env: { ESCALATION_FAST_LADDER_MS: '3000' } });
+  });
+  afterAll(() => system?.stop());
+
+  const levels = async (projectId: string) =>
+    (
+      await system.db.pool.query<{ level: number }>(
+        `SELECT (e.data->>'level')::int AS level FROM events e JOIN escalation_cases c ON e.stream_id = 'case-' || c.case_id
+          WHERE c.project_id = $1 AND e.type = 'EscalationLevelReached' ORDER BY e.global_position`,
+        [projectId],
+      )
+    ).rows.map((r) => r.level);
+
+  it('fires the level that fell due while everything was stopped once, after the restart, then the rest of the ladder', async () => {
+    const [api] = await Promise.all([system.api(), system.worker()]);
+    // Not enrolled at BPJS: a case opens and its level 0 is reached at once.
+    const answer = await system.post(api, '/v1/procurement/events', projectRegistered('9800001'));
+    const projectId = answer.body.projectId as string;
+    await waitFor(() => levels(projectId), (l) => l.includes(0), 60_000);
+    await Promise.all(system.processes.map((p) => p.stop('SIGTERM')));
+    const stoppedAt = Date.now();
+    // Level 1 falls due 3 s after level 0, while nothing runs.
+    await elapse(5_000);
+    expect(await levels(projectId)).toEqual([0]);
+    await Promise.all([system.api(), system.worker()]);
+    const reached = await waitFor(() => levels(projectId), (l) => l.includes(2), 60_000);
+    expect(reached.slice(0, 3)).toEqual([0, 1, 2]);
+    const { rows } = await system.db.pool.query(
+      `SELECT (e.data->>'reachedAt') AS at FROM events e JOIN escalation_cases c ON e.stream_id = 'case-' || c.case_id
+        WHERE c.project_id = $1 AND e.type = 'EscalationLevelReached' AND e.data->>'level' = '1'`,
+      [projectId],
+    );
+    expect(Date.parse(rows[0].at)).toBeGreaterThan(stoppedAt + 5_000);
+    await expectInvariants(system);
+  });
+});
