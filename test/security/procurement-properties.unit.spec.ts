@@ -108,6 +108,8 @@ describe('the construction project decider under generated histories, property-b
             decided = decide(fact, state, ctx(event.occurredAt));
           } catch (error) {
             expect(error).toBeInstanceOf(DomainError);
+            // Every refusal names the field it concerns (the API answers it as errors[].path).
+            expect((error as DomainError).errors.length).toBeGreaterThan(0);
             expect(stable(state)).toBe(snapshot);
             continue;
           }

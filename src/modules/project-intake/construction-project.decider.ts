@@ -1,4 +1,4 @@
-import { conflict, DomainError, type FieldError } from '@sinergi/common';
+import { DomainError, type FieldError } from '@sinergi/common';
 import { calendarDateWita, computeJakonPremium, type HolidayCalendar, registrationDeadlineOf } from '@sinergi/domain';
 import type { StreamModel } from '@sinergi/event-store';
 import type {
@@ -159,15 +159,20 @@ export function recomputeRegistrationDeadline(
   ];
 }
 
+/** A refusal by the project's state, naming the field of the event it concerns (docs/api.md: errors name a path). */
+function conflictAt(path: string, code: string, message: string): DomainError {
+  return new DomainError('conflict', code, message, [{ path, code, message }]);
+}
+
 function dateOrderError(path: string, message: string): DomainError {
   return new DomainError('invalid', 'invalid_dates', message, [{ path, code: 'date_order', message }]);
 }
 
 function requireRegistered(state: ConstructionProjectState, what: string): ProjectRegisteredData {
   if (!state.registration) {
-    throw conflict('project_not_registered', `${what} refers to a project that has not been registered; send ProjectRegistered first`);
+    throw conflictAt('projectRef', 'project_not_registered', `${what} refers to a project that has not been registered; send ProjectRegistered first`);
   }
-  if (state.status === 'CANCELLED') throw conflict('project_cancelled', `${what} refused: the project was cancelled`);
+  if (state.status === 'CANCELLED') throw conflictAt('projectRef', 'project_cancelled', `${what} refused: the project was cancelled`);
   return state.registration;
 }
 
@@ -180,9 +185,9 @@ export function decide(
   const occurredAt = ctx.occurredAt;
   switch (fact.type) {
     case 'ProjectRegistered': {
-      if (state.status === 'CANCELLED') throw conflict('project_cancelled', `project ${ctx.projectRef} was cancelled; it cannot be registered again`);
+      if (state.status === 'CANCELLED') throw conflictAt('projectRef', 'project_cancelled', `project ${ctx.projectRef} was cancelled; it cannot be registered again`);
       if (state.registration) {
-        throw conflict('project_already_registered', `project ${ctx.projectRef} is already registered; send ContractAmended for changes`);
+        throw conflictAt('projectRef', 'project_already_registered', `project ${ctx.projectRef} is already registered; send ContractAmended for changes`);
       }
       const d = fact.data;
       const errors: FieldError[] = [];
@@ -210,7 +215,7 @@ export function decide(
       const registration = requireRegistered(state, 'ContractAmended');
       const d = fact.data;
       if (state.addenda.includes(d.addendumNumber)) {
-        throw conflict('addendum_already_recorded', `addendum ${d.addendumNumber} is already recorded for this project`);
+        throw conflictAt('data.addendumNumber', 'addendum_already_recorded', `addendum ${d.addendumNumber} is already recorded for this project`);
       }
       const endDate = d.endDate ?? state.endDate!;
       if (endDate < registration.startDate) throw dateOrderError('data.endDate', 'endDate must not be before the contract startDate');
@@ -234,24 +239,24 @@ export function decide(
       requireRegistered(state, 'WorkersReported');
       const asOf = fact.data.asOf;
       if (state.completedAt && asOf > calendarDateWita(state.completedAt)) {
-        throw conflict('project_completed', 'WorkersReported refused: the roster date is after the project was completed');
+        throw conflictAt('data.asOf', 'project_completed', 'WorkersReported refused: the roster date is after the project was completed');
       }
       if (state.rosterAsOf && asOf < state.rosterAsOf) {
-        throw conflict('roster_out_of_date', `a roster as of ${state.rosterAsOf} is already recorded; this one (${asOf}) is older`);
+        throw conflictAt('data.asOf', 'roster_out_of_date', `a roster as of ${state.rosterAsOf} is already recorded; this one (${asOf}) is older`);
       }
       return [{ type: 'WorkersReported', data: { asOf, workers: fact.data.workers, workerCount: fact.data.workers.length, occurredAt } }];
     }
     case 'WorkStarted': {
       requireRegistered(state, 'WorkStarted');
-      if (state.startedAt) throw conflict('work_already_started', `work was already recorded as started at ${state.startedAt}`);
-      if (state.status === 'COMPLETED') throw conflict('project_completed', 'WorkStarted refused: the project is completed');
+      if (state.startedAt) throw conflictAt('type', 'work_already_started', `work was already recorded as started at ${state.startedAt}`);
+      if (state.status === 'COMPLETED') throw conflictAt('type', 'project_completed', 'WorkStarted refused: the project is completed');
       return [{ type: 'WorkStarted', data: { ...fact.data, occurredAt } }];
     }
     case 'PaymentRequested': {
       requireRegistered(state, 'PaymentRequested');
       const d = fact.data;
       if (state.termins.includes(d.terminNumber)) {
-        throw conflict('termin_already_requested', `payment for termin ${d.terminNumber} was already requested`);
+        throw conflictAt('data.terminNumber', 'termin_already_requested', `payment for termin ${d.terminNumber} was already requested`);
       }
       if (state.amountRequested + BigInt(d.amount) > state.contractValue) {
         throw new DomainError('unprocessable', 'payment_exceeds_contract_value', 'the payments requested would exceed the contract value', [
@@ -262,7 +267,7 @@ export function decide(
     }
     case 'ProjectCompleted': {
       const registration = requireRegistered(state, 'ProjectCompleted');
-      if (state.status === 'COMPLETED') throw conflict('project_completed', `the project was already completed at ${state.completedAt}`);
+      if (state.status === 'COMPLETED') throw conflictAt('type', 'project_completed', `the project was already completed at ${state.completedAt}`);
       const completedOn = calendarDateWita(fact.data.completedAt);
       if (completedOn < registration.startDate) throw dateOrderError('data.completedAt', 'completedAt must not be before the contract startDate');
       if (state.startedAt && completedOn < calendarDateWita(state.startedAt)) {
@@ -272,7 +277,7 @@ export function decide(
     }
     case 'ProjectCancelled': {
       requireRegistered(state, 'ProjectCancelled');
-      if (state.status === 'COMPLETED') throw conflict('project_completed', 'a completed project cannot be cancelled');
+      if (state.status === 'COMPLETED') throw conflictAt('type', 'project_completed', 'a completed project cannot be cancelled');
       return [{ type: 'ProjectCancelled', data: { ...fact.data, occurredAt } }];
     }
     default: {

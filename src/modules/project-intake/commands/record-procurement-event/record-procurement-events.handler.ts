@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CLOCK, type Clock, conflict, DomainError, invalid, safeError, SecretBox, unprocessable } from '@sinergi/common';
+import { CLOCK, type Clock, DomainError, invalid, safeError, SecretBox } from '@sinergi/common';
 import { inTransaction, PG_POOL } from '@sinergi/database';
 import { isWithinScope } from '@sinergi/domain';
 import {
@@ -113,7 +113,8 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         }
         const key = `${client.id}\u0000${event.eventId}`;
         if ((this.inFlight.get(key) ?? 0) > now) {
-          results[index] = refused(conflict('request_in_flight', `event ${event.eventId} is still being processed; retry shortly`));
+          const message = `event ${event.eventId} is still being processed; retry shortly`;
+          results[index] = refused(new DomainError('conflict', 'request_in_flight', message, [{ path: 'eventId', code: 'request_in_flight', message }]));
           return;
         }
         this.inFlight.set(key, now + IN_FLIGHT_MARK_MS);
@@ -360,7 +361,9 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     const regionCode =
       event.type === 'ProjectRegistered' ? (event.data as { regionCode: string }).regionCode : state.registration?.regionCode;
     if (regionCode && !isWithinScope(regionCode, client.regionScopes)) {
-      throw new DomainError('forbidden', 'region_out_of_scope', `region ${regionCode} is outside this client's scope (${client.regionScopes.join(', ')})`);
+      const message = `region ${regionCode} is outside this client's scope (${client.regionScopes.join(', ')})`;
+      const path = event.type === 'ProjectRegistered' ? 'data.regionCode' : 'projectRef';
+      throw new DomainError('forbidden', 'region_out_of_scope', message, [{ path, code: 'region_out_of_scope', message }]);
     }
     return regionCode ?? client.regionScopes[0];
   }
@@ -412,5 +415,7 @@ function heldEvent(client: RecordProcurementEventsCommand['client'], c: Candidat
     correlationId: c.correlationId,
   };
 }
-const reusedKey = (eventId: string) =>
-  unprocessable('idempotency_key_reused', `eventId ${eventId} was already used for a different event body`);
+const reusedKey = (eventId: string) => {
+  const message = `eventId ${eventId} was already used for a different event body`;
+  return new DomainError('unprocessable', 'idempotency_key_reused', message, [{ path: 'eventId', code: 'idempotency_key_reused', message }]);
+};
