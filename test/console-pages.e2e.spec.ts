@@ -63,6 +63,8 @@ describe('officials’ console over HTTP (pages, sessions, forms, scope)', () =>
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // The server's own time for the page (bench:console reads it).
+    expect(res.headers.get('server-timing')).toMatch(/^app;dur=\d+\.\d$/);
     const page = await res.text();
     expect(page).toContain('<html lang="id">');
     expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
