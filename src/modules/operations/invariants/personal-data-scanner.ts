@@ -28,10 +28,12 @@ const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filt
 /**
  * Finds personal data in JSON values: a 16-digit run that is a NIK stored in `personal_data` or has a NIK's shape
  * (region, birth date, sequence: `validateNik`), a stored name as a whole-word sequence (case-insensitive), a stored
- * e-mail address. Names are indexed by their first word, so a value costs one pass over its words.
+ * e-mail address. Names are indexed by their longest word, so building the index is linear in the names and a value
+ * costs one pass over its words, however many names share a common first word (a roster of "Pekerja …").
  */
 export class PersonalDataScanner {
-  private readonly namesByFirstWord = new Map<string, string[][]>();
+  /** Names by their longest word (the least common, as a rule), with that word's place in the name. */
+  private readonly namesByKeyWord = new Map<string, { words: string[]; at: number }[]>();
   private readonly niks: ReadonlySet<string>;
   private readonly emails: ReadonlySet<string>;
 
@@ -40,7 +42,10 @@ export class PersonalDataScanner {
       if (name.trim().length < MIN_NAME_LENGTH) continue;
       const w = words(name);
       if (w.length === 0) continue;
-      this.namesByFirstWord.set(w[0], [...(this.namesByFirstWord.get(w[0]) ?? []), w]);
+      const at = w.reduce((best, word, i) => (word.length > w[best].length ? i : best), 0);
+      const entries = this.namesByKeyWord.get(w[at]);
+      if (entries) entries.push({ words: w, at });
+      else this.namesByKeyWord.set(w[at], [{ words: w, at }]);
     }
     this.niks = new Set(needles.niks);
     this.emails = new Set(needles.emails.map((e) => e.trim().toLowerCase()).filter((e) => e.includes('@')));
@@ -69,11 +74,12 @@ export class PersonalDataScanner {
   private kindIn(text: string): PersonalDataHit['kind'] | null {
     for (const [digits] of text.matchAll(SIXTEEN_DIGITS)) if (this.niks.has(digits) || validateNik(digits).ok) return 'nik';
     if (this.emails.size && text.includes('@') && text.toLowerCase().split(/[\s<>,;"'()]+/).some((t) => this.emails.has(t))) return 'email';
-    if (this.namesByFirstWord.size === 0) return null;
+    if (this.namesByKeyWord.size === 0) return null;
     const w = words(text);
     for (let i = 0; i < w.length; i += 1) {
-      for (const name of this.namesByFirstWord.get(w[i]) ?? []) {
-        if (name.every((part, j) => w[i + j] === part)) return 'name';
+      for (const name of this.namesByKeyWord.get(w[i]) ?? []) {
+        const start = i - name.at;
+        if (start >= 0 && name.words.every((part, j) => w[start + j] === part)) return 'name';
       }
     }
     return null;

@@ -34,4 +34,11 @@ describe('PersonalDataScanner', () => {
     expect(scanner.scan({ to: 'Kepada <ppk.pupr@sinjaikab.example>' })).toEqual([{ path: '$.to', kind: 'email' }]);
     expect(scanner.scan({ to: 'kontak@karyasinjai.example' })).toEqual([]);
   });
+
+  it('tells apart names that share their first words, whichever word the name is found by', () => {
+    const roster = new PersonalDataScanner({ names: ['Pekerja Satu', 'Pekerja Dua Belas', 'Andi Baso Pekerja'], niks: [], emails: [] });
+    expect(roster.scan({ note: 'ada pekerja dua belas di sini' })).toEqual([{ path: '$.note', kind: 'name' }]);
+    expect(roster.scan({ note: 'dilaporkan oleh Andi Baso Pekerja' })).toEqual([{ path: '$.note', kind: 'name' }]);
+    expect(roster.scan({ a: 'pekerja', b: 'pekerja dua', c: 'dua belas', d: 'baso pekerja' })).toEqual([]);
+  });
 });
