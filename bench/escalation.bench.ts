@@ -34,6 +34,8 @@
  *   inbox_items insert.
  * - Duplicates: EscalationLevelReached level-1 events minus distinct cases having one, read 2 s after the last
  *   firing; also the number of cases with more than one.
+ * - Relay lag under the wave (relayLagLevel1Seconds, goal p99 < 5 s): from each level-1 event's recording to the
+ *   escalation relay's transaction that wrote its level-1 timer row, once the relay has read them all.
  * Env: BENCH_CASES (100000), BENCH_CONCURRENCY (50 → ESCALATION_CONCURRENCY), BENCH_LEAD_SECONDS,
  * BENCH_POOL_SIZE (30 → DATABASE_POOL_SIZE), BENCH_PORT (worker metrics port, 3321), BENCH_WORKER_EXEC_ARGV.
  */
@@ -292,6 +294,17 @@ async function main(): Promise<void> {
         `SELECT count(*) FROM (SELECT stream_id FROM events WHERE type = 'EscalationLevelReached' AND (data->>'level')::int = 1
            GROUP BY stream_id HAVING count(*) > 1) d`,
       );
+      // The relay's lag under the wave: each level-1 event (recorded by the timer worker) to the commit of the relay's
+      // batch that read it, seen as the level-1 timer row it wrote (created_at is that transaction's start). Waits for
+      // the relay to have read every level-1 event first (bounded), so the slowest are counted too.
+      const relayCaughtUpAt = Date.now();
+      while ((await count(pool, `SELECT count(*) FROM escalation_timers WHERE level = 1`)) < dup[0].cases && Date.now() - relayCaughtUpAt < FIRE_TIMEOUT_MS) await sleep(POLL_MS);
+      const { rows: relayLag } = await pool.query(
+        `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY l) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY l) AS p99, max(l) AS max
+           FROM (SELECT EXTRACT(EPOCH FROM t.created_at - e.recorded_at) AS l
+                   FROM events e JOIN escalation_timers t ON t.case_id = (e.data->>'caseId')::uuid AND t.level = 1
+                  WHERE e.type = 'EscalationLevelReached' AND (e.data->>'level')::int = 1) s`,
+      );
       const relayAtEnd = await relayPosition(pool);
       const logHead = await count(pool, `SELECT COALESCE(max(global_position), 0) FROM events`);
       const peak = peakRssMiB(worker);
@@ -316,6 +329,8 @@ async function main(): Promise<void> {
         duplicates: dup[0].events - dup[0].cases,
         casesWithTwoLevel1: casesWithTwo,
         relayBehindAtEnd: logHead - relayAtEnd,
+        relayLagLevel1Seconds: { p50: round(Number(relayLag[0].p50), 2), p99: round(Number(relayLag[0].p99), 2), max: round(Number(relayLag[0].max), 2), goalP99: 5 },
+        relayCaughtUpAfterLastFiringSeconds: round((Date.now() - relayCaughtUpAt) / 1000, 1),
         workerPeakRssBeforeT0MiB: rssBeforeT0,
         workerPeakRssMiB: peak,
         rawDelayedJobsPerSecond: raw.jobsPerSecond,
