@@ -51,7 +51,7 @@ export interface RouteExpectation {
 /** Surfaces outside the Fastify route table, checked by the spec on their own: named here so a reader sees them. */
 export const OTHER_SURFACES = [
   'the metrics port (METRICS_PORT): GET /metrics with the METRICS_TOKEN bearer only, nothing else served there',
-  'the local OpenID provider under /oidc (test and local mode only), mounted in onRequest before routing',
+  'the local OpenID provider under /oidc (test and local mode only), mounted in onRequest before routing: its discovery document and keys are public, its userinfo and token endpoints take no credential any caller here holds',
 ];
 
 const uuid0 = '00000000-0000-4000-8000-000000000000';

@@ -134,6 +134,27 @@ describe('security matrix: every route × every caller (API, worker and BPJS sim
     expect(notProblems).toEqual([]);
   });
 
+  it('serves the local OpenID provider (/oidc, test and local mode) its public documents only: no caller’s credential is a token of its own', async () => {
+    const discovery = await fetch(`${system.baseUrl}/oidc/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    const { token_endpoint, userinfo_endpoint, jwks_uri } = (await discovery.json()) as Record<string, string>;
+    expect((await fetch(jwks_uri)).status).toBe(200);
+    const failures: string[] = [];
+    for (const caller of CALLERS) {
+      const credential = caller === 'cl' ? client.secret : caller === 'li' ? link : caller === 'an' ? undefined : tokens[caller];
+      const me = await fetch(userinfo_endpoint, { headers: credential ? { authorization: `Bearer ${credential}` } : {} });
+      if (me.status !== 401 && me.status !== 400) failures.push(`userinfo as ${caller}: ${me.status}`);
+      const token = await fetch(token_endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'sinergi-console' }).toString(),
+      });
+      const body = await token.text();
+      if (token.status < 400 || token.status >= 500 || body.includes('access_token')) failures.push(`token as ${caller}: ${token.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('serves the metrics port only to the METRICS_TOKEN bearer, and nothing else there', async () => {
     const scrape = (path: string, token?: string) => fetch(`http://127.0.0.1:${metricsPort}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     const scraped = await scrape('/metrics', TEST_METRICS_TOKEN);
