@@ -37,12 +37,6 @@ export interface RegionCoverageReport extends RegionCoverage {
   children: RegionCoverage[];
 }
 
-/** Codes in the coverage cells under a region that `regions` does not hold. */
-const UNPLACED_CODES_SQL = `
-SELECT DISTINCT c.region_code FROM coverage_cells c
- WHERE ${inRegionSql('c.region_code', '$1', '$2')} AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = c.region_code)
- ORDER BY 1 LIMIT 100`;
-
 /** The level of 'ID', Indonesia as a whole: its children are the provinces. */
 export const COUNTRY_LEVEL = 'country';
 
@@ -50,16 +44,23 @@ export const COUNTRY_LEVEL = 'country';
 const NO_CHILDREN = 99;
 
 /**
- * The region, its children (from `regions`), each one's sums of `coverage_cells` by code prefix, their targets and
- * the latest segment reports, in ONE statement: the cells under the region are summed once, grouped by the child
- * they roll up through (`left(region_code, <child code length>)` on the "C"-collated key), and joined to the
- * children, so an empty child still has its row.
+ * The region, its children (from `regions`), each one's sums of `coverage_cells` by code prefix, their targets, the
+ * latest segment reports and the codes `regions` does not hold, in ONE statement: the cells under the region are
+ * read once and summed by region code, those sums by the child they roll up through (`left(region_code, <child code
+ * length>)` on the "C"-collated key), joined to the children, so an empty child still has its row.
  */
 const REGION_COVERAGE_SQL = `
-WITH sums AS (
-  SELECT CASE WHEN length(region_code) >= $3 THEN left(region_code, $3) END AS child, ${sumColumns()}
+WITH codes AS (
+  SELECT region_code, ${sumColumns()}
     FROM coverage_cells WHERE ${inRegionSql('region_code', '$1', '$2')}
-   GROUP BY 1
+   GROUP BY region_code
+), sums AS (
+  SELECT CASE WHEN length(region_code) >= $3 THEN left(region_code, $3) END AS child, ${sumColumns()}
+    FROM codes GROUP BY 1
+), unplaced AS (
+  SELECT coalesce(array_agg(region_code ORDER BY region_code), '{}') AS codes
+    FROM (SELECT c.region_code FROM codes c WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = c.region_code)
+           ORDER BY 1 LIMIT 100) u
 ), total AS (
   SELECT ${sumColumns()} FROM sums
 ), nodes AS (
@@ -79,7 +80,8 @@ SELECT n.code, n.name, n.level, n.ord,
        t.metric AS target_metric, t.target_percent::text AS target_percent, t.deadline::text AS target_deadline,
        t.set_by AS target_set_by, t.set_at AS target_set_at,
        ${sumsAsText('s')},
-       CASE WHEN n.ord = 0 THEN (SELECT reports FROM segments) END AS segment_reports
+       CASE WHEN n.ord = 0 THEN (SELECT reports FROM segments) END AS segment_reports,
+       CASE WHEN n.ord = 0 THEN (SELECT codes FROM unplaced) END AS unplaced_codes
   FROM nodes n
   LEFT JOIN LATERAL (
     SELECT ${CELL_SUM_COLUMNS.join(', ')} FROM total WHERE n.ord = 0
@@ -104,10 +106,7 @@ export class GetRegionCoverageHandler implements IQueryHandler<GetRegionCoverage
     assertCanRead(reader, regionCode, 'region');
     const childLength = parsed === null ? REGION_CODE_LENGTH.province : (childCodeLength(parsed.level) ?? NO_CHILDREN);
     const pool = await this.reads.pool();
-    const [{ rows }, unplaced] = await Promise.all([
-      pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), childLength]),
-      pool.query<{ region_code: string }>(UNPLACED_CODES_SQL, [regionCode, belowPattern(regionCode)]),
-    ]);
+    const { rows } = await pool.query(REGION_COVERAGE_SQL, [regionCode, belowPattern(regionCode), childLength]);
     if (rows.length === 0 || rows[0].ord !== 0) throw resourceNotFound('region');
     const today = todayWita(this.clock.now());
     const reports = (rows[0].segment_reports ?? []) as SegmentReport[];
@@ -130,7 +129,7 @@ export class GetRegionCoverageHandler implements IQueryHandler<GetRegionCoverage
       ...view(self),
       asOf: today,
       unassigned: toCoverageSummary(subtractFigures(figuresFromDatabase(self), childFigures)),
-      unplacedRegionCodes: unplaced.rows.map((r) => r.region_code),
+      unplacedRegionCodes: self.unplaced_codes as string[],
       children: children.map(view),
     };
   }
