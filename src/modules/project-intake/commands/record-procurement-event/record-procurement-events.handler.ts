@@ -42,6 +42,9 @@ import { type ValidProcurementEvent, validateProcurementEvent } from './validate
 /** Appends retried when another writer got to a stream first; `decide` is pure, so a retry is safe. */
 const MAX_ATTEMPTS = 5;
 const REGISTRATION_WORKING_DAYS = 14;
+/** Items validated or decided between two turns of the event loop. */
+const YIELD_EVERY = 25;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Longer than any request may take (the HTTP layer gives up well before), so a live request keeps its mark. */
 const IN_FLIGHT_MARK_MS = 120_000;
 
@@ -97,11 +100,13 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
     const now = Date.now();
 
     try {
-      items.forEach(({ item, correlationId }, index) => {
+      for (const [index, { item, correlationId }] of items.entries()) {
+        // A batch of 500 rosters is seconds of validation: other requests get their turn in between.
+        if (index > 0 && index % YIELD_EVERY === 0) await yieldToEventLoop();
         const validation = validateProcurementEvent(item);
         if (!validation.ok) {
           results[index] = refused(invalid('validation_failed', 'the event is not valid', validation.errors));
-          return;
+          continue;
         }
         const event = validation.value;
         const requestHash = createHash('sha256').update(canonicalize(item) ?? '').digest('hex');
@@ -109,13 +114,13 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         if (earlier) {
           if (earlier.requestHash === requestHash) repeats.push({ index, of: earlier });
           else results[index] = refused(reusedKey(event.eventId));
-          return;
+          continue;
         }
         const key = `${client.id}\u0000${event.eventId}`;
         if ((this.inFlight.get(key) ?? 0) > now) {
           const message = `event ${event.eventId} is still being processed; retry shortly`;
           results[index] = refused(new DomainError('conflict', 'request_in_flight', message, [{ path: 'eventId', code: 'request_in_flight', message }]));
-          return;
+          continue;
         }
         this.inFlight.set(key, now + IN_FLIGHT_MARK_MS);
         claimed.push(key);
@@ -123,7 +128,7 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
         const candidate = { index, event, requestHash, projectId, streamId: projectStreamId(projectId), correlationId };
         candidates.push(candidate);
         firstInBatch.set(event.eventId, candidate);
-      });
+      }
       await this.decideAndAppend(client, candidates, results);
     } finally {
       claimed.forEach((k) => this.inFlight.delete(k));
@@ -160,7 +165,8 @@ export class RecordProcurementEventsHandler implements ICommandHandler<RecordPro
       /** Items of this request held because their project is not registered (yet): applied if it is, later in the batch. */
       const heldHere = new Map<string, { candidate: Candidate; held: HeldEvent; personal: PersonalDataWrite[] }[]>();
 
-      for (const c of candidates) {
+      for (const [n, c] of candidates.entries()) {
+        if (n > 0 && n % YIELD_EVERY === 0) await yieldToEventLoop();
         const previous = known.get(c.event.eventId);
         if (previous) {
           results[c.index] =
