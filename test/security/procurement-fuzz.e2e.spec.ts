@@ -82,7 +82,19 @@ describe('ingest under generated batches (property over HTTP, API and worker run
         const counts = await recorded(ids);
         for (const id of ids) expect([id, counts.get(id)]).toEqual([id, accepted.has(id) ? 1 : 0]);
       }),
-      { numRuns: 150 },
+      {
+        numRuns: 150,
+        // Found by this property (seed -1685521031): an amendment with contractValue null answered 500.
+        examples: [
+          [
+            [
+              { kind: 'valid', event: { eventId: 'reg-c', type: 'ProjectRegistered', occurredAt: '2025-04-23T08:00:00+08:00', projectRef: 'C', data: fc.sample(validEvent('ProjectRegistered'), { numRuns: 1, seed: 7 })[0].data } },
+              { kind: 'mutated', event: { eventId: 'V.p.u_zJK', type: 'ContractAmended', occurredAt: '2027-04-21T23:02:00+07:00', projectRef: 'C', data: { addendumNumber: 'j__', contractValue: null, maintenanceEndDate: '2027-02-14', reason: 'CCO' } }, path: ['data', 'contractValue'] },
+              { kind: 'garbage', value: {} },
+            ],
+          ],
+        ],
+      },
     );
     // The runs exercised acceptance, held events and refusals alike.
     expect([...statuses.keys()]).toEqual(expect.arrayContaining([200, 202, 400]));

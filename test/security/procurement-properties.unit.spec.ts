@@ -16,6 +16,13 @@ if (process.env.FC_SEED) fc.configureGlobal({ seed: Number(process.env.FC_SEED) 
 const box = new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'hex'));
 const calendar = defaultHolidayCalendar('73.07');
 const ctx = (occurredAt: string): DecisionContext => ({ projectId: '3f0c2a9e-8d41-5b7a-9c1e-2f6b8a4d7307', projectRef: 'FUZZ-1', occurredAt, calendar, registrationWorkingDays: 14 });
+/** A registered project, to decide accepted facts against. */
+const registeredState = (() => {
+  const registration = validateProcurementEvent({ eventId: 'r-1', type: 'ProjectRegistered', occurredAt: '2025-04-23T08:00:00+08:00', projectRef: 'FUZZ-1', data: fc.sample(validEvent('ProjectRegistered'), { numRuns: 1, seed: 1 })[0].data });
+  if (!registration.ok) throw new Error(`the sample registration is not valid: ${JSON.stringify(registration.errors)}`);
+  const { fact } = normaliseProcurementEvent(registration.value, box);
+  return decide(fact, initialState(), ctx(registration.value.occurredAt)).reduce(evolve, initialState());
+})();
 const stable = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 /** A refusal as the API answers it: at least one error, each with a path, a code and a message. */
@@ -49,6 +56,24 @@ describe('procurement event validation (the pipeline the ingest controller runs)
         if (typeof value === 'string' && value.length >= 8) for (const e of outcome.errors) expect(e.message).not.toContain(value);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('normalises every mutated event it accepts, and the decider answers it with events or a DomainError', () => {
+    fc.assert(
+      fc.property(mutatedEvent(), ({ event }) => {
+        const outcome = validateProcurementEvent(event);
+        if (!outcome.ok) return;
+        const { fact } = normaliseProcurementEvent(outcome.value, box);
+        for (const state of [initialState(), registeredState]) {
+          try {
+            decide(fact, state, ctx(outcome.value.occurredAt));
+          } catch (error) {
+            expect(error).toBeInstanceOf(DomainError);
+          }
+        }
+      }),
+      { numRuns: 800 },
     );
   });
 

@@ -21,7 +21,7 @@ export interface NormalisedFact {
 }
 
 const rupiah = (v: string | number) => parseRupiah(v)!.toString();
-const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+const orNull = <T>(v: T | null | undefined): T | null => (v === undefined ? null : v);
 
 /** Turns a validated request into the decider's input, replacing personal data with pseudonymous references. */
 export function normaliseProcurementEvent(event: ValidProcurementEvent, box: SecretBox): NormalisedFact {
@@ -71,7 +71,8 @@ export function normaliseProcurementEvent(event: ValidProcurementEvent, box: Sec
           type: 'ContractAmended',
           data: {
             addendumNumber: d.addendumNumber,
-            contractValue: d.contractValue === undefined ? null : rupiah(d.contractValue),
+            // Optional fields may come as null (class-validator's IsOptional lets it through): absent, like undefined.
+            contractValue: d.contractValue === undefined || d.contractValue === null ? null : rupiah(d.contractValue),
             endDate: orNull(d.endDate),
             maintenanceEndDate: orNull(d.maintenanceEndDate),
             reason: d.reason,

@@ -83,7 +83,8 @@ export function validateProcurementEvent(input: unknown): ValidationOutcome {
 }
 
 function crossFieldErrors(type: ProcurementEventType, data: any): FieldError[] {
-  if (type === 'ContractAmended' && data.contractValue === undefined && data.endDate === undefined && data.maintenanceEndDate === undefined) {
+  // null is absent too (IsOptional lets it through): an amendment of three nulls amends nothing.
+  if (type === 'ContractAmended' && data.contractValue == null && data.endDate == null && data.maintenanceEndDate == null) {
     return [{ path: 'data', code: 'nothing_amended', message: 'an amendment must change contractValue, endDate or maintenanceEndDate' }];
   }
   if (type === 'WorkersReported') {
