@@ -38,8 +38,8 @@ export class VerifyEnrolmentProcessor implements OnApplicationBootstrap, BeforeA
     const worker = new Worker<VerifyBatchJob>(VERIFICATION_QUEUE, (job) => this.process(job), {
       connection: bullConnection(this.config, 'worker'),
       prefix: queuePrefixOf(this.config, VERIFICATION_QUEUE),
-      // Enough batches in hand to keep every BPJS slot busy while one batch is being written.
-      concurrency: Math.ceil(concurrency / verificationBatchSize(concurrency)) + 1,
+      // Enough batches in hand to keep every BPJS slot busy while as many again are read and written.
+      concurrency: 2 * Math.ceil(concurrency / verificationBatchSize(concurrency)) + 1,
       maxStalledCount: 3,
       lockDuration: lockDurationMs,
       stalledInterval: Math.max(1000, Math.floor(lockDurationMs / 2)),
