@@ -18,7 +18,7 @@ async function terminateAll(processes: ManagedProcess[]) {
   for (const p of processes) p.child.kill('SIGTERM');
   return Promise.all(
     processes.map(async (p) => {
-      const exit = await Promise.race([p.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), GRACE_MS + 5_000))]);
+      const exit = await Promise.race([p.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), GRACE_MS + 5_000).unref())]);
       return { name: p.name, exit, ms: exit ? exit.at - sent : Infinity, output: p.output().slice(-1500) };
     }),
   );

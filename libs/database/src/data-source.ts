@@ -39,13 +39,17 @@ const CONNECT_RETRY_MS = 3000;
 
 /**
  * The process's one pg pool, shared by the event store and every repository: opened once PostgreSQL answers (boot
- * retries while it does not yet), with an error listener so that a dropped idle connection is logged rather than
- * taking the process down.
+ * retries while it does not yet), with error listeners so that a dropped connection, idle or checked out, is logged
+ * rather than taking the process down.
  */
 export async function openPool(url: string, poolSize = 20, applicationName = 'sinergi'): Promise<Pool> {
   const logger = new Logger('Database');
   const pool = new Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: IDLE_TIMEOUT_MS, application_name: applicationName });
   pool.on('error', (error) => logger.warn(`PostgreSQL pool raised an error: ${error.message}`));
+  // A connection PostgreSQL drops while it is checked out but between queries (a restart, a failover) emits 'error' on
+  // its client, where the pool listens only while it is idle: without a listener of its own that takes the process
+  // down. The query in flight, if any, still fails with the error; the next one on that client fails too.
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn(`PostgreSQL connection lost: ${error.message}`)));
   for (let attempt = 1; ; attempt += 1) {
     try {
       (await pool.connect()).release();
