@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { bullConnection, queuePrefixOf, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
-import { VERIFICATION_QUEUE, verificationBatches, verificationBatchSize, verificationJobOptions, type VerifyBatchJob, type VerifyEnrolmentJob } from './verification.queue';
+import { VERIFICATION_QUEUE, verificationBatches, verificationBatchSize, verificationJobOptions, type VerificationToQueue, type VerifyBatchJob } from './verification.queue';
 
 /** The producer side of the `verification` queue (relay, reconciler, dead-letter retries). */
 @Injectable()
@@ -18,11 +18,15 @@ export class VerificationQueue implements OnApplicationShutdown {
    * Adds the requests in batch jobs (`verificationBatchSize`) by deterministic ids; a job already there is left as it is.
    * `idPrefix` makes the ids new (the reconciler's re-queue: an old failed job may still hold the plain id).
    */
-  async enqueue(requests: VerifyEnrolmentJob[], idPrefix?: string): Promise<void> {
+  async enqueue(requests: VerificationToQueue[], idPrefix?: string): Promise<void> {
     if (requests.length === 0) return;
     const opts = verificationJobOptions(this.config);
     await this.queue.addBulk(
-      verificationBatches(requests, verificationBatchSize(this.config.verification.concurrency)).map(({ jobId, data }) => ({ name: 'verify-enrolment', data, opts: { ...opts, jobId: idPrefix ? `${idPrefix}-${jobId}` : jobId } })),
+      verificationBatches(requests, verificationBatchSize(this.config.verification.concurrency)).map(({ jobId, data, priority }) => ({
+        name: 'verify-enrolment',
+        data,
+        opts: { ...opts, priority, jobId: idPrefix ? `${idPrefix}-${jobId}` : jobId },
+      })),
     );
   }
 

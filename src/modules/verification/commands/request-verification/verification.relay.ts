@@ -61,9 +61,12 @@ export class VerificationRelay implements OnApplicationBootstrap, BeforeApplicat
   private async handle(events: RecordedEvent[], tx: PoolClient) {
     // Several triggers for one project in a batch need one look: the job reads the latest facts.
     const latest = new Map<string, RecordedEvent>();
+    /** Projects registered in this batch: their look is the first, whichever trigger came last. */
+    const registered = new Set<string>();
     for (const event of events) {
       const projectId = parseProjectStreamId(event.streamId) ?? parseComplianceStreamId(event.streamId);
       if (projectId && TRIGGERS.has(event.type)) latest.set(projectId, event);
+      if (projectId && event.type === 'ProjectRegistered') registered.add(projectId);
     }
     if (latest.size === 0) return;
     const ids = [...latest.keys()];
@@ -89,7 +92,14 @@ export class VerificationRelay implements OnApplicationBootstrap, BeforeApplicat
     // If Redis is down now, the reconciler queues these from the rows just committed.
     return async () => {
       try {
-        await this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id, ...(traceparents.get(r.project_id) ? { traceparent: traceparents.get(r.project_id) } : {}) })));
+        await this.queue.enqueue(
+          rows.map((r) => ({
+            projectId: r.project_id,
+            requestId: r.job_id,
+            firstLook: registered.has(r.project_id),
+            ...(traceparents.get(r.project_id) ? { traceparent: traceparents.get(r.project_id) } : {}),
+          })),
+        );
       } finally {
         for (const span of spans.values()) span.end();
       }
