@@ -321,8 +321,12 @@ describe('escalation workflow (API + worker + SMTP + webhook receiver)', () => {
       (r) => r.rows.length === 1,
     );
     await deleteKeysWithPrefix(testRedisUrl(), system.config.queuePrefix);
+    const lostAt = Date.now();
     const restored = await system.worker.get(EscalationReconciler).reconcile(0);
-    expect(restored.timers).toBeGreaterThanOrEqual(1);
+    const { rows: timer } = await system.db.pool.query(`SELECT fired_at FROM escalation_timers WHERE case_id = $1 AND level = 0`, [caseId]);
+    // On a loaded machine the 2 s timer can fire before its keys are deleted; then there is nothing to restore.
+    const firedBeforeLoss = timer[0].fired_at !== null && new Date(timer[0].fired_at).getTime() < lostAt;
+    if (!firedBeforeLoss) expect(restored.timers).toBeGreaterThanOrEqual(1);
     await waitFor(() => levelsReached(caseId), (levels) => levels.includes(1), 30_000);
     const l1 = (await caseEvents(caseId)).find((e) => e.type === 'EscalationLevelReached' && e.data.level === 1)!;
     expect(Date.parse(l1.data.reachedAt)).toBeGreaterThanOrEqual(new Date(rows[0].due_at).getTime());
