@@ -38,6 +38,32 @@ describe('LogConsumer (PostgreSQL)', () => {
   }
   const appliedCount = async () => Number((await db.pool.query('SELECT count(*) FROM applied')).rows[0].count);
 
+  it('leaves no listener behind on its pooled connection while it stands by for the lock', async () => {
+    const holder = await db.pool.connect();
+    await holder.query(`SELECT pg_advisory_lock(hashtextextended('log-consumer:standby-listeners', 0))`);
+    // One connection, so every attempt of the standby borrows the same client.
+    const single = new Pool({ connectionString: db.url, max: 1 });
+    const standby = new LogConsumer(single, store, async () => undefined, { name: 'standby-listeners', idleDelayMs: 10, lockRetryMs: 5, onError: () => undefined });
+    try {
+      const probe = await single.connect();
+      const baseline = probe.listenerCount('error');
+      probe.release();
+      standby.start();
+      // Twenty-odd refused attempts, each borrowing and returning the client.
+      await new Promise((r) => setTimeout(r, 400));
+      await standby.stop();
+      const after = await single.connect();
+      expect(standby.active).toBe(false);
+      expect(after.listenerCount('error')).toBe(baseline);
+      after.release();
+    } finally {
+      await standby.stop();
+      await holder.query(`SELECT pg_advisory_unlock_all()`);
+      holder.release();
+      await single.end();
+    }
+  });
+
   it('applies 200 events from transactions committing out of order exactly once, across a takeover', async () => {
     const errors: unknown[] = [];
     const first = consumer('first', (e) => errors.push(e));

@@ -109,6 +109,8 @@ export class LogConsumer {
         client.on('error', onClientError);
         const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`log-consumer:${this.options.name}`]);
         if (!rows[0].locked) {
+          // A standby asks again every second on a pooled connection: its listener goes with it, or they pile up.
+          client.off('error', onClientError);
           client.release();
           client = null;
           await sleep(this.options.lockRetryMs ?? 1000, signal);
