@@ -20,8 +20,11 @@ export interface PersonalDataHit {
 const EXEMPT_KEY = /npwp|hash$|^digest$|^traceparent$/i;
 /** Names this short are too common as words to point at a person. */
 const MIN_NAME_LENGTH = 4;
-/** Sixteen digits standing alone (not inside a longer number or a hex string). */
-const SIXTEEN_DIGITS = /(?<![\p{L}\p{N}])\d{16}(?![\p{L}\p{N}])/gu;
+/**
+ * Sixteen digits standing alone: not inside a longer number or a hex string, and not the fraction of a decimal
+ * (a metric's 0.7307015208850003 is a float, not a NIK).
+ */
+const SIXTEEN_DIGITS = /(?<![\p{L}\p{N}])(?<!\d\.)\d{16}(?![\p{L}\p{N}])/gu;
 
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 

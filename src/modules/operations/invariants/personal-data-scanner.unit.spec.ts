@@ -24,6 +24,8 @@ describe('PersonalDataScanner', () => {
     expect(scanner.scan(['id 1234567890123456'])).toEqual([{ path: '$[0]', kind: 'nik' }]);
     // Not NIK-shaped (month 13; starts with 00), inside a hex string, or 17 digits long.
     expect(scanner.scan({ a: '7307015213850003', b: '0012345674901000', c: 'ab7307015208850003cd', d: '73070152088500031' })).toEqual([]);
+    // The fraction of a decimal number (a metric's value) is not one.
+    expect(scanner.scan({ metrics: 'sinergi_lag_seconds 0.7307015208850003\nother 12.7307015208850003' })).toEqual([]);
   });
 
   it('leaves contract and hash fields alone: NPWPs, hashes, digests, trace ids', () => {
