@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ensurePostgres, ensureRedis, type RunningService } from '@sinergi/local-services';
@@ -125,4 +126,28 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/** The raw BullMQ ceiling: `jobs` no-op jobs through a queue at `concurrency`, on the given Redis; jobs/s. */
+export async function rawBullmqCeiling(redisUrl: string, jobs: number, concurrency: number): Promise<number> {
+  const u = new URL(redisUrl);
+  const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
+  const prefix = `bench-raw-${process.pid}`;
+  const queue = new Queue('raw', { connection, prefix });
+  let done = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const worker = new Worker('raw', async () => undefined, { connection, prefix, concurrency, autorun: false });
+  worker.on('completed', () => ++done === jobs && finish());
+  for (let i = 0; i < jobs; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: true } })));
+  }
+  const started = performance.now();
+  void worker.run();
+  await finished;
+  const rate = jobs / ((performance.now() - started) / 1000);
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return round(rate, 0);
 }

@@ -24,10 +24,9 @@ import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import { SecretBox } from '@sinergi/common';
 import { runMigrations } from '@sinergi/database';
 import { startMailCatcher } from '@sinergi/local-services';
-import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import type { ChildProcess } from 'node:child_process';
-import { benchDatabase, dropRedisPrefix, peakRssMiB, percentiles, round, startProcess, stopProcess } from './bench-support';
+import { benchDatabase, dropRedisPrefix, peakRssMiB, percentiles, rawBullmqCeiling, round, startProcess, stopProcess } from './bench-support';
 import { type NationalYear, nationalYear, type ProcurementEvent, seededRandom } from './national-year';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 60_656);
@@ -115,28 +114,6 @@ async function rawPostgresCeiling(url: string, year: NationalYear, seconds: numb
     await pool.end();
   }
   return round(appended / seconds, 0);
-}
-
-/** The raw BullMQ ceiling: no-op jobs at the workers' total concurrency, on the same Redis. */
-async function rawBullmqCeiling(redisUrl: string, jobs: number, concurrency: number): Promise<number> {
-  const u = new URL(redisUrl);
-  const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
-  const prefix = `bench-national-raw-${process.pid}`;
-  const queue = new Queue('raw', { connection, prefix });
-  let done = 0;
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const worker = new Worker('raw', async () => undefined, { connection, prefix, concurrency, autorun: false });
-  worker.on('completed', () => ++done === jobs && finish());
-  for (let i = 0; i < jobs; i += 1000) await queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: true } })));
-  const started = performance.now();
-  void worker.run();
-  await finished;
-  const rate = jobs / ((performance.now() - started) / 1000);
-  await worker.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  return round(rate, 0);
 }
 
 interface ShapeResult {

@@ -12,9 +12,8 @@ import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import { SecretBox } from '@sinergi/common';
 import { runMigrations } from '@sinergi/database';
 import { computeJakonPremium } from '@sinergi/domain';
-import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
-import { benchDatabase, dropRedisPrefix, peakRssMiB, round, startProcess, stopProcess } from './bench-support';
+import { benchDatabase, dropRedisPrefix, peakRssMiB, rawBullmqCeiling, round, startProcess, stopProcess } from './bench-support';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -24,33 +23,6 @@ const CLIENT = { id: 'bench-pipeline', secret: 'bench-secret' };
 const API_PORT = Number(process.env.BENCH_PORT ?? 3311);
 const NPWP = '0012345674901000';
 const PREMIUM = computeJakonPremium({ contractValue: 2_500_000_000n, valueIncludesVat: true, contractDate: '2025-04-21' }).total.toString();
-
-function redisConnection(url: string) {
-  const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
-}
-
-/** The ceiling: no-op jobs through BullMQ at the same concurrency, on the same Redis. */
-async function rawBullmq(redisUrl: string, jobs: number): Promise<number> {
-  const prefix = `bench-raw-${process.pid}`;
-  const queue = new Queue('raw', { connection: redisConnection(redisUrl), prefix });
-  let done = 0;
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const worker = new Worker('raw', async () => undefined, { connection: redisConnection(redisUrl), prefix, concurrency: CONCURRENCY, autorun: false });
-  worker.on('completed', () => ++done === jobs && finish());
-  for (let i = 0; i < jobs; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: true } })));
-  }
-  const started = performance.now();
-  void worker.run();
-  await finished;
-  const rate = jobs / ((performance.now() - started) / 1000);
-  await worker.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  return round(rate, 0);
-}
 
 async function main(): Promise<void> {
   console.error(`# bench:pipeline — ${PROJECTS} projects, worker concurrency ${CONCURRENCY}`);
@@ -102,7 +74,7 @@ async function main(): Promise<void> {
     );
 
     console.error('# raw BullMQ ceiling (no-op jobs)');
-    const ceiling = await rawBullmq(redisUrl, PROJECTS);
+    const ceiling = await rawBullmqCeiling(redisUrl, PROJECTS, CONCURRENCY);
 
     const api = await startProcess(join(__dirname, '..', 'src', 'main.js'), { ...env, PORT: String(API_PORT), HOST: '127.0.0.1', WORKER_METRICS_PORT: '0' }, `http://127.0.0.1:${API_PORT}/health/ready`);
     const workerMetricsPort = API_PORT + 1;
