@@ -8,8 +8,9 @@
  * it (actor, correlation, source event, regionCode, projectId).
  * Projects are interleaved in windows of 5,000 (event r of every project in the window, then r + 1), so a project's
  * rows are spread over the log as live traffic spreads them. Regions: 40 % Sinjai (73.07.01–09), 30 % Bone
- * (73.08.xx), 30 % elsewhere in South Sulawesi. Rows go in as jsonb_to_recordset batches; the secondary indexes
- * are dropped for the load and recreated from their own definitions after it, then VACUUM ANALYZE.
+ * (73.08.xx), 30 % elsewhere in South Sulawesi. Rows go in by `COPY … FROM STDIN`, one COPY per round of a window,
+ * windows round-robin over BENCH_SEED_CONNECTIONS (2) sessions; the secondary indexes are dropped for the load and
+ * recreated from their own definitions after it, then VACUUM ANALYZE.
  *
  * Phases:
  * 1. raw ceiling: the indexed read of one project's ~20 rows (its three streams, commit order) through `pg`,
@@ -25,8 +26,9 @@
  * 6. the coverage projection rebuilt from position 0 into shadow tables and compared (`projections:check`'s code;
  *    BENCH_REBUILD=0 skips it) — events/s and seconds.
  * Phases 2–3 are skipped, with a note, when the build has no such routes. `bench:cost` runs this at several sizes.
- * Env: BENCH_EVENTS, BENCH_SECONDS (10), BENCH_PORT (3330), BENCH_KEEP_DB=1 (keep the seeded database, named by
- * its size, and reuse it on the next run), BENCH_EXPORT_CSV=1, BENCH_API_EXEC_ARGV, BENCH_REBUILD.
+ * Env: BENCH_EVENTS, BENCH_SECONDS (10), BENCH_PORT (3330), BENCH_SEED_CONNECTIONS (2), BENCH_KEEP_DB=1 (keep the
+ * seeded database, named by its size, and reuse it on the next run), BENCH_EXPORT_CSV=1, BENCH_API_EXEC_ARGV,
+ * BENCH_REBUILD.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -50,8 +52,8 @@ const PORT = Number(process.env.BENCH_PORT ?? 3330);
 const KEEP = process.env.BENCH_KEEP_DB === '1';
 const EVENTS_PER_PROJECT = 20;
 const WINDOW = 5000;
-const BATCH = 5000;
 const CONNECTIONS = 8;
+const SEED_CONNECTIONS = Number(process.env.BENCH_SEED_CONNECTIONS ?? 2);
 const SECRETS_KEY = 'c'.repeat(64);
 const JWT_SECRET = 'audit-bench-jwt-secret-0123456789abcdef';
 const PROJECT_TYPES = ['ProjectRegistered', 'WorkStarted', 'WorkersReported', 'PaymentRequested', 'WorkersReported', 'PaymentRequested', 'ContractAmended', 'ProjectCompleted'];
@@ -144,7 +146,7 @@ function eventOf(p: Project, r: number): { s: 0 | 1 | 2; type: string; data: Rec
 }
 
 async function seed(url: string): Promise<{ projects: number; sinjaiSample: string[] }> {
-  const pool = new Pool({ connectionString: url, max: 3 });
+  const pool = new Pool({ connectionString: url, max: SEED_CONNECTIONS + 1 });
   const projects = Math.floor(EVENTS / EVENTS_PER_PROJECT);
   try {
     const have = Number((await pool.query('SELECT count(*) AS n FROM events')).rows[0].n);
@@ -163,6 +165,62 @@ async function seed(url: string): Promise<{ projects: number; sinjaiSample: stri
   }
 }
 
+/**
+ * `COPY … FROM STDIN` through pg's own protocol hooks (a Submittable, as `client.query` takes one): the rows, already
+ * in COPY's text format, go out as CopyData messages, then CopyDone; it settles on the server's answer.
+ */
+class CopyIn {
+  callback?: (error: Error | null, rows?: number) => void;
+  private error: Error | null = null;
+  private rows = 0;
+  readonly done: Promise<number>;
+  constructor(
+    readonly text: string,
+    private readonly chunks: Buffer[],
+  ) {
+    this.done = new Promise((resolve, reject) => (this.callback = (error, rows) => (error ? reject(error) : resolve(rows ?? 0))));
+  }
+  submit(connection: { query(text: string): void }): void {
+    connection.query(this.text);
+  }
+  handleCopyInResponse(connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void }): void {
+    for (const chunk of this.chunks) connection.sendCopyFromChunk(chunk);
+    this.chunks.length = 0;
+    connection.endCopyFrom();
+  }
+  handleCommandComplete(message: { text?: string }): void {
+    this.rows = Number(/(\d+)$/.exec(message.text ?? '')?.[1] ?? 0);
+  }
+  handleError(error: Error): void {
+    this.error = error;
+    this.callback?.(error);
+    this.callback = undefined;
+  }
+  handleReadyForQuery(): void {
+    this.callback?.(this.error, this.rows);
+    this.callback = undefined;
+  }
+  // A COPY FROM answers none of these; a Submittable must still have them.
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handlePortalSuspended(): void {}
+  handleEmptyQuery(): void {}
+  handleCopyData(): void {}
+}
+
+/** One value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+const copyText = (value: string) => (/[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : value);
+
+const COPY_EVENTS = `COPY events (stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash) FROM STDIN`;
+
+/**
+ * The log written straight into `events` with COPY: windows of WINDOW projects go round-robin to SEED_CONNECTIONS
+ * sessions (disjoint projects, so each stream is written by one session in order: its versions follow global
+ * position and commit order), one COPY (one transaction of 5,000 rows, as the earlier INSERT batches) per round of
+ * a window: event r of every project in it. The next round is hashed while the sessions write the last ones.
+ * The sessions commit asynchronously (synchronous_commit off: a crash would lose the seed, not corrupt it) and
+ * autovacuum is off on the two tables until the load is done.
+ */
 async function load(pool: Pool, projects: number): Promise<void> {
   const started = Date.now();
   // Secondary indexes are rebuilt after the load from their own definitions; the unique ones stay (they are the log's rules).
@@ -171,67 +229,91 @@ async function load(pool: Pool, projects: number): Promise<void> {
       WHERE x.indrelid = 'events'::regclass AND NOT x.indisunique`,
   );
   for (const ix of indexes) await pool.query(`DROP INDEX ${ix.name}`);
-  log(`seeding ${projects * EVENTS_PER_PROJECT} events (${projects} projects × ${EVENTS_PER_PROJECT}); secondary indexes dropped: ${indexes.map((i) => i.name).join(', ')}`);
+  await pool.query('ALTER TABLE events SET (autovacuum_enabled = false)');
+  await pool.query('ALTER TABLE escalation_cases SET (autovacuum_enabled = false)');
+  log(`seeding ${projects * EVENTS_PER_PROJECT} events (${projects} projects × ${EVENTS_PER_PROJECT}) by COPY over ${SEED_CONNECTIONS} sessions; secondary indexes dropped: ${indexes.map((i) => i.name).join(', ')}`);
 
-  const insert = `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash)
-    SELECT stream_id, stream_version, event_id, type, 1, data, metadata, recorded_at, prev_hash, hash
-      FROM jsonb_to_recordset($1::jsonb) AS e(stream_id text, stream_version int, event_id uuid, type text, data jsonb, metadata jsonb,
-                                              recorded_at timestamptz, prev_hash text, hash text)`;
+  const sessions = await Promise.all(
+    Array.from({ length: SEED_CONNECTIONS }, async () => {
+      const c = await pool.connect();
+      await c.query('SET synchronous_commit = off');
+      return c;
+    }),
+  );
+  const tails: Promise<unknown>[] = sessions.map(() => Promise.resolve());
   const base = Date.parse('2025-01-02T01:00:00Z');
-  let pending: Promise<unknown> = Promise.resolve();
-  let rows: Record<string, unknown>[] = [];
   let written = 0;
   let lastLog = Date.now();
-  const flush = async () => {
-    const batch = JSON.stringify(rows);
-    rows = [];
-    await pending;
-    pending = pool.query(insert, [batch]);
-  };
-  for (let w = 0; w < projects; w += WINDOW) {
-    const window: Project[] = [];
-    for (let i = w; i < Math.min(projects, w + WINDOW); i += 1) {
-      window.push({ id: randomUUID(), caseId: randomUUID(), ref: `B${i}`, region: regionOf(i), heads: [GENESIS_HASH, GENESIS_HASH, GENESIS_HASH], versions: [0, 0, 0] });
-    }
-    await pending;
-    await pool.query(
-      `INSERT INTO escalation_cases (case_id, project_id, region_code, agency_code, status, reasons, ladder_region_code, ladder_version, opened_at, stream_version)
-       SELECT c, p, r, '1.03', 'RESOLVED', '{ENROLMENT_MISSING}', left(r, 5), 1, '2025-06-01T00:00:00Z', 5
-         FROM jsonb_to_recordset($1::jsonb) AS x(c uuid, p uuid, r text)`,
-      [JSON.stringify(window.map((p) => ({ c: p.caseId, p: p.id, r: p.region })))],
-    );
-    for (let r = 0; r < EVENTS_PER_PROJECT; r += 1) {
-      for (const p of window) {
-        const { s, type, data } = eventOf(p, r);
-        const streamId = s === 0 ? `project-${p.id}` : s === 1 ? `compliance-${p.id}` : `case-${p.caseId}`;
-        const streamVersion = (p.versions[s] += 1);
-        const eventId = randomUUID();
-        const recordedAt = new Date(base + (w / WINDOW) * 3_600_000 + r * 60_000 + (written % 1000));
-        const metadata = {
-          actor: s === 0 ? { kind: 'client', id: 'spse-7307' } : { kind: 'system', id: s === 1 ? 'verification' : 'escalation-relay' },
-          correlationId: `bench-${p.ref}-${r}`,
-          causationId: null,
-          ...(s === 0 ? { sourceEventId: `spse-${p.ref}-${r}` } : {}),
-          regionCode: p.region,
-          projectId: p.id,
-        };
-        const prevHash = p.heads[s];
-        const hash = computeEventHash(prevHash, { streamId, streamVersion, eventId, type, schemaVersion: 1, data, metadata, recordedAt });
-        p.heads[s] = hash;
-        rows.push({ stream_id: streamId, stream_version: streamVersion, event_id: eventId, type, data, metadata, recorded_at: recordedAt, prev_hash: prevHash, hash });
-        written += 1;
-        if (rows.length === BATCH) await flush();
+  try {
+    for (let w = 0; w < projects; w += WINDOW) {
+      const k = (w / WINDOW) % SEED_CONNECTIONS;
+      const session = sessions[k];
+      await tails[k]; // at most one window queued per session
+      const window: Project[] = [];
+      for (let i = w; i < Math.min(projects, w + WINDOW); i += 1) {
+        window.push({ id: randomUUID(), caseId: randomUUID(), ref: `B${i}`, region: regionOf(i), heads: [GENESIS_HASH, GENESIS_HASH, GENESIS_HASH], versions: [0, 0, 0] });
+      }
+      // The window's statements run one after the other on its session, each sent when the one before has finished.
+      let chain: Promise<unknown> = session.query(
+        `INSERT INTO escalation_cases (case_id, project_id, region_code, agency_code, status, reasons, ladder_region_code, ladder_version, opened_at, stream_version)
+         SELECT c, p, r, '1.03', 'RESOLVED', '{ENROLMENT_MISSING}', left(r, 5), 1, '2025-06-01T00:00:00Z', 5
+           FROM jsonb_to_recordset($1::jsonb) AS x(c uuid, p uuid, r text)`,
+        [JSON.stringify(window.map((p) => ({ c: p.caseId, p: p.id, r: p.region })))],
+      );
+      for (let r = 0; r < EVENTS_PER_PROJECT; r += 1) {
+        const chunks: Buffer[] = [];
+        let text = '';
+        for (const p of window) {
+          const { s, type, data } = eventOf(p, r);
+          const streamId = s === 0 ? `project-${p.id}` : s === 1 ? `compliance-${p.id}` : `case-${p.caseId}`;
+          const streamVersion = (p.versions[s] += 1);
+          const eventId = randomUUID();
+          const recordedAt = new Date(base + (w / WINDOW) * 3_600_000 + r * 60_000 + (written % 1000));
+          const metadata = {
+            actor: s === 0 ? { kind: 'client', id: 'spse-7307' } : { kind: 'system', id: s === 1 ? 'verification' : 'escalation-relay' },
+            correlationId: `bench-${p.ref}-${r}`,
+            causationId: null,
+            ...(s === 0 ? { sourceEventId: `spse-${p.ref}-${r}` } : {}),
+            regionCode: p.region,
+            projectId: p.id,
+          };
+          const prevHash = p.heads[s];
+          const hash = computeEventHash(prevHash, { streamId, streamVersion, eventId, type, schemaVersion: 1, data, metadata, recordedAt });
+          p.heads[s] = hash;
+          text += `${copyText(streamId)}\t${streamVersion}\t${eventId}\t${copyText(type)}\t1\t${copyText(JSON.stringify(data))}\t${copyText(JSON.stringify(metadata))}\t${recordedAt.toISOString()}\t${prevHash}\t${hash}\n`;
+          if (text.length > 256 * 1024) {
+            chunks.push(Buffer.from(text));
+            text = '';
+          }
+          written += 1;
+        }
+        if (text) chunks.push(Buffer.from(text));
+        const copy = new CopyIn(COPY_EVENTS, chunks);
+        chain = chain.then(() => session.query(copy as never)).then(() => copy.done);
+        await new Promise(setImmediate); // let the sockets drain while the next round is hashed
+      }
+      tails[k] = chain;
+      if (Date.now() - lastLog > 15_000) {
+        lastLog = Date.now();
+        log(`  ${written} events, ${round(written / ((Date.now() - started) / 1000), 0)} events/s`);
       }
     }
-    if (Date.now() - lastLog > 15_000) {
-      lastLog = Date.now();
-      log(`  ${written} events, ${round(written / ((Date.now() - started) / 1000), 0)} events/s`);
-    }
+    await Promise.all(tails);
+    log(`  rows written in ${round((Date.now() - started) / 1000)} s (${round(written / ((Date.now() - started) / 1000), 0)} events/s); recreating indexes`);
+    // The secondary indexes are built side by side, one session each at a time, with room to sort.
+    const todo = [...indexes];
+    await Promise.all(
+      sessions.map(async (c) => {
+        await c.query(`SET maintenance_work_mem = '512MB'`);
+        for (let ix = todo.shift(); ix; ix = todo.shift()) await c.query(ix.def);
+      }),
+    );
+  } finally {
+    for (const c of sessions) c.release();
   }
-  if (rows.length) await flush();
-  await pending;
-  log(`  rows written in ${round((Date.now() - started) / 1000)} s; recreating indexes`);
-  for (const ix of indexes) await pool.query(ix.def);
+  await pool.query('ALTER TABLE events RESET (autovacuum_enabled)');
+  await pool.query('ALTER TABLE escalation_cases RESET (autovacuum_enabled)');
+  log(`  indexes recreated at ${round((Date.now() - started) / 1000)} s; VACUUM ANALYZE`);
   await pool.query('VACUUM ANALYZE events');
   await pool.query('VACUUM ANALYZE escalation_cases');
   log(`seeded in ${round((Date.now() - started) / 1000)} s`);
