@@ -71,7 +71,7 @@ export interface NotificationDeliveryFailedData {
   failedAt: string;
 }
 
-/** What WhatsApp reports of a message it accepted; a status never goes back (SENT < DELIVERED < READ, FAILED final). */
+/** What WhatsApp reports of a message it accepted; a status never goes back (SENT < FAILED < DELIVERED < READ: the furthest report wins). */
 export type ReportedMessageStatus = 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';
 
 /**

@@ -8,7 +8,7 @@ import {
   notificationStreamId,
   type ReportedMessageStatus,
 } from '../notification.events';
-import { advanceStatus, failedStatusCode, type StatusReport } from './whatsapp-status';
+import { advanceStatus, failedStatusCode, STATUS_RANK, type StatusReport } from './whatsapp-status';
 
 /** A WHATSAPP notification row, locked by the caller's transaction, as the recorder needs it. */
 export interface WhatsappNotificationRow {
@@ -53,7 +53,8 @@ export async function lockRowById(client: PoolClient, id: string): Promise<Whats
 /**
  * Records what WhatsApp reported of the row's message, in the caller's transaction: one NotificationStatusReported
  * per (message, status) not on the notification's stream yet (a duplicate or a replay appends nothing), the row's
- * status moved forward only, and the times it was delivered, read or failed. Returns how many reports were new.
+ * status moved forward only (advanceStatus: the furthest report wins, in whatever order they come), and the times it
+ * was delivered, read or failed. Returns how many reports were new.
  */
 export async function recordStatusReports(
   store: EventStore,
@@ -76,7 +77,7 @@ export async function recordStatusReports(
     seen.add(key);
     const next = advanceStatus(status, report.status);
     if (report.status === 'DELIVERED' && (deliveredAt === null || report.reportedAt < deliveredAt)) deliveredAt = report.reportedAt;
-    if (report.status === 'READ' && next === 'READ') readAt = report.reportedAt;
+    if (report.status === 'READ') readAt = report.reportedAt;
     if (report.status === 'FAILED' && next === 'FAILED') failed = { at: report.reportedAt, code: failedStatusCode(report.errorCode) };
     status = next;
     events.push({
@@ -108,13 +109,14 @@ export async function recordStatusReports(
     client,
   );
   // A read message was delivered: when no delivered report came (WhatsApp skips it for a message read at once), the
-  // read time stands for it; an earlier delivered report, in or out of order, wins.
+  // read time stands for it; an earlier delivered report, in or out of order, wins. A failure time stands only while
+  // the message is FAILED: a delivered or read report about it, before or after, means it arrived.
   await client.query(
     `UPDATE notifications
         SET status = $2,
             delivered_at = LEAST(COALESCE(delivered_at, $3, $4), COALESCE($3, delivered_at, $4)),
             read_at = COALESCE(read_at, $4),
-            failed_at = COALESCE(failed_at, $5),
+            failed_at = CASE WHEN $2 = 'FAILED' THEN COALESCE(failed_at, $5) END,
             last_error_code = COALESCE($6, last_error_code)
       WHERE id = $1`,
     [row.id, status, deliveredAt, readAt, failed?.at ?? null, failed?.code ?? null],
@@ -131,10 +133,9 @@ export async function takeParkedReports(client: PoolClient, messageId: string): 
     `DELETE FROM whatsapp_parked_statuses WHERE message_id = $1 RETURNING status, reported_at, error_code`,
     [messageId],
   );
-  const rank = { SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4 } as const;
   return rows
     .map((r) => ({ messageId, status: r.status, reportedAt: new Date(r.reported_at).toISOString(), errorCode: r.error_code, phoneNumberId: null }))
-    .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt) || rank[a.status] - rank[b.status]);
+    .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt) || STATUS_RANK[a.status] - STATUS_RANK[b.status]);
 }
 
 function toRow(r: Record<string, any>): WhatsappNotificationRow {

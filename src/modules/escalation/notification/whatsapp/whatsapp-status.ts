@@ -18,7 +18,13 @@ export interface StatusReport {
 }
 
 const STATUSES: Readonly<Record<string, ReportedMessageStatus>> = { sent: 'SENT', delivered: 'DELIVERED', read: 'READ', failed: 'FAILED' };
-const RANK: Readonly<Record<ReportedMessageStatus, number>> = { SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4 };
+/**
+ * How far a report says the message got. Meta does not send status webhooks in the order they happened (their
+ * timestamps tell), retries them, and may report `failed` for a message it also reports `delivered` (a recipient with
+ * more than one device): `delivered` and `read` prove the message reached the recipient's phone, which no failure
+ * report undoes, so `failed` ranks above `sent` only.
+ */
+export const STATUS_RANK: Readonly<Record<ReportedMessageStatus, number>> = { SENT: 1, FAILED: 2, DELIVERED: 3, READ: 4 };
 
 /** `sha256=<hex HMAC-SHA256(app secret, raw body)>`, as Meta signs a webhook (X-Hub-Signature-256). */
 export function hubSignature(appSecret: string, rawBody: Buffer | string): string {
@@ -62,12 +68,13 @@ export function statusReportsOf(body: unknown): StatusReport[] {
 }
 
 /**
- * The notification's status once `reported` applies: forward only (SENT < DELIVERED < READ); FAILED ends a message
- * not yet read; READ and FAILED are final. A report that would move it back leaves it as it is.
+ * The notification's status once `reported` applies: the furthest any report says (SENT < FAILED < DELIVERED < READ),
+ * so it never goes back, and the same reports give the same status whatever order, and however often, they come.
+ * A failed message is FAILED only while no delivered or read report is known: a failure reported after (or before)
+ * a delivery leaves it DELIVERED or READ.
  */
 export function advanceStatus(current: ReportedMessageStatus, reported: ReportedMessageStatus): ReportedMessageStatus {
-  if (current === 'READ' || current === 'FAILED') return current;
-  return RANK[reported] > RANK[current] ? reported : current;
+  return STATUS_RANK[reported] > STATUS_RANK[current] ? reported : current;
 }
 
 /** The failure code a failed status is recorded under (`notifications.last_error_code`). */

@@ -129,13 +129,17 @@ describe('status webhook', () => {
     expect(statusReportsOf('not json')).toEqual([]);
   });
 
-  it('moves a status forward only: SENT < DELIVERED < READ, FAILED ends a message not yet read', () => {
+  it('moves a status forward only, to the furthest report: SENT < FAILED < DELIVERED < READ, in any order', () => {
     expect(advanceStatus('SENT', 'DELIVERED')).toBe('DELIVERED');
     expect(advanceStatus('SENT', 'READ')).toBe('READ');
     expect(advanceStatus('READ', 'DELIVERED')).toBe('READ');
     expect(advanceStatus('DELIVERED', 'SENT')).toBe('DELIVERED');
-    expect(advanceStatus('DELIVERED', 'FAILED')).toBe('FAILED');
-    expect(advanceStatus('FAILED', 'READ')).toBe('FAILED');
+    expect(advanceStatus('SENT', 'FAILED')).toBe('FAILED');
+    expect(advanceStatus('FAILED', 'SENT')).toBe('FAILED');
+    // A failure reported beside a delivery (another device of the recipient's) does not undo it, either way round.
+    expect(advanceStatus('DELIVERED', 'FAILED')).toBe('DELIVERED');
+    expect(advanceStatus('FAILED', 'DELIVERED')).toBe('DELIVERED');
+    expect(advanceStatus('FAILED', 'READ')).toBe('READ');
     expect(advanceStatus('READ', 'FAILED')).toBe('READ');
   });
 });
