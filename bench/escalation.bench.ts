@@ -1,9 +1,10 @@
 /**
  * npm run bench:escalation — 100,000 open escalation cases whose level-0 ladder timers all fall due at the same
  * instant T0: time from T0 until every timer has fired once, timers/s, duplicate escalations (must be 0) and the
- * worker's peak RSS; beside it, in the same run, the raw ceiling: as many no-op BullMQ delayed jobs (the timers' own
- * job options), all due at once, through a bare Worker at the same concurrency on the same Redis, and the ratio
- * timers/s ÷ raw jobs/s. Numbers for the closing note; nothing asserted. JSON summary on stdout, progress on stderr.
+ * worker's peak RSS; beside it, in the same run, the raw ceiling: the timer sweep's own statements on a scratch
+ * table of as many due rows (claim a batch with `FOR UPDATE SKIP LOCKED`, one multi-row INSERT, one UPDATE), by as
+ * many loops of the same batch size, nothing read or decided; and the ratio timers/s ÷ raw timers/s. Numbers for the
+ * closing note; nothing asserted. JSON summary on stdout, progress on stderr.
  *
  * How the timer path is measured (and why this way):
  * - Seeding (this process, fresh database): every case stream `case-<id>` gets CaseOpened + EscalationLevelReached
@@ -11,49 +12,47 @@
  *   statement. The ladder is Sinjai's default copied to region 73.08 (no officials, no stored ladder) with ONLY
  *   level 0's wait shortened, to the lead time, and every case opened at the same instant: so every
  *   nextEscalationAt is T0. Later waits keep their real length (P7D…), so exactly one wave fires during the run.
- * - No timer rows and no jobs are written by the bench: the real worker (dist/src/worker.js, started after seeding)
- *   does it the production way — its escalation relay reads the seeded events, writes the case read model, the
- *   `escalation_timers` rows and the level-0 notifications, and after commit queues the delayed timer jobs and the
- *   notification jobs. Before T0 the bench checks that the relay has caught up, that N timer rows exist and that
- *   Redis holds N delayed timer jobs (`readyBeforeT0`), and notes when the level-0 notifications were all handled
- *   (`level0NotificationsDeliveredSeconds`, `notificationsPendingAtT0`): at T0 the worker should be idle, as it is
- *   in production when a wave of timers set days earlier falls due. The lead (BENCH_LEAD_SECONDS) must cover
- *   seeding, worker start, relay catch-up and those deliveries; the default (30 s + 3.5 ms a case) does on a
- *   2-core machine.
+ * - No timer rows are written by the bench: the real worker (dist/src/worker.js, started after seeding) does it the
+ *   production way — its escalation relay reads the seeded events, writes the case read model, the
+ *   `escalation_timers` rows and the level-0 notifications, and after commit queues the notification jobs. Before T0
+ *   the bench checks that the relay has caught up and that N timer rows exist (`readyBeforeT0`), and notes when the
+ *   level-0 notifications were all handled (`level0NotificationsDeliveredSeconds`, `notificationsPendingAtT0`): at
+ *   T0 the worker should be idle, as it is in production when a wave of timers set days earlier falls due. The lead
+ *   (BENCH_LEAD_SECONDS) must cover seeding, worker start, relay catch-up and those deliveries; the default (30 s +
+ *   3.5 ms a case) does on a 2-core machine.
  * - The machine's PostgreSQL may run without autovacuum: the bench runs ANALYZE after seeding and once the relay has
  *   caught up, as autovacuum would have (without statistics `stream_id = ANY($1)` becomes a parallel seq scan).
  * - From T0 the bench polls PostgreSQL every 250 ms until all N level-0 rows of `escalation_timers` have fired_at
  *   set; elapsedSeconds is T0 → that poll (lastFiredAfterT0Seconds is the same from max(fired_at), without the
  *   poll's granularity). Everything the worker does meanwhile is what production does when 100k timers fire: the
- *   relay turns each new level 1 into the read model, a level-1 timer (due in 7 days) and two inbox notifications
- *   (KEPALA_DINAS, BPJS_BRANCH by position: 73.08 has no officials); the notification worker delivers them; the
- *   reconciler re-checks every 15 s the not-yet-fired timers due within 10 minutes (all of them here).
+ *   sweepers claim and fire the rows (ESCALATION_CONCURRENCY timers at once, in batches of 250), the relay turns each
+ *   new level 1 into the read model, a level-1 timer row (due in 7 days) and two inbox notifications (KEPALA_DINAS,
+ *   BPJS_BRANCH by position: 73.08 has no officials); the notification worker delivers them.
  * - The seeded cases have no project streams (cheap to seed, no SMTP needed): their notifications are planned as
  *   in production (CONTRACTOR and the contract's own PPK get no e-mail without a registration) and each delivery
- *   ends as a recorded `message_unavailable` failure: one transaction each, a real inbox delivery minus the
- *   inbox_items insert.
+ *   ends as a recorded `message_unavailable` failure: a real inbox delivery minus the inbox_items insert.
  * - Duplicates: EscalationLevelReached level-1 events minus distinct cases having one, read 2 s after the last
  *   firing; also the number of cases with more than one.
  * - Relay lag under the wave (relayLagLevel1Seconds, goal p99 < 5 s): from each level-1 event's recording to the
  *   escalation relay's transaction that wrote its level-1 timer row, once the relay has read them all.
- * Env: BENCH_CASES (100000), BENCH_CONCURRENCY (50 → ESCALATION_CONCURRENCY), BENCH_LEAD_SECONDS,
+ * Env: BENCH_CASES (100000), BENCH_CONCURRENCY (500 → ESCALATION_CONCURRENCY), BENCH_LEAD_SECONDS,
  * BENCH_POOL_SIZE (30 → DATABASE_POOL_SIZE), BENCH_PORT (worker metrics port, 3321), BENCH_WORKER_EXEC_ARGV.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { runMigrations } from '@sinergi/database';
 import { EventStore, NO_STREAM, type StreamAppend } from '@sinergi/event-store';
-import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { decideCase, initialCaseState } from '../src/modules/escalation/case-decider/escalation-case.decider';
 import { caseStreamId } from '../src/modules/escalation/case-decider/escalation-case.events';
-import { caseIdFor, ESCALATION_QUEUE, escalationTimerJobOptions } from '../src/modules/escalation/escalation.queues';
+import { caseIdFor } from '../src/modules/escalation/escalation.queues';
 import { DEFAULT_SINJAI_LADDER, type EscalationLadder } from '../src/modules/escalation/ladder/escalation-ladder';
 import { formatIsoDuration } from '../src/modules/escalation/ladder/iso-duration';
+import { TIMER_BATCH } from '../src/modules/escalation/runtime/escalation-timers';
 import { benchDatabase, dropRedisPrefix, peakRssMiB, round, startProcess, stopProcess } from './bench-support';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 500);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 30);
 /** Seeding, worker start, relay catch-up and the level-0 deliveries fit in here (~2.9 ms a case measured on 2 cores). */
 const LEAD_SECONDS = Number(process.env.BENCH_LEAD_SECONDS ?? Math.ceil(30 + CASES * 0.0035));
@@ -68,52 +67,47 @@ const FIRE_TIMEOUT_MS = 30 * 60_000;
 const log = (line: string) => console.error(`# ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function redisConnection(url: string) {
-  const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
-}
-
 /**
- * The ceiling: N no-op delayed jobs (the timers' own job options), all due at one instant, through a bare Worker at
- * the same concurrency; from that instant until the last completes.
+ * The ceiling: the sweep's own statements with nothing decided — N due rows in a scratch table, claimed by the same
+ * `UPDATE … FOR UPDATE SKIP LOCKED` in batches, one multi-row INSERT of a small JSON row per timer (the append,
+ * without reading a stream or hashing) and one UPDATE marking them fired, by as many loops as the worker runs; from
+ * the first claim until no row is left.
  */
-async function rawDelayed(redisUrl: string, jobs: number): Promise<{ jobsPerSecond: number; seconds: number; addedBeforeDue: boolean }> {
-  const prefix = `benchescraw${process.pid}`;
-  const queue = new Queue('raw', { connection: redisConnection(redisUrl), prefix });
-  let done = 0;
-  let lastAt = 0;
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const worker = new Worker('raw', async () => undefined, { connection: redisConnection(redisUrl), prefix, concurrency: CONCURRENCY });
-  worker.on('completed', () => {
-    if (++done === jobs) {
-      lastAt = Date.now();
-      finish();
-    }
-  });
+async function rawPostgres(url: string, rows: number): Promise<{ timersPerSecond: number; seconds: number }> {
+  const loops = Math.max(1, Math.ceil(CONCURRENCY / TIMER_BATCH));
+  const batch = Math.ceil(CONCURRENCY / loops);
+  const pool = new Pool({ connectionString: url, max: loops + 1 });
   try {
-    await worker.waitUntilReady();
-    const due = Date.now() + 3000 + Math.ceil(jobs * 0.1);
-    for (let i = 0; i < jobs; i += 1000) {
-      const now = Date.now();
-      await queue.addBulk(
-        Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({
-          name: 'noop',
-          data: { caseId: `raw-${i + k}`, level: 0 },
-          opts: { ...escalationTimerJobOptions(due - now), jobId: `raw-${i + k}-level-0` },
-        })),
-      );
-    }
-    const addedBeforeDue = Date.now() < due;
-    log(`raw: ${jobs} delayed jobs added ${addedBeforeDue ? `${round((due - Date.now()) / 1000, 1)} s before they fall due` : 'AFTER they fell due'}`);
-    await finished;
-    const seconds = (lastAt - due) / 1000;
-    return { jobsPerSecond: round(jobs / seconds, 0), seconds: round(seconds, 2), addedBeforeDue };
+    await pool.query(`CREATE TABLE raw_timers (job_id text PRIMARY KEY, case_id uuid NOT NULL, level int NOT NULL, due_at timestamptz NOT NULL,
+                        fired_at timestamptz, cancelled_at timestamptz, claimed_until timestamptz, attempts int NOT NULL DEFAULT 0)`);
+    await pool.query(`CREATE INDEX raw_timers_pending_idx ON raw_timers (due_at, job_id) WHERE fired_at IS NULL AND cancelled_at IS NULL`);
+    await pool.query(`CREATE TABLE raw_events (position bigserial PRIMARY KEY, stream_id text NOT NULL, data jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`);
+    await pool.query(`INSERT INTO raw_timers (job_id, case_id, level, due_at) SELECT 'raw-' || i, gen_random_uuid(), 0, now() - interval '1 second' FROM generate_series(1, $1) i`, [rows]);
+    await pool.query('ANALYZE raw_timers');
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: loops }, async () => {
+        for (;;) {
+          const { rows: claimed } = await pool.query<{ job_id: string; case_id: string }>(
+            `UPDATE raw_timers t SET claimed_until = now() + interval '30 seconds', attempts = t.attempts + 1
+              WHERE t.job_id IN (SELECT job_id FROM raw_timers WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= now()
+                                   AND (claimed_until IS NULL OR claimed_until <= now()) ORDER BY due_at, job_id LIMIT $1 FOR UPDATE SKIP LOCKED)
+              RETURNING t.job_id, t.case_id`,
+            [batch],
+          );
+          if (claimed.length === 0) return;
+          await pool.query(`INSERT INTO raw_events (stream_id, data) SELECT 'case-' || c, jsonb_build_object('caseId', c, 'level', 1) FROM unnest($1::uuid[]) c`, [
+            claimed.map((r) => r.case_id),
+          ]);
+          await pool.query(`UPDATE raw_timers SET fired_at = now() WHERE job_id = ANY($1::text[])`, [claimed.map((r) => r.job_id)]);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { timersPerSecond: round(rows / seconds, 0), seconds: round(seconds, 2) };
   } finally {
-    await worker.close();
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-    await dropRedisPrefix(redisUrl, prefix);
+    await pool.query('DROP TABLE IF EXISTS raw_timers, raw_events').catch(() => undefined);
+    await pool.end();
   }
 }
 
@@ -192,15 +186,14 @@ async function main(): Promise<void> {
     WORKER_METRICS_PORT: String(WORKER_PORT),
     HOST: '127.0.0.1',
   };
-  let timers: Queue | null = null;
   try {
     await runMigrations(db.url);
     const autovacuum = (await pool.query(`SELECT current_setting('autovacuum') AS on`)).rows[0].on;
     if (autovacuum !== 'on') log('autovacuum is off on this PostgreSQL: the bench runs ANALYZE itself after seeding and after the relay caught up');
 
-    log('raw BullMQ ceiling (no-op delayed jobs, all due at once)');
-    const raw = await rawDelayed(redisUrl, CASES);
-    log(`raw: ${raw.jobsPerSecond} jobs/s (${raw.seconds} s)`);
+    log('raw PostgreSQL ceiling (the sweep\'s statements, nothing decided)');
+    const raw = await rawPostgres(db.url, CASES);
+    log(`raw: ${raw.timersPerSecond} timers/s (${raw.seconds} s)`);
 
     // Every case opens at `openedAt`; level 0's wait is the lead, so all of them are due at T0.
     const openedAt = new Date(Math.ceil(Date.now() / 1000) * 1000);
@@ -224,13 +217,11 @@ async function main(): Promise<void> {
       `http://127.0.0.1:${WORKER_PORT}/metrics`,
       process.env.BENCH_WORKER_EXEC_ARGV ? process.env.BENCH_WORKER_EXEC_ARGV.split(' ') : [],
     );
-    timers = new Queue(ESCALATION_QUEUE, { connection: redisConnection(redisUrl), prefix: queuePrefix });
     let rssBeforeT0 = 0;
     try {
-      // Before T0: the relay turns the seeded events into timer rows and delayed jobs.
+      // Before T0: the relay turns the seeded events into timer rows.
       let relayCatchUpSeconds: number | null = null;
       let timerRows = 0;
-      let delayedJobs = 0;
       let drainedSeconds: number | null = null;
       let lastDrainCheck = 0;
       let lastReport = Date.now();
@@ -241,10 +232,9 @@ async function main(): Promise<void> {
           log(`relay caught up with the seeded events ${round(relayCatchUpSeconds, 1)} s after worker start (${round((t0 - Date.now()) / 1000, 1)} s before T0)`);
           await pool.query('ANALYZE'); // the relay has just filled escalation_timers, escalation_cases and notifications
         }
-        if (relayCatchUpSeconds !== null && delayedJobs < CASES) {
+        if (relayCatchUpSeconds !== null && timerRows < CASES) {
           timerRows = await count(pool, `SELECT count(*) FROM escalation_timers WHERE level = 0`);
-          delayedJobs = (await timers.getJobCounts('delayed')).delayed ?? 0;
-          if (delayedJobs >= CASES) log(`${timerRows} timer rows, ${delayedJobs} delayed timer jobs in Redis`);
+          if (timerRows >= CASES) log(`${timerRows} timer rows`);
         }
         if (relayCatchUpSeconds !== null && drainedSeconds === null && Date.now() - lastDrainCheck >= 1000) {
           lastDrainCheck = Date.now();
@@ -258,8 +248,8 @@ async function main(): Promise<void> {
           }
         }
       }
-      const readyBeforeT0 = relayCatchUpSeconds !== null && timerRows === CASES && delayedJobs >= CASES;
-      if (!readyBeforeT0) log(`WARNING: not ready at T0 (relay caught up: ${relayCatchUpSeconds !== null}, timer rows ${timerRows}, delayed jobs ${delayedJobs}); raise BENCH_LEAD_SECONDS`);
+      const readyBeforeT0 = relayCatchUpSeconds !== null && timerRows === CASES;
+      if (!readyBeforeT0) log(`WARNING: not ready at T0 (relay caught up: ${relayCatchUpSeconds !== null}, timer rows ${timerRows}); raise BENCH_LEAD_SECONDS`);
       rssBeforeT0 = peakRssMiB(worker);
       const notificationsPendingAtT0 = await count(pool, `SELECT count(*) FROM notifications WHERE status = 'PENDING'`);
 
@@ -333,17 +323,15 @@ async function main(): Promise<void> {
         relayCaughtUpAfterLastFiringSeconds: round((Date.now() - relayCaughtUpAt) / 1000, 1),
         workerPeakRssBeforeT0MiB: rssBeforeT0,
         workerPeakRssMiB: peak,
-        rawDelayedJobsPerSecond: raw.jobsPerSecond,
+        rawPostgresTimersPerSecond: raw.timersPerSecond,
         rawSeconds: raw.seconds,
-        rawAddedBeforeDue: raw.addedBeforeDue,
-        ratio: round(CASES / elapsedSeconds / raw.jobsPerSecond, 3),
+        ratio: round(CASES / elapsedSeconds / raw.timersPerSecond, 3),
       };
       console.log(JSON.stringify(summary, null, 2));
     } finally {
       await stopProcess(worker);
     }
   } finally {
-    await timers?.close().catch(() => undefined);
     const removed = await dropRedisPrefix(redisUrl, queuePrefix).catch(() => 0);
     log(`removed ${removed} Redis keys under ${queuePrefix}`);
     await pool.end();

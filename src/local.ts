@@ -19,7 +19,6 @@ import { startWorker } from './worker';
 import { startTracingFromConfig } from './platform/tracing';
 import { OfficialsRepository } from './modules/escalation/directory/officials.repository';
 import { optInSeededOfficials, startLocalWhatsapp } from './modules/escalation/notification/whatsapp/local-whatsapp';
-import { EscalationQueues } from './modules/escalation/runtime/escalation-queues.provider';
 import { acquireLocalLock, AlreadyRunningError } from './local-lock';
 import { openCaseCount, shortenPendingTimers } from './local-fast-ladder';
 import { logsQuiet } from './platform/local-log-stream';
@@ -232,7 +231,7 @@ async function main(): Promise<void> {
     throw error;
   });
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  const ladder = fast === null ? null : await fastenOpenCases(worker.get<Pool>(PG_POOL), worker.get(EscalationQueues), fast, startedAt, stops);
+  const ladder = fast === null ? null : await fastenOpenCases(worker.get<Pool>(PG_POOL), fast, startedAt, stops);
 
   const demo = { id: process.env.SINERGI_DEMO_CLIENT_ID ?? 'demo-spse', secret: process.env.SINERGI_DEMO_CLIENT_SECRET ?? 'demo-secret' };
   const clients = app.get(ProcurementClientRepository);
@@ -255,12 +254,12 @@ async function main(): Promise<void> {
  * later wait of theirs is shortened the same way as it is set (a sweep every two seconds); new cases get the short
  * ladder when they open. Returns what the banner says.
  */
-async function fastenOpenCases(pool: Pool, queues: EscalationQueues, fastMs: number, since: Date, stops: (() => Promise<unknown>)[]): Promise<string> {
+async function fastenOpenCases(pool: Pool, fastMs: number, since: Date, stops: (() => Promise<unknown>)[]): Promise<string> {
   const open = await openCaseCount(pool);
-  const moved = await shortenPendingTimers(pool, queues, fastMs, since);
+  const moved = await shortenPendingTimers(pool, fastMs, since);
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = setInterval(() => {
-    sweeping = shortenPendingTimers(pool, queues, fastMs, since).catch((e) => say(`--fast-ladder: could not shorten timers (${(e as Error).message}); trying again`));
+    sweeping = shortenPendingTimers(pool, fastMs, since).catch((e) => say(`--fast-ladder: could not shorten timers (${(e as Error).message}); trying again`));
   }, FAST_LADDER_SWEEP_MS);
   stops.push(async () => {
     clearInterval(sweep);

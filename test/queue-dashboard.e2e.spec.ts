@@ -3,7 +3,7 @@ import { type RunningSystem, startSystem } from './support/running-system';
 
 const ADMIN = 'local-admin-7307';
 const KADIS = '7307e5c0-0000-4000-8000-000000000002';
-const QUEUES = ['verification', 'escalation', 'notification', 'audit', 'connector'];
+const QUEUES = ['verification', 'notification', 'audit', 'connector'];
 
 /** The queue dashboard (bull-board) at /admin/queues: admins only, by the API's bearer token or a console session. */
 describe('/admin/queues', () => {

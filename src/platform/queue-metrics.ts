@@ -3,7 +3,7 @@ import { openRedis, queuePrefixOf, type RedisClient, SINERGI_CONFIG, type Sinerg
 import { Queue } from 'bullmq';
 import { AUDIT_QUEUE } from '../modules/audit/tamper-evidence/audit.queue';
 import { CONNECTOR_QUEUE } from '../modules/connectors/connector.queue';
-import { ESCALATION_QUEUE, NOTIFICATION_QUEUE } from '../modules/escalation/escalation.queues';
+import { NOTIFICATION_QUEUE } from '../modules/escalation/escalation.queues';
 import { VERIFICATION_QUEUE } from '../modules/verification/verification.queue';
 import { SinergiMetrics } from './metrics';
 
@@ -11,7 +11,7 @@ import { SinergiMetrics } from './metrics';
  * Every BullMQ queue Sinergi declares. A unit test (queue-metrics.unit.spec.ts) checks that each `…_QUEUE` name the
  * code exports is here, so a new queue cannot go without its gauges.
  */
-export const SINERGI_QUEUES: readonly string[] = [VERIFICATION_QUEUE, ESCALATION_QUEUE, NOTIFICATION_QUEUE, AUDIT_QUEUE, CONNECTOR_QUEUE];
+export const SINERGI_QUEUES: readonly string[] = [VERIFICATION_QUEUE, NOTIFICATION_QUEUE, AUDIT_QUEUE, CONNECTOR_QUEUE];
 
 /** The job states the gauges report (BullMQ's names). */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const;

@@ -127,8 +127,10 @@ export interface SinergiConfig {
     webhookAllowHosts: string[];
     /** Local and test only: every ladder wait is shortened to this many milliseconds when a case opens (`--fast-ladder`). */
     fastLadderMs: number | null;
-    /** Ladder timers handled at once. */
+    /** Ladder timers fired at once per worker (in sweeps of up to 250). */
     timerConcurrency: number;
+    /** How often a sweep loop with nothing due looks for due timers again. */
+    timerPollMs: number;
     /** Notification deliveries handled at once. */
     notificationConcurrency: number;
     /** Attempts before a delivery is recorded as failed for good. */
@@ -288,7 +290,8 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       mailFrom: env.MAIL_FROM || 'Sinergi <no-reply@sinergi.local>',
       webhookAllowHosts,
       fastLadderMs,
-      timerConcurrency: int(env, 'ESCALATION_CONCURRENCY', 50, 1, 1000),
+      timerConcurrency: int(env, 'ESCALATION_CONCURRENCY', 500, 1, 5000),
+      timerPollMs: int(env, 'ESCALATION_TIMER_POLL_MS', 1000, 20, 60_000),
       notificationConcurrency: int(env, 'NOTIFICATION_CONCURRENCY', 10, 1, 1000),
       notificationAttempts: int(env, 'NOTIFICATION_ATTEMPTS', 8, 1, 50),
       notificationBackoffMs: int(env, 'NOTIFICATION_BACKOFF_MS', 2000, 1, 3_600_000),

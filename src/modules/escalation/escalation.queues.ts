@@ -2,12 +2,10 @@ import type { JobsOptions } from 'bullmq';
 import { v5 as uuidv5 } from 'uuid';
 import type { SinergiConfig } from '@sinergi/common';
 
-/** Ladder timers: one delayed job per (case, level) whose wait is running (docs/api.md). */
-export const ESCALATION_QUEUE = 'escalation';
-/** One job per notification row: e-mail, webhook or inbox. */
+/** One job per notification row: e-mail, webhook or inbox. (Ladder timers are rows in PostgreSQL, not jobs.) */
 export const NOTIFICATION_QUEUE = 'notification';
 
-/** Ids only: the timer job reads the case stream when it fires. */
+/** A ladder timer as it fires: ids only, the case stream is read then (escalation-timers.ts). */
 export interface EscalationTimerJob {
   caseId: string;
   /** The level whose wait elapses. */
@@ -36,21 +34,6 @@ export const caseIdFor = (projectId: string, ordinal: number) => uuidv5(`${proje
  */
 export const notificationIdFor = (key: { caseId: string; cause: string; channel: string; recipientKind: string; recipientId: string }) =>
   uuidv5([key.caseId, key.cause, key.channel, key.recipientKind, key.recipientId].join('\n'), NOTIFICATION_NAMESPACE);
-
-/**
- * A timer's delayed job. A firing that fails (PostgreSQL away, a conflict) is retried by BullMQ, 5 attempts with
- * exponential back-off from 1 s; firing is idempotent, so a retry after a partial success adds nothing. A timer whose
- * attempts ran out, or whose job Redis lost, is queued again by the reconciler from `escalation_timers`.
- */
-export function escalationTimerJobOptions(delayMs: number): JobsOptions {
-  return {
-    delay: Math.max(0, Math.round(delayMs)),
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-    removeOnComplete: { age: 3600, count: 100_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  };
-}
 
 export function notificationJobOptions(config: SinergiConfig): JobsOptions {
   return {

@@ -21,6 +21,7 @@ import { WhatsappChannel1764000000019 } from './1764000000019-whatsapp-channel';
 import { ConsoleReadIndexes1764000000020 } from './1764000000020-console-read-indexes';
 import { Retention1764000000021 } from './1764000000021-retention';
 import { NationalDefaultLadder1764000000022 } from './1764000000022-national-default-ladder';
+import { TimersInPostgres1764000000023 } from './1764000000023-timers-in-postgres';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ConsoleReadIndexes1764000000020,
   Retention1764000000021,
   NationalDefaultLadder1764000000022,
+  TimersInPostgres1764000000023,
 ];

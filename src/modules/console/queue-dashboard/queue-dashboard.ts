@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from '../../../platform/problem-exception.filter';
 import { AUDIT_QUEUE } from '../../audit/tamper-evidence/audit.queue';
 import { CONNECTOR_QUEUE } from '../../connectors/connector.queue';
-import { ESCALATION_QUEUE, NOTIFICATION_QUEUE } from '../../escalation/escalation.queues';
+import { NOTIFICATION_QUEUE } from '../../escalation/escalation.queues';
 import { VERIFICATION_QUEUE } from '../../verification/verification.queue';
 import { ConsoleSessions } from '../auth/console-sessions';
 import { signInHref } from '../console-exception.filter';
@@ -24,7 +24,6 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
  */
 export const DASHBOARD_QUEUES: readonly { name: string; description: string }[] = [
   { name: VERIFICATION_QUEUE, description: 'Verifikasi kepesertaan ke BPJS Ketenagakerjaan' },
-  { name: ESCALATION_QUEUE, description: 'Pewaktu tangga eskalasi' },
   { name: NOTIFICATION_QUEUE, description: 'Pengiriman pemberitahuan (e-mail, webhook, kotak masuk, WhatsApp)' },
   { name: AUDIT_QUEUE, description: 'Checkpoint bertanda tangan dan verifikasi rantai hash' },
   { name: CONNECTOR_QUEUE, description: 'Penarikan kontrak dari INAPROC' },

@@ -4,7 +4,7 @@ import { NOTIFICATION_DELIVERY_PROVIDERS } from '../notification/delivery';
 import { EscalationQueues } from './escalation-queues.provider';
 import { EscalationReconciler } from './escalation.reconciler';
 import { EscalationRelay } from './escalation.relay';
-import { EscalationTimerHandler, EscalationTimerProcessor } from './escalation-timer.processor';
+import { EscalationTimerHandler, EscalationTimerSweeper } from './escalation-timers';
 import { WhatsappReadFallback } from '../notification/whatsapp/whatsapp-read-fallback';
 
 /**
@@ -13,7 +13,7 @@ import { WhatsappReadFallback } from '../notification/whatsapp/whatsapp-read-fal
  */
 @Module({
   imports: [EscalationDirectoryModule],
-  providers: [EscalationQueues, EscalationRelay, EscalationTimerHandler, EscalationTimerProcessor, EscalationReconciler, WhatsappReadFallback, ...NOTIFICATION_DELIVERY_PROVIDERS],
-  exports: [EscalationQueues, EscalationRelay, EscalationReconciler, EscalationTimerHandler, WhatsappReadFallback],
+  providers: [EscalationQueues, EscalationRelay, EscalationTimerHandler, EscalationTimerSweeper, EscalationReconciler, WhatsappReadFallback, ...NOTIFICATION_DELIVERY_PROVIDERS],
+  exports: [EscalationQueues, EscalationRelay, EscalationReconciler, EscalationTimerHandler, EscalationTimerSweeper, WhatsappReadFallback],
 })
 export class EscalationWorkerModule {}

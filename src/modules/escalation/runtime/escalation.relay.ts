@@ -23,8 +23,15 @@ import { OfficialsRepository } from '../directory/officials.repository';
 import { type EscalationLadder, NATIONAL_DEFAULT_LADDER, shortenLadder } from '../ladder/escalation-ladder';
 import { CaseWriter } from './case-writer';
 import { refreshCaseReadModel } from './case-read-model';
-import { EscalationQueues, type TimerToSchedule } from './escalation-queues.provider';
+import { EscalationQueues } from './escalation-queues.provider';
 import { NotificationPlanner } from './notification-planner';
+
+/** A ladder wait: the case's `level` waits until `dueAt`, then its timer fires (escalation-timers.ts). */
+interface LadderTimer {
+  caseId: string;
+  level: number;
+  dueAt: Date;
+}
 
 const PROJECT_TYPES = new Set(['ProjectRegistered', 'PaymentRequested', 'ProjectCancelled']);
 
@@ -33,7 +40,7 @@ const PROJECT_TYPES = new Set(['ProjectRegistered', 'PaymentRequested', 'Project
  * - procurement and compliance facts become case commands, as the escalation policy
  *   (`case-decider/escalation-policy.decider.ts`) decides them against the project's row of `escalation_projects`;
  *   a case opens on its region's ladder as it stands then (pinned);
- * - case events become the case read model, ladder timers (due time in PostgreSQL, delayed job after commit) and
+ * - case events become the case read model, ladder timers (rows of `escalation_timers`, fired by the sweepers) and
  *   notification rows (one per level, channel and recipient; jobs after commit).
  * A crash replays the uncommitted batch; every write is idempotent, so nothing is done twice.
  */
@@ -170,34 +177,26 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     const caseIds = [...new Set(caseEvents.map((e) => parseCaseStreamId(e.streamId)!))];
     const states = await refreshCaseReadModel(this.store, tx, caseIds);
 
-    const timers: TimerToSchedule[] = [];
+    const timers: LadderTimer[] = [];
     for (const e of caseEvents) {
       if (e.type !== 'EscalationLevelReached') continue;
       const d = e.data;
       if (d.nextEscalationAt === null || states.get(d.caseId)?.status !== 'OPEN') continue;
       timers.push({ caseId: d.caseId, level: d.level, dueAt: new Date(d.nextEscalationAt) });
     }
-    const scheduled = timers.length ? await this.insertTimers(timers, tx) : [];
+    if (timers.length) await this.insertTimers(timers, tx);
 
+    // A case that ended stops its waits: the sweepers no longer claim those rows.
     const ended = caseIds.filter((id) => states.get(id) && states.get(id)!.status !== 'OPEN');
-    const { rows: cancelled } = ended.length
-      ? await tx.query<{ job_id: string }>(
-          `UPDATE escalation_timers SET cancelled_at = now()
-            WHERE case_id = ANY($1::uuid[]) AND fired_at IS NULL AND cancelled_at IS NULL RETURNING job_id`,
-          [ended],
-        )
-      : { rows: [] };
+    if (ended.length)
+      await tx.query(`UPDATE escalation_timers SET cancelled_at = now() WHERE case_id = ANY($1::uuid[]) AND fired_at IS NULL AND cancelled_at IS NULL`, [ended]);
 
     const planner = new NotificationPlanner(this.store, this.officials, tx, { whatsapp: this.config.whatsapp !== null });
     const notificationIds = await planner.plan(caseEvents, states);
 
-    if (scheduled.length === 0 && cancelled.length === 0 && notificationIds.length === 0) return;
+    if (notificationIds.length === 0) return;
     // If Redis is down now, the reconciler queues these from the rows just committed.
-    return async () => {
-      await this.queues.scheduleTimers(scheduled, this.clock.now().getTime());
-      await this.queues.cancelTimers(cancelled.map((r) => r.job_id));
-      await this.queues.enqueueNotifications(notificationIds, planner.traceparents);
-    };
+    return () => this.queues.enqueueNotifications(notificationIds, planner.traceparents);
   }
 
   /**
@@ -220,15 +219,15 @@ export class EscalationRelay implements OnApplicationBootstrap, BeforeApplicatio
     return fast === null ? ladder : shortenLadder(ladder, fast);
   }
 
-  private async insertTimers(timers: TimerToSchedule[], tx: PoolClient): Promise<TimerToSchedule[]> {
-    const { rows } = await tx.query<{ case_id: string; level: number; due_at: Date }>(
+  private async insertTimers(timers: LadderTimer[], tx: PoolClient): Promise<void> {
+    await tx.query(
       `INSERT INTO escalation_timers (job_id, case_id, level, due_at)
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::timestamptz[])
-       ON CONFLICT (job_id) DO NOTHING RETURNING case_id, level, due_at`,
+       ON CONFLICT (job_id) DO NOTHING`,
       [timers.map((t) => caseTimerJobId(t.caseId, t.level)), timers.map((t) => t.caseId), timers.map((t) => t.level), timers.map((t) => t.dueAt)],
     );
-    return rows.map((r) => ({ caseId: r.case_id, level: r.level, dueAt: new Date(r.due_at) }));
   }
+
 
   private async loadProjects(projectIds: string[], tx: PoolClient): Promise<Map<string, EscalationProjectView>> {
     const { rows } = await tx.query(
