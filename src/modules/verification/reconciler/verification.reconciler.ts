@@ -98,21 +98,27 @@ export class VerificationReconciler implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  /** Active (registered, not cancelled or completed) projects get one re-check per interval. */
+  /**
+   * Active (registered, not cancelled or completed) projects registered more than an interval ago get one re-check
+   * per interval. Both the period and a project's age are measured on this process's clock, the one `recorded_at` was
+   * written with: PostgreSQL's now() is another host's clock, and a day between the two (an NTP step here) made every
+   * project look freshly registered to the pass of the new period, whose re-checks were then skipped.
+   */
   private async schedulePeriodicRecheck(client: import('pg').PoolClient): Promise<number> {
     const hours = this.config.verification.recheckIntervalHours;
     if (hours === 0) return 0;
-    const period = Math.floor(this.clock.now().getTime() / (hours * 3600_000));
+    const now = this.clock.now();
+    const period = Math.floor(now.getTime() / (hours * 3600_000));
     if (period === this.scheduledPeriod) return 0;
     const { rows } = await client.query<{ job_id: string; project_id: string }>(
       `INSERT INTO verification_requests (job_id, project_id, trigger_type, trigger_recorded_at)
        SELECT 'verify-' || ${PROJECT_ID} || '-periodic' || $1, ${PROJECT_ID}, 'PeriodicRecheck', now()
          FROM events r
         WHERE r.type = 'ProjectRegistered'
-          AND r.recorded_at < now() - make_interval(hours => $2)
+          AND r.recorded_at < $3::timestamptz - make_interval(hours => $2)
           AND NOT EXISTS (SELECT 1 FROM events c WHERE c.stream_id = r.stream_id AND c.type IN ('ProjectCancelled', 'ProjectCompleted'))
        ON CONFLICT (job_id) DO NOTHING RETURNING job_id, project_id`,
-      [String(period), hours],
+      [String(period), hours, now],
     );
     await this.queue.enqueue(rows.map((r) => ({ projectId: r.project_id, requestId: r.job_id })));
     this.scheduledPeriod = period;
