@@ -48,8 +48,8 @@ export interface FaultSystem {
   worker(overrides?: Record<string, string>): Promise<ManagedProcess>;
   /** Every process started so far. */
   processes: ManagedProcess[];
-  /** Signs and POSTs a body to `api` as this system's procurement client. */
-  post(api: { url: string }, path: string, body: unknown): ReturnType<typeof signedPost>;
+  /** Signs and POSTs a body to `api` as this system's procurement client (`options.now`: the client's time, for X-Timestamp). */
+  post(api: { url: string }, path: string, body: unknown, options?: Parameters<typeof signedPost>[4]): ReturnType<typeof signedPost>;
   /** Registers `refs` at the BPJS simulator as enrolled and paid up. */
   enrol(refs: string[]): void;
   stop(): Promise<void>;
@@ -121,7 +121,7 @@ export async function startFaultSystem(label: string, options: FaultSystemOption
       await child.waitForOutput('worker started', 90_000);
       return child;
     },
-    post: (api, path, body) => signedPost(api.url, path, client, body),
+    post: (api, path, body, options) => signedPost(api.url, path, client, body, options),
     enrol: (refs) =>
       sim.upsertProjects(
         refs.map((ref) => ({

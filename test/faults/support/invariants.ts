@@ -32,10 +32,11 @@ export async function extraInvariantViolations(pool: Pool): Promise<InvariantVio
 
 /**
  * Every scenario ends here: the invariant checker (every invariant, BullMQ's job payloads of the system's prefix
- * included) and the extra checks above. Fails naming every violation.
+ * included) and the extra checks above. Fails naming every violation. `now`: the time the system's processes read
+ * (what "due" means for the ladder check), when their clock is not this process's.
  */
-export async function expectInvariants(system: { db: { pool: Pool }; redisUrl: string; prefix: string }): Promise<void> {
-  const report = await checkInvariants(system.db.pool, { jobs: { url: system.redisUrl, prefix: system.prefix } });
+export async function expectInvariants(system: { db: { pool: Pool }; redisUrl: string; prefix: string }, options: { now?: Date } = {}): Promise<void> {
+  const report = await checkInvariants(system.db.pool, { jobs: { url: system.redisUrl, prefix: system.prefix }, now: options.now });
   const failed = [...report.checks.filter((c) => !c.ok), ...(await extraInvariantViolations(system.db.pool))];
   if (failed.length) throw new Error(`invariants violated:\n${JSON.stringify(failed, null, 2)}`);
 }
