@@ -292,7 +292,7 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       fastLadderMs,
       timerConcurrency: int(env, 'ESCALATION_CONCURRENCY', 500, 1, 5000),
       timerPollMs: int(env, 'ESCALATION_TIMER_POLL_MS', 1000, 20, 60_000),
-      notificationConcurrency: int(env, 'NOTIFICATION_CONCURRENCY', 10, 1, 1000),
+      notificationConcurrency: int(env, 'NOTIFICATION_CONCURRENCY', 50, 1, 1000),
       notificationAttempts: int(env, 'NOTIFICATION_ATTEMPTS', 8, 1, 50),
       notificationBackoffMs: int(env, 'NOTIFICATION_BACKOFF_MS', 2000, 1, 3_600_000),
       deliveryTimeoutMs: int(env, 'DELIVERY_TIMEOUT_MS', 10_000, 50, 120_000),

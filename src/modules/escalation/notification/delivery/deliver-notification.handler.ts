@@ -96,6 +96,103 @@ export class DeliverNotificationHandler {
     return recorded ? 'delivered' : 'skipped';
   }
 
+  /**
+   * Inbox deliveries of several notifications at once: each message is composed as `deliver` composes it, then every
+   * row still PENDING is recorded in one transaction (rows locked, one append of all their `NotificationDelivered`
+   * events, one UPDATE, one INSERT of the inbox items). An inbox item goes nowhere outside PostgreSQL, so the batch
+   * has nothing to wait for between composing and recording. Returns the outcome of each notification it took; the
+   * ones it did not take (another channel, no longer PENDING when read, a message that could not be composed) are
+   * left for `deliver`, one at a time, which records their failures.
+   */
+  async deliverInboxBatch(items: readonly { notificationId: string; attempt: number }[]): Promise<Map<string, DeliveryOutcome>> {
+    const outcomes = new Map<string, DeliveryOutcome>();
+    const ids = [...new Set(items.map((i) => i.notificationId).filter(isUuid))];
+    if (ids.length === 0) return outcomes;
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM notifications WHERE id = ANY($1::uuid[]) AND channel = 'INBOX' AND status = 'PENDING'`,
+      [ids],
+    );
+    const attemptOf = new Map(items.map((i) => [i.notificationId, i.attempt]));
+    const composed = (
+      await Promise.all(
+        rows.map(async ({ id }) => {
+          const row = await this.findRow(id);
+          if (row === null || row.status !== 'PENDING') return null;
+          try {
+            const sources = await this.loadSources(row);
+            const correlationId = sources.caseEvents.find((e) => e.eventId === row.causeEventId)?.metadata.correlationId ?? row.id;
+            return { row, message: composeNotificationMessage(row, sources), correlationId };
+          } catch {
+            return null; // `deliver` composes it again and records why it cannot be delivered
+          }
+        }),
+      )
+    ).filter((c) => c !== null);
+    if (composed.length === 0) return outcomes;
+
+    const delivered = await retryOnConflict(() =>
+      inTransaction(this.pool, async (client) => {
+        const deliveredAt = this.clock.now();
+        const { rows: locked } = await client.query<{ id: string }>(
+          `SELECT id FROM notifications WHERE id = ANY($1::uuid[]) AND status = 'PENDING' ORDER BY id FOR UPDATE`,
+          [composed.map((c) => c.row.id)],
+        );
+        const pending = new Set(locked.map((r) => r.id));
+        const batch = composed.filter((c) => pending.has(c.row.id));
+        if (batch.length === 0) return batch;
+        const heads = await this.store.readStreams(
+          batch.map((c) => notificationStreamId(c.row.id)),
+          client,
+        );
+        await this.store.appendMany(
+          batch.map(({ row, correlationId }) => {
+            const data = deliveredData(row, attemptOf.get(row.id) ?? 1, { channel: 'INBOX', inboxItemId: row.id }, deliveredAt);
+            const streamId = notificationStreamId(row.id);
+            return {
+              streamId,
+              expected: heads.get(streamId)!.head,
+              events: [{ type: 'NotificationDelivered', data, metadata: this.metadataOf(row, correlationId) }],
+            };
+          }),
+          {},
+          client,
+        );
+        await client.query(`UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2 WHERE id = ANY($1::uuid[])`, [
+          batch.map((c) => c.row.id),
+          deliveredAt,
+        ]);
+        await client.query(
+          `INSERT INTO inbox_items (id, recipient_official_id, position, region_code, agency_code, case_id, project_id, subject, body, created_at)
+           SELECT id, official, position, region, agency, case_id, project_id, subject, body, $10
+             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::text[], $9::text[])
+                  AS x(id, official, position, region, agency, case_id, project_id, subject, body)
+           ON CONFLICT (id) DO NOTHING`,
+          [
+            batch.map((c) => c.row.id),
+            batch.map((c) => (c.row.recipientKind === 'OFFICIAL' && isUuid(c.row.recipientId) ? c.row.recipientId : null)),
+            batch.map((c) => c.row.position ?? c.row.recipientKind),
+            batch.map((c) => c.row.regionCode),
+            batch.map((c) => c.row.agencyCode),
+            batch.map((c) => c.row.caseId),
+            batch.map((c) => c.row.projectId),
+            batch.map((c) => c.message.subject),
+            batch.map((c) => c.message.text),
+            deliveredAt,
+          ],
+        );
+        return batch;
+      }),
+    );
+    const deliveredIds = new Set(delivered.map((c) => c.row.id));
+    for (const { row } of composed) {
+      const outcome = deliveredIds.has(row.id) ? 'delivered' : 'skipped';
+      outcomes.set(row.id, outcome);
+      this.metrics.notificationDeliveries.inc({ channel: 'INBOX', outcome });
+    }
+    if (delivered.length) this.metrics.eventsAppended.inc({ type: 'NotificationDelivered' }, delivered.length);
+    return outcomes;
+  }
+
   /** For the processor: an error nobody classified was still there on the last attempt. Recorded as final. */
   async recordUnexpectedFailure(notificationId: string, attempt: number): Promise<void> {
     const row = isUuid(notificationId) ? await this.findRow(notificationId) : null;
@@ -199,10 +296,9 @@ export class DeliverNotificationHandler {
         address = sources.project.registration?.contractor.email ?? null;
         break;
       case 'PPK': {
-        const { rows } = await this.pool.query(
-          `SELECT data->>'email' AS email FROM personal_data WHERE ref = $1 AND kind = 'ppk' AND erased_at IS NULL`,
-          [row.recipientId],
-        );
+        const { rows } = await this.pool.query(`SELECT data->>'email' AS email FROM personal_data WHERE ref = $1 AND kind = 'ppk' AND erased_at IS NULL`, [
+          row.recipientId,
+        ]);
         address = rows[0]?.email ?? null;
         break;
       }
@@ -216,19 +312,13 @@ export class DeliverNotificationHandler {
   /** Where and with which secret to sign: a client's newest secret, or an official's own webhook secret. */
   private async webhookTarget(row: NotificationRow): Promise<{ url: string; secret: WebhookSecret }> {
     if (row.recipientKind === 'CLIENT') {
-      const { rows } = await this.pool.query(
-        `SELECT webhook_url, secrets FROM procurement_clients WHERE id = $1 AND disabled_at IS NULL`,
-        [row.recipientId],
-      );
+      const { rows } = await this.pool.query(`SELECT webhook_url, secrets FROM procurement_clients WHERE id = $1 AND disabled_at IS NULL`, [row.recipientId]);
       const newest = rows[0] ? newestSecret(rows[0].secrets) : null;
       if (rows[0]?.webhook_url && newest) {
         return { url: rows[0].webhook_url, secret: { keyId: `client:${row.recipientId}`, secret: this.box.open(newest) } };
       }
     } else if (row.recipientKind === 'OFFICIAL' && isUuid(row.recipientId)) {
-      const { rows } = await this.pool.query(
-        `SELECT webhook_url, webhook_secret_sealed FROM officials WHERE id = $1 AND active`,
-        [row.recipientId],
-      );
+      const { rows } = await this.pool.query(`SELECT webhook_url, webhook_secret_sealed FROM officials WHERE id = $1 AND active`, [row.recipientId]);
       if (rows[0]?.webhook_url && rows[0].webhook_secret_sealed) {
         return { url: rows[0].webhook_url, secret: { keyId: `official:${row.recipientId}`, secret: this.box.open(rows[0].webhook_secret_sealed) } };
       }
@@ -244,25 +334,11 @@ export class DeliverNotificationHandler {
     correlationId: string,
   ): Promise<boolean> {
     const deliveredAt = this.clock.now();
-    const data: NotificationDeliveredData = {
-      notificationId: row.id,
-      caseId: row.caseId,
-      projectId: row.projectId,
-      kind: row.kind,
-      channel: row.channel,
-      level: row.level,
-      recipient: recipientOf(row),
-      result,
-      deliveredAt: deliveredAt.toISOString(),
-      attempt,
-    };
+    const data = deliveredData(row, attempt, result, deliveredAt);
     return this.record(row, { type: 'NotificationDelivered', data }, correlationId, async (client) => {
       // WhatsApp: accepted is SENT; what follows (delivered, read, failed) comes by the status webhook.
       if (result.channel === 'WHATSAPP') return recordWhatsappAccepted(this.store, client, row, result, deliveredAt, correlationId);
-      await client.query(
-        `UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`,
-        [row.id, deliveredAt],
-      );
+      await client.query(`UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`, [row.id, deliveredAt]);
       if (row.channel === 'INBOX') {
         await client.query(
           `INSERT INTO inbox_items (id, recipient_official_id, position, region_code, agency_code, case_id, project_id, subject, body, created_at)
@@ -287,13 +363,7 @@ export class DeliverNotificationHandler {
   private async recordFailure(row: NotificationRow, attempt: number, failure: Failure, final: boolean, correlationId: string): Promise<boolean> {
     const failedAt = this.clock.now();
     const data: NotificationDeliveryFailedData = {
-      notificationId: row.id,
-      caseId: row.caseId,
-      projectId: row.projectId,
-      kind: row.kind,
-      channel: row.channel,
-      level: row.level,
-      recipient: recipientOf(row),
+      ...aboutRow(row),
       attempt,
       code: failure.code,
       retryable: failure.retryable,
@@ -323,14 +393,7 @@ export class DeliverNotificationHandler {
     correlationId: string,
     effect: (client: PoolClient) => Promise<void>,
   ): Promise<boolean> {
-    const metadata: EventMetadata = {
-      actor: { ...ACTOR },
-      correlationId,
-      causationId: row.causeEventId,
-      regionCode: row.regionCode,
-      projectId: row.projectId,
-      caseId: row.caseId,
-    };
+    const metadata = this.metadataOf(row, correlationId);
     const streamId = notificationStreamId(row.id);
     return retryOnConflict(async () => {
       const recorded = await inTransaction(this.pool, async (client) => {
@@ -347,6 +410,34 @@ export class DeliverNotificationHandler {
       return recorded;
     });
   }
+
+  private metadataOf(row: NotificationRow, correlationId: string): EventMetadata {
+    return {
+      actor: { ...ACTOR },
+      correlationId,
+      causationId: row.causeEventId,
+      regionCode: row.regionCode,
+      projectId: row.projectId,
+      caseId: row.caseId,
+    };
+  }
+}
+
+function deliveredData(row: NotificationRow, attempt: number, result: NotificationDeliveryResult, deliveredAt: Date): NotificationDeliveredData {
+  return { ...aboutRow(row), result, deliveredAt: deliveredAt.toISOString(), attempt };
+}
+
+/** What every delivery event says of its notification. */
+function aboutRow(row: NotificationRow) {
+  return {
+    notificationId: row.id,
+    caseId: row.caseId,
+    projectId: row.projectId,
+    kind: row.kind,
+    channel: row.channel,
+    level: row.level,
+    recipient: recipientOf(row),
+  };
 }
 
 function recipientOf(row: NotificationRow): NotificationRecipientRef {

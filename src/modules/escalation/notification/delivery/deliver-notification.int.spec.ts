@@ -581,6 +581,38 @@ describe('notification delivery', () => {
     expect((await eventsOf(toKadis))[0].data).toMatchObject({ channel: 'INBOX', result: { channel: 'INBOX', inboxItemId: toKadis } });
   });
 
+  it('records a wave of inbox notifications together, each exactly once, beside an e-mail sent on its own', async () => {
+    const third = await seedCase('10080116009');
+    await third.apply({ type: 'EscalationTimerFired', level: 0, now: '2025-05-23T02:00:00.000Z' });
+    const cause = third.causeOf.get('level-1')!;
+    const inbox = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        insertNotification(third, { channel: 'INBOX', level: 1, recipientKind: 'OFFICIAL', recipientId: randomUUID(), position: 'KEPALA_DINAS', causeEventId: cause }),
+      ),
+    );
+    const mail = await insertNotification(third, { channel: 'EMAIL', level: 1, recipientKind: 'OFFICIAL', recipientId: kadisId, position: 'KEPALA_DINAS', causeEventId: cause });
+    const before = mailsTo(KADIS_EMAIL).length;
+    // Each inbox job twice (a second id for the same row, as a re-queue after a lost ack would be): the copy, in the
+    // same batch or a later one, finds the row settled and records nothing.
+    const jobs = await Promise.all([...inbox.flatMap((id) => [enqueue(id), enqueue(id, `${notificationJobId(id)}-again`)]), enqueue(mail)]);
+    const done = await Promise.all(jobs.map((j) => jobDone(j)));
+    expect(done.every((d) => d.state === 'completed')).toBe(true);
+    expect(done.filter((d) => d.returnvalue === 'delivered')).toHaveLength(inbox.length + 1);
+
+    for (const id of inbox) {
+      expect((await rowOf(id)).status).toBe('DELIVERED');
+      expect(dataOf(await eventsOf(id), 'NotificationDelivered')).toEqual([expect.objectContaining({ channel: 'INBOX', attempt: 1, result: { channel: 'INBOX', inboxItemId: id } })]);
+    }
+    // Recorded in batches: fewer transactions wrote those 40 events than there are events.
+    const { rows: tx } = await db.pool.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM events WHERE stream_id = ANY($1::text[])`, [inbox.map(notificationStreamId)]);
+    expect(tx[0].n).toBeLessThan(inbox.length * 0.75);
+    const { rows } = await db.pool.query(`SELECT id, subject FROM inbox_items WHERE id = ANY($1::uuid[])`, [inbox]);
+    expect(rows.map((r) => r.id).sort()).toEqual([...inbox].sort());
+    expect(new Set(rows.map((r) => r.subject))).toEqual(new Set(['[Sinergi] Tingkat 1 — Proyek belum patuh BPJS Ketenagakerjaan: Rehabilitasi Jalan Poros Sinjai–Bulupoddo']));
+    expect(dataOf(await eventsOf(mail), 'NotificationDelivered')).toHaveLength(1);
+    await waitFor(async () => mailsTo(KADIS_EMAIL).length, (n) => n === before + 1);
+  });
+
   it('fails for good, sending nothing, when the recipient has no address or no SMTP server is configured', async () => {
     const third = await seedCase('10080116003', { contractor: { npwp: '0012345674901000', name: 'CV Tanpa Surel' } });
     const level0 = third.causeOf.get('level-0')!;

@@ -10,9 +10,63 @@ import { NotificationChannels } from './notification-channels';
 
 /** The longest a receiver's Retry-After may hold a delivery back before the next try. */
 const MAX_RETRY_AFTER_MS = 3_600_000;
+/** How long the first delivery in hand waits for others to share its inbox batch (BullMQ hands jobs over one by one). */
+const BATCH_WAIT_MS = 20;
+
+interface InHand {
+  notificationId: string;
+  attempt: number;
+  resolve: (outcome: DeliveryOutcome | null) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
- * The BullMQ worker of the `notification` queue: one job per notification row. Retries with exponential back-off
+ * Gathers the deliveries the worker holds at once (up to its concurrency, or what arrives within 20 ms) into one
+ * `deliverInboxBatch`: inbox items are recorded a batch a transaction. What the batch did not take (e-mail, webhook,
+ * WhatsApp, anything it could not compose) resolves to null and is delivered on its own; a batch that fails as a
+ * whole (PostgreSQL away) rejects them all, and BullMQ retries each job as usual.
+ */
+class InboxBatcher {
+  private pending: InHand[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly handler: DeliverNotificationHandler,
+    private readonly max: number,
+  ) {}
+
+  take(notificationId: string, attempt: number): Promise<DeliveryOutcome | null> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ notificationId, attempt, resolve, reject });
+      if (this.pending.length >= this.max) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    void this.handler.deliverInboxBatch(batch).then(
+      (outcomes) => {
+        // Two jobs of one notification in a batch: the first has the outcome, the other goes the single way (skipped).
+        const answered = new Set<string>();
+        for (const b of batch) {
+          const outcome = answered.has(b.notificationId) ? null : (outcomes.get(b.notificationId) ?? null);
+          answered.add(b.notificationId);
+          b.resolve(outcome);
+        }
+      },
+      (error) => batch.forEach((b) => b.reject(error)),
+    );
+  }
+}
+
+/**
+ * The BullMQ worker of the `notification` queue: one job per notification row; the inbox deliveries in hand at once
+ * are recorded together (InboxBatcher), every other channel sends one at a time. Retries with exponential back-off
  * and jitter come from the job options; a webhook's 429 Retry-After moves just that job back instead (still counted
  * as an attempt, so a receiver that always answers 429 ends in a recorded failure like any other).
  */
@@ -20,12 +74,15 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
 export class DeliverNotificationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeliverNotification');
   private worker: Worker<DeliverNotificationJob> | null = null;
+  private readonly inbox: InboxBatcher;
 
   constructor(
     private readonly handler: DeliverNotificationHandler,
     private readonly channels: NotificationChannels,
     @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
-  ) {}
+  ) {
+    this.inbox = new InboxBatcher(handler, config.escalation.notificationConcurrency);
+  }
 
   onApplicationBootstrap(): void {
     const worker = new Worker<DeliverNotificationJob>(NOTIFICATION_QUEUE, (job, token) => this.process(job, token), {
@@ -62,7 +119,7 @@ export class DeliverNotificationProcessor implements OnApplicationBootstrap, Bef
     const attempt = Math.max(job.attemptsMade + 1, job.attemptsStarted ?? 0);
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
     try {
-      return await this.handler.deliver(job.data.notificationId, attempt, lastAttempt);
+      return (await this.inbox.take(job.data.notificationId, attempt)) ?? (await this.handler.deliver(job.data.notificationId, attempt, lastAttempt));
     } catch (error) {
       if (error instanceof DeliveryTemporaryError) {
         const retryAfterMs = error.details.retryAfterMs;
