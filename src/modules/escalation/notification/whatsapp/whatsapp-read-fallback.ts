@@ -44,6 +44,11 @@ interface DueRow {
  * marked as looked at. Only while the case is open and the official has an e-mail address. Runs in the worker every
  * minute, one instance at a time; it also applies statuses parked for a message whose acceptance has since been
  * recorded and drops old ones.
+ *
+ * A message's age is measured on this process's clock, from a time this process's clock wrote: when the Cloud API
+ * accepted it (`sent_at`), or for one not accepted yet, when the event that planned it was recorded. Never from
+ * `created_at` (PostgreSQL's now(), another host's clock): with this host's clock stepped a day ahead or behind the
+ * database's (NTP), the e-mails went out a day early or a day late.
  */
 @Injectable()
 export class WhatsappReadFallback implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -78,7 +83,7 @@ export class WhatsappReadFallback implements OnApplicationBootstrap, BeforeAppli
     await this.running;
   }
 
-  /** One pass as of `now` (the clock's by default). */
+  /** One pass as of `now` (the clock's by default; the times it is compared with were written by this clock too). */
   async run(now: Date = this.clock.now()): Promise<ReadFallbackPass> {
     const pass: ReadFallbackPass = { emails: 0, checked: 0, parkedApplied: 0 };
     if (this.config.whatsapp === null) return pass;
@@ -118,7 +123,8 @@ export class WhatsappReadFallback implements OnApplicationBootstrap, BeforeAppli
            LEFT JOIN escalation_cases c ON c.case_id = w.case_id
           WHERE w.channel = 'WHATSAPP' AND w.recipient_kind = 'OFFICIAL' AND w.read_at IS NULL AND w.fallback_checked_at IS NULL
             AND w.status <> 'READ' AND w.kind = 'CASE_ESCALATED'
-            AND (w.status = 'FAILED' OR w.created_at <= $1)
+            AND (w.status = 'FAILED'
+                 OR COALESCE(w.sent_at, (SELECT e.recorded_at FROM events e WHERE e.event_id = w.cause_event_id)) <= $1)
           ORDER BY w.created_at, w.id
           LIMIT ${BATCH}
           FOR UPDATE OF w SKIP LOCKED`,
