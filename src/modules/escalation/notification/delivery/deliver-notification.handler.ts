@@ -98,41 +98,42 @@ export class DeliverNotificationHandler {
 
   /**
    * Inbox deliveries of several notifications at once: each message is composed as `deliver` composes it, then every
-   * row still PENDING is recorded in one transaction (rows locked, one append of all their `NotificationDelivered`
-   * events, one UPDATE, one INSERT of the inbox items). An inbox item goes nowhere outside PostgreSQL, so the batch
-   * has nothing to wait for between composing and recording. Returns the outcome of each notification it took; the
-   * ones it did not take (another channel, no longer PENDING when read, a message that could not be composed) are
-   * left for `deliver`, one at a time, which records their failures.
+   * row still PENDING is recorded in one transaction (rows locked, one append of all their events, one UPDATE per
+   * outcome, one INSERT of the inbox items). An inbox item goes nowhere outside PostgreSQL, so the batch has nothing
+   * to wait for between composing and recording; a message that cannot be composed for good (the project or case not
+   * on record) is recorded as the final failure `deliver` would record. Returns the outcome of each notification it
+   * took; the ones it did not take (another channel, no longer PENDING, a failure worth retrying) are left for
+   * `deliver`, one at a time.
    */
   async deliverInboxBatch(items: readonly { notificationId: string; attempt: number }[]): Promise<Map<string, DeliveryOutcome>> {
     const outcomes = new Map<string, DeliveryOutcome>();
     const ids = [...new Set(items.map((i) => i.notificationId).filter(isUuid))];
     if (ids.length === 0) return outcomes;
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT id FROM notifications WHERE id = ANY($1::uuid[]) AND channel = 'INBOX' AND status = 'PENDING'`,
-      [ids],
-    );
+    const { rows } = await this.pool.query(`SELECT ${ROW_COLUMNS} FROM notifications WHERE id = ANY($1::uuid[]) AND channel = 'INBOX' AND status = 'PENDING'`, [
+      ids,
+    ]);
     const attemptOf = new Map(items.map((i) => [i.notificationId, i.attempt]));
     const composed = (
       await Promise.all(
-        rows.map(async ({ id }) => {
-          const row = await this.findRow(id);
-          if (row === null || row.status !== 'PENDING') return null;
+        rows.map(async (r): Promise<ComposedInbox | null> => {
+          const row = notificationRowOf(r);
+          let correlationId = row.id;
           try {
             const sources = await this.loadSources(row);
-            const correlationId = sources.caseEvents.find((e) => e.eventId === row.causeEventId)?.metadata.correlationId ?? row.id;
-            return { row, message: composeNotificationMessage(row, sources), correlationId };
-          } catch {
-            return null; // `deliver` composes it again and records why it cannot be delivered
+            correlationId = sources.caseEvents.find((e) => e.eventId === row.causeEventId)?.metadata.correlationId ?? row.id;
+            return { row, correlationId, message: composeNotificationMessage(row, sources) };
+          } catch (error) {
+            const failure = asFailure(error);
+            return failure && !failure.retryable ? { row, correlationId, failure } : null;
           }
         }),
       )
     ).filter((c) => c !== null);
     if (composed.length === 0) return outcomes;
 
-    const delivered = await retryOnConflict(() =>
+    const recorded = await retryOnConflict(() =>
       inTransaction(this.pool, async (client) => {
-        const deliveredAt = this.clock.now();
+        const at = this.clock.now();
         const { rows: locked } = await client.query<{ id: string }>(
           `SELECT id FROM notifications WHERE id = ANY($1::uuid[]) AND status = 'PENDING' ORDER BY id FOR UPDATE`,
           [composed.map((c) => c.row.id)],
@@ -145,21 +146,39 @@ export class DeliverNotificationHandler {
           client,
         );
         await this.store.appendMany(
-          batch.map(({ row, correlationId }) => {
-            const data = deliveredData(row, attemptOf.get(row.id) ?? 1, { channel: 'INBOX', inboxItemId: row.id }, deliveredAt);
-            const streamId = notificationStreamId(row.id);
-            return {
-              streamId,
-              expected: heads.get(streamId)!.head,
-              events: [{ type: 'NotificationDelivered', data, metadata: this.metadataOf(row, correlationId) }],
-            };
+          batch.map((c) => {
+            const attempt = attemptOf.get(c.row.id) ?? 1;
+            const event: NewEvent =
+              'message' in c
+                ? {
+                    type: 'NotificationDelivered',
+                    data: deliveredData(c.row, attempt, { channel: 'INBOX', inboxItemId: c.row.id }, at),
+                    metadata: this.metadataOf(c.row, c.correlationId),
+                  }
+                : {
+                    type: 'NotificationDeliveryFailed',
+                    data: failedData(c.row, attempt, c.failure, true, at),
+                    metadata: this.metadataOf(c.row, c.correlationId),
+                  };
+            const streamId = notificationStreamId(c.row.id);
+            return { streamId, expected: heads.get(streamId)!.head, events: [event] };
           }),
           {},
           client,
         );
+        const delivered = batch.filter((c) => 'message' in c);
+        const failed = batch.filter((c) => 'failure' in c);
+        if (failed.length) {
+          await client.query(
+            `UPDATE notifications n SET attempts = n.attempts + 1, last_error_code = f.code, status = 'FAILED', failed_at = $3
+               FROM unnest($1::uuid[], $2::text[]) AS f(id, code) WHERE n.id = f.id`,
+            [failed.map((c) => c.row.id), failed.map((c) => c.failure.code), at],
+          );
+        }
+        if (delivered.length === 0) return batch;
         await client.query(`UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2 WHERE id = ANY($1::uuid[])`, [
-          batch.map((c) => c.row.id),
-          deliveredAt,
+          delivered.map((c) => c.row.id),
+          at,
         ]);
         await client.query(
           `INSERT INTO inbox_items (id, recipient_official_id, position, region_code, agency_code, case_id, project_id, subject, body, created_at)
@@ -168,31 +187,33 @@ export class DeliverNotificationHandler {
                   AS x(id, official, position, region, agency, case_id, project_id, subject, body)
            ON CONFLICT (id) DO NOTHING`,
           [
-            batch.map((c) => c.row.id),
-            batch.map((c) => (c.row.recipientKind === 'OFFICIAL' && isUuid(c.row.recipientId) ? c.row.recipientId : null)),
-            batch.map((c) => c.row.position ?? c.row.recipientKind),
-            batch.map((c) => c.row.regionCode),
-            batch.map((c) => c.row.agencyCode),
-            batch.map((c) => c.row.caseId),
-            batch.map((c) => c.row.projectId),
-            batch.map((c) => c.message.subject),
-            batch.map((c) => c.message.text),
-            deliveredAt,
+            delivered.map((c) => c.row.id),
+            delivered.map((c) => (c.row.recipientKind === 'OFFICIAL' && isUuid(c.row.recipientId) ? c.row.recipientId : null)),
+            delivered.map((c) => c.row.position ?? c.row.recipientKind),
+            delivered.map((c) => c.row.regionCode),
+            delivered.map((c) => c.row.agencyCode),
+            delivered.map((c) => c.row.caseId),
+            delivered.map((c) => c.row.projectId),
+            delivered.map((c) => c.message.subject),
+            delivered.map((c) => c.message.text),
+            at,
           ],
         );
         return batch;
       }),
     );
-    const deliveredIds = new Set(delivered.map((c) => c.row.id));
+    const outcomeOf = new Map<string, DeliveryOutcome>(recorded.map((c) => [c.row.id, 'message' in c ? 'delivered' : 'failed']));
     for (const { row } of composed) {
-      const outcome = deliveredIds.has(row.id) ? 'delivered' : 'skipped';
+      const outcome = outcomeOf.get(row.id) ?? 'skipped';
       outcomes.set(row.id, outcome);
       this.metrics.notificationDeliveries.inc({ channel: 'INBOX', outcome });
     }
-    if (delivered.length) this.metrics.eventsAppended.inc({ type: 'NotificationDelivered' }, delivered.length);
+    for (const type of ['NotificationDelivered', 'NotificationDeliveryFailed'] as const) {
+      const n = recorded.filter((c) => 'message' in c === (type === 'NotificationDelivered')).length;
+      if (n) this.metrics.eventsAppended.inc({ type }, n);
+    }
     return outcomes;
   }
-
   /** For the processor: an error nobody classified was still there on the last attempt. Recorded as final. */
   async recordUnexpectedFailure(notificationId: string, attempt: number): Promise<void> {
     const row = isUuid(notificationId) ? await this.findRow(notificationId) : null;
@@ -203,24 +224,7 @@ export class DeliverNotificationHandler {
 
   private async findRow(id: string, db: Pool | PoolClient = this.pool, lock = false): Promise<NotificationRow | null> {
     const { rows } = await db.query(`SELECT ${ROW_COLUMNS} FROM notifications WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
-    if (rows.length === 0) return null;
-    const r = rows[0];
-    return {
-      id: r.id,
-      kind: r.kind,
-      channel: r.channel,
-      projectId: r.project_id,
-      caseId: r.case_id,
-      level: r.level,
-      regionCode: r.region_code,
-      agencyCode: r.agency_code,
-      recipientKind: r.recipient_kind,
-      recipientId: r.recipient_id,
-      position: r.position,
-      causeEventId: r.cause_event_id,
-      status: r.status,
-      attempts: r.attempts,
-    };
+    return rows.length === 0 ? null : notificationRowOf(rows[0]);
   }
 
   private async loadSources(row: NotificationRow): Promise<MessageSources> {
@@ -362,15 +366,7 @@ export class DeliverNotificationHandler {
 
   private async recordFailure(row: NotificationRow, attempt: number, failure: Failure, final: boolean, correlationId: string): Promise<boolean> {
     const failedAt = this.clock.now();
-    const data: NotificationDeliveryFailedData = {
-      ...aboutRow(row),
-      attempt,
-      code: failure.code,
-      retryable: failure.retryable,
-      final,
-      replyCode: failure.replyCode,
-      failedAt: failedAt.toISOString(),
-    };
+    const data = failedData(row, attempt, failure, final, failedAt);
     return this.record(row, { type: 'NotificationDeliveryFailed', data }, correlationId, async (client) => {
       await client.query(
         `UPDATE notifications
@@ -425,6 +421,41 @@ export class DeliverNotificationHandler {
 
 function deliveredData(row: NotificationRow, attempt: number, result: NotificationDeliveryResult, deliveredAt: Date): NotificationDeliveredData {
   return { ...aboutRow(row), result, deliveredAt: deliveredAt.toISOString(), attempt };
+}
+
+/** An inbox notification ready to record: its message, or why it can never be delivered. */
+type ComposedInbox = { row: NotificationRow; correlationId: string } & ({ message: NotificationMessage } | { failure: Failure });
+
+/** A `notifications` row as `ROW_COLUMNS` selects it. */
+function notificationRowOf(r: Record<string, any>): NotificationRow {
+  return {
+    id: r.id,
+    kind: r.kind,
+    channel: r.channel,
+    projectId: r.project_id,
+    caseId: r.case_id,
+    level: r.level,
+    regionCode: r.region_code,
+    agencyCode: r.agency_code,
+    recipientKind: r.recipient_kind,
+    recipientId: r.recipient_id,
+    position: r.position,
+    causeEventId: r.cause_event_id,
+    status: r.status,
+    attempts: r.attempts,
+  };
+}
+
+function failedData(row: NotificationRow, attempt: number, failure: Failure, final: boolean, failedAt: Date): NotificationDeliveryFailedData {
+  return {
+    ...aboutRow(row),
+    attempt,
+    code: failure.code,
+    retryable: failure.retryable,
+    final,
+    replyCode: failure.replyCode,
+    failedAt: failedAt.toISOString(),
+  };
 }
 
 /** What every delivery event says of its notification. */

@@ -581,7 +581,7 @@ describe('notification delivery', () => {
     expect((await eventsOf(toKadis))[0].data).toMatchObject({ channel: 'INBOX', result: { channel: 'INBOX', inboxItemId: toKadis } });
   });
 
-  it('records a wave of inbox notifications together, each exactly once, beside an e-mail sent on its own', async () => {
+  it('records a wave of inbox notifications together, each exactly once, a message that cannot exist as a failure, an e-mail on its own', async () => {
     const third = await seedCase('10080116009');
     await third.apply({ type: 'EscalationTimerFired', level: 0, now: '2025-05-23T02:00:00.000Z' });
     const cause = third.causeOf.get('level-1')!;
@@ -591,10 +591,17 @@ describe('notification delivery', () => {
       ),
     );
     const mail = await insertNotification(third, { channel: 'EMAIL', level: 1, recipientKind: 'OFFICIAL', recipientId: kadisId, position: 'KEPALA_DINAS', causeEventId: cause });
+    // A row of a project and case not on record: its message can never be composed, a final failure in the same batch.
+    const orphan = randomUUID();
+    await db.pool.query(
+      `INSERT INTO notifications (id, kind, channel, project_id, case_id, level, region_code, agency_code, recipient_kind, recipient_id, position, cause_event_id, cause_position)
+       VALUES ($1, 'CASE_ESCALATED', 'INBOX', $2, $3, 1, '73.07.06', $4, 'OFFICIAL', 'position:INSPEKTORAT', 'INSPEKTORAT', $5, 1)`,
+      [orphan, randomUUID(), randomUUID(), AGENCY_CODE, randomUUID()],
+    );
     const before = mailsTo(KADIS_EMAIL).length;
     // Each inbox job twice (a second id for the same row, as a re-queue after a lost ack would be): the copy, in the
     // same batch or a later one, finds the row settled and records nothing.
-    const jobs = await Promise.all([...inbox.flatMap((id) => [enqueue(id), enqueue(id, `${notificationJobId(id)}-again`)]), enqueue(mail)]);
+    const jobs = await Promise.all([...inbox.flatMap((id) => [enqueue(id), enqueue(id, `${notificationJobId(id)}-again`)]), enqueue(mail), enqueue(orphan)]);
     const done = await Promise.all(jobs.map((j) => jobDone(j)));
     expect(done.every((d) => d.state === 'completed')).toBe(true);
     expect(done.filter((d) => d.returnvalue === 'delivered')).toHaveLength(inbox.length + 1);
@@ -610,6 +617,8 @@ describe('notification delivery', () => {
     expect(rows.map((r) => r.id).sort()).toEqual([...inbox].sort());
     expect(new Set(rows.map((r) => r.subject))).toEqual(new Set(['[Sinergi] Tingkat 1 — Proyek belum patuh BPJS Ketenagakerjaan: Rehabilitasi Jalan Poros Sinjai–Bulupoddo']));
     expect(dataOf(await eventsOf(mail), 'NotificationDelivered')).toHaveLength(1);
+    expect(await rowOf(orphan)).toMatchObject({ status: 'FAILED', attempts: 1, last_error_code: 'message_unavailable' });
+    expect(dataOf(await eventsOf(orphan), 'NotificationDeliveryFailed')).toEqual([expect.objectContaining({ code: 'message_unavailable', final: true, retryable: false, attempt: 1 })]);
     await waitFor(async () => mailsTo(KADIS_EMAIL).length, (n) => n === before + 1);
   });
 
