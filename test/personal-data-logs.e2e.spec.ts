@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '@sinergi/local-services';
-import { join } from 'node:path';
 import {
   createMigratedDatabase,
   deleteKeysWithPrefix,
@@ -16,6 +13,7 @@ import {
 } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../src/modules/procurement-clients/procurement-client.repository';
 import { createApiApp } from '../src/api';
+import { type ApiProcess, startApiProcess } from './support/api-process';
 
 /**
  * The API as a real process, its every log line captured: rosters with NIKs and names posted through each way a
@@ -25,9 +23,9 @@ import { createApiApp } from '../src/api';
 describe('no personal data in the logs (the API as a process)', () => {
   let db: MigratedTestDatabase;
   let prefix: string;
-  let child: ChildProcess;
+  let api: ApiProcess;
   let baseUrl: string;
-  const output: string[] = [];
+  let output: string[] = [];
   const client = { id: 'spse-logs', secret: '' };
   const workers = [
     { nik: '7307051203850002', name: 'Baharuddin Rusdi' },
@@ -52,38 +50,22 @@ describe('no personal data in the logs (the API as a process)', () => {
       END $$`);
     await db.pool.query('CREATE TRIGGER refuse_marked_worker BEFORE INSERT ON personal_data FOR EACH ROW EXECUTE FUNCTION refuse_marked_worker()');
 
-    const port = await freePort();
-    child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        SINERGI_MODE: 'test',
-        SECRETS_KEY: TEST_SECRETS_KEY,
-        DATABASE_URL: db.url,
-        REDIS_URL: testRedisUrl(),
-        QUEUE_PREFIX: prefix,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'debug',
-        RATE_LIMIT_PER_MINUTE: '100000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    api = await startApiProcess({
+      ...process.env,
+      SINERGI_MODE: 'test',
+      SECRETS_KEY: TEST_SECRETS_KEY,
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'debug',
+      RATE_LIMIT_PER_MINUTE: '100000',
     });
-    child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-    baseUrl = `http://127.0.0.1:${port}`;
-    await waitFor(
-      () => fetch(`${baseUrl}/health/live`).then((r) => r.status, () => 0),
-      (status) => status === 200,
-      30_000,
-    );
+    baseUrl = api.baseUrl;
+    output = api.output;
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await api?.stop();
     await db?.drop();
     await deleteKeysWithPrefix(testRedisUrl(), prefix);
   });

@@ -8,7 +8,7 @@ import { findUnsafeJsonText } from '@sinergi/common/validation';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { contextFrom, markError, type Span, SpanKind, startSpan, withActiveSpan } from '@sinergi/common/tracing';
-import { correlationIdOf } from './logging.module';
+import { correlationIdOf, logRequests } from './logging.module';
 import { HttpShutdownState } from './http-shutdown.state';
 import { requireJsonBodies } from './json-body';
 import { SinergiMetrics } from './metrics';
@@ -102,6 +102,7 @@ export async function createHttpApp(root: DynamicModule, options: HttpAppOptions
   const shutdown = app.get(HttpShutdownState);
   const metrics = app.get(SinergiMetrics);
   traceRequests(app);
+  logRequests(app.getHttpAdapter().getInstance());
   app.getHttpAdapter().getInstance().addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

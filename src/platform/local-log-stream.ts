@@ -8,24 +8,25 @@ interface LogLine {
   level?: number;
   context?: string;
   msg?: string;
-  req?: { method?: string; path?: string };
-  res?: { statusCode?: number };
+  method?: string;
+  route?: string;
+  statusCode?: number;
   responseTime?: number;
   [key: string]: unknown;
 }
 
 let lastLineAt = 0;
 
-/** One short line per entry: time, level, `Context: message` (a request as `GET /path → 200 in 12 ms`), other fields inline. */
+/** One short line per entry: time, level, `Context: message` (a request as `GET /v1/cases/:id → 200 in 12 ms`), other fields inline. */
 export function formatLocalLogLine(colorize = false): (line: LogLine) => string {
   return prettyFactory({
     colorize,
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss',
-    ignore: 'pid,hostname,context,req,res,responseTime,correlationId',
+    ignore: 'pid,hostname,context,req,res,method,route,statusCode,responseTime,correlationId',
     messageFormat: (log: LogLine, messageKey: string) => {
       const where = log.context ? `${log.context}: ` : '';
-      if (log.req && log.res) return `${where}${log.req.method} ${log.req.path} → ${log.res.statusCode} in ${Math.round(log.responseTime ?? 0)} ms`;
+      if (log.route && log.statusCode !== undefined) return `${where}${log.method} ${log.route} → ${log.statusCode} in ${Math.round(log.responseTime ?? 0)} ms`;
       return `${where}${String(log[messageKey] ?? '')}`;
     },
   }) as (line: LogLine) => string;

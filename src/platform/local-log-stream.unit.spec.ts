@@ -19,11 +19,11 @@ describe('local log stream', () => {
     expect(lines[0]).not.toContain('"pid"');
   });
 
-  it('says a request as method, path, status and time', () => {
+  it('says a request as method, route, status and time', () => {
     const { logger, lines } = localLogger();
-    logger.info({ req: { id: 'c-1', method: 'GET', path: '/v1/cases' }, res: { statusCode: 200 }, responseTime: 12.4, correlationId: 'c-1' }, 'request completed');
+    logger.info({ method: 'GET', route: '/v1/cases/:id', statusCode: 200, responseTime: 12, correlationId: 'c-1' }, 'request completed');
 
-    expect(lines[0]).toMatch(/INFO: GET \/v1\/cases → 200 in 12 ms\n$/);
+    expect(lines[0]).toMatch(/INFO: GET \/v1\/cases\/:id → 200 in 12 ms\n$/);
   });
 
   it("drops Nest's per-module and per-route start-up lines, but never their warnings", () => {
