@@ -22,6 +22,7 @@ import { ConsoleReadIndexes1764000000020 } from './1764000000020-console-read-in
 import { Retention1764000000021 } from './1764000000021-retention';
 import { NationalDefaultLadder1764000000022 } from './1764000000022-national-default-ladder';
 import { TimersInPostgres1764000000023 } from './1764000000023-timers-in-postgres';
+import { NotificationClaims1764000000024 } from './1764000000024-notification-claims';
 
 /** Every migration in order; the CLI's `migrate` and the tests run exactly this list. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   Retention1764000000021,
   NationalDefaultLadder1764000000022,
   TimersInPostgres1764000000023,
+  NotificationClaims1764000000024,
 ];

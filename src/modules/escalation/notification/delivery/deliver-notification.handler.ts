@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock, isUuid, SecretBox, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { inTransaction, PG_POOL } from '@sinergi/database';
-import { EventStore, type EventMetadata, loadStreamGroup, type NewEvent, retryOnConflict, streamRef } from '@sinergi/event-store';
+import { type DomainEvent, EventStore, type EventMetadata, foldGroup, type NewEvent, readStreamsOf, retryOnConflict, streamRef } from '@sinergi/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { SinergiMetrics } from '../../../../platform/metrics';
 import { constructionProjectModel } from '../../../project-intake/construction-project.decider';
@@ -21,7 +21,7 @@ import { DeliveryError, type NotificationMessage } from '../notification.types';
 import type { WebhookSecret } from '../webhook.channel';
 import { NotificationChannels } from './notification-channels';
 import { composeNotificationMessage, type MessageSources, type NotificationRow, regionLabel, type RegionRow } from './notification-message';
-import { NotificationUndeliverableError } from './notification-undeliverable.error';
+import { NotificationInFlightError, NotificationUndeliverableError } from './notification-undeliverable.error';
 import { recordWhatsappAccepted, sendWhatsapp } from '../whatsapp/whatsapp-delivery';
 import { regionAncestry } from '@sinergi/domain';
 import { caseLinkFor } from '../../../console/case-link/case-link-token';
@@ -63,12 +63,19 @@ export class DeliverNotificationHandler {
   /**
    * One attempt (`attempt` counts from 1). Throws the channel's DeliveryTemporaryError, after recording it, when
    * BullMQ should try again; permanent failures and the last attempt's failure are recorded and returned.
-   * Errors that are not about delivery (the database is away) are thrown unrecorded.
+   * Errors that are not about delivery (the database is away) are thrown unrecorded. The row is claimed before
+   * anything is sent; one that another delivery holds throws NotificationInFlightError, sending nothing.
    */
   async deliver(notificationId: string, attempt: number, lastAttempt: boolean): Promise<DeliveryOutcome> {
     const row = isUuid(notificationId) ? await this.findRow(notificationId) : null;
     if (row === null || row.status !== 'PENDING') {
       this.metrics.notificationDeliveries.inc({ channel: row?.channel ?? 'unknown', outcome: 'skipped' });
+      return 'skipped';
+    }
+    if ((await this.claim([row.id])).size === 0) {
+      const now = await this.findRow(row.id);
+      if (now?.status === 'PENDING') throw new NotificationInFlightError(row.id);
+      this.metrics.notificationDeliveries.inc({ channel: row.channel, outcome: 'skipped' });
       return 'skipped';
     }
 
@@ -82,7 +89,10 @@ export class DeliverNotificationHandler {
       result = await this.send(row, message, sources);
     } catch (error) {
       const failure = asFailure(error);
-      if (failure === null) throw error;
+      if (failure === null) {
+        await this.release([row.id]);
+        throw error;
+      }
       const final = !failure.retryable || lastAttempt;
       const recorded = await this.recordFailure(row, attempt, failure, final, correlationId);
       this.metrics.notificationDeliveries.inc({ channel: row.channel, outcome: !recorded ? 'skipped' : final ? 'failed' : 'retried' });
@@ -97,123 +107,135 @@ export class DeliverNotificationHandler {
   }
 
   /**
-   * Inbox deliveries of several notifications at once: each message is composed as `deliver` composes it, then every
-   * row still PENDING is recorded in one transaction (rows locked, one append of all their events, one UPDATE per
-   * outcome, one INSERT of the inbox items). An inbox item goes nowhere outside PostgreSQL, so the batch has nothing
-   * to wait for between composing and recording; a message that cannot be composed for good (the project or case not
-   * on record) is recorded as the final failure `deliver` would record. Returns the outcome of each notification it
-   * took; the ones it did not take (another channel, no longer PENDING, a failure worth retrying) are left for
-   * `deliver`, one at a time.
+   * Inbox and e-mail deliveries of several notifications at once. Their sources are read together (one read of every
+   * project, compliance and case stream they name, one of their regions); each message is composed and sent as
+   * `deliver` would (e-mails at once, through the pooled SMTP transport; an inbox item goes nowhere outside
+   * PostgreSQL), then every outcome of the batch is recorded in one transaction: rows locked, one append of all their
+   * events, one UPDATE per kind of outcome, one INSERT of the inbox items. A row another attempt settled meanwhile is
+   * recorded as nothing ('skipped'). Returns, for each notification it took, what its job answers: an outcome, or the
+   * error to throw — a temporary failure with attempts left (recorded first, as `deliver` records it) or an error
+   * that is not about delivery (recorded as nothing). The ones it did not take (webhook, WhatsApp, no longer PENDING)
+   * are left for `deliver`, one at a time.
    */
-  async deliverInboxBatch(items: readonly { notificationId: string; attempt: number }[]): Promise<Map<string, DeliveryOutcome>> {
-    const outcomes = new Map<string, DeliveryOutcome>();
+  async deliverBatch(items: readonly BatchItem[]): Promise<Map<string, BatchAnswer>> {
+    const answers = new Map<string, BatchAnswer>();
     const ids = [...new Set(items.map((i) => i.notificationId).filter(isUuid))];
-    if (ids.length === 0) return outcomes;
-    const { rows } = await this.pool.query(`SELECT ${ROW_COLUMNS} FROM notifications WHERE id = ANY($1::uuid[]) AND channel = 'INBOX' AND status = 'PENDING'`, [
-      ids,
-    ]);
-    const attemptOf = new Map(items.map((i) => [i.notificationId, i.attempt]));
-    const composed = (
-      await Promise.all(
-        rows.map(async (r): Promise<ComposedInbox | null> => {
-          const row = notificationRowOf(r);
-          let correlationId = row.id;
-          try {
-            const sources = await this.loadSources(row);
-            correlationId = sources.caseEvents.find((e) => e.eventId === row.causeEventId)?.metadata.correlationId ?? row.id;
-            return { row, correlationId, message: composeNotificationMessage(row, sources) };
-          } catch (error) {
-            const failure = asFailure(error);
-            return failure && !failure.retryable ? { row, correlationId, failure } : null;
-          }
-        }),
-      )
-    ).filter((c) => c !== null);
-    if (composed.length === 0) return outcomes;
+    if (ids.length === 0) return answers;
+    const { rows } = await this.pool.query(
+      `SELECT ${ROW_COLUMNS} FROM notifications WHERE id = ANY($1::uuid[]) AND channel = ANY($2::text[]) AND status = 'PENDING'`,
+      [ids, BATCHED_CHANNELS],
+    );
+    if (rows.length === 0) return answers;
+    const itemOf = new Map(items.map((i) => [i.notificationId, i]));
+    // Claimed before anything is sent: a row another delivery holds is its to settle; this job tries again later.
+    const claimed = await this.claim(rows.map((r) => r.id));
+    for (const r of rows) if (!claimed.has(r.id)) answers.set(r.id, { throw: new NotificationInFlightError(r.id) });
+    const notifications = rows.filter((r) => claimed.has(r.id)).map(notificationRowOf);
+    if (notifications.length === 0) return answers;
+    const sources = await this.loadSourcesOf(notifications);
 
-    const recorded = await retryOnConflict(() =>
-      inTransaction(this.pool, async (client) => {
-        const at = this.clock.now();
-        const { rows: locked } = await client.query<{ id: string }>(
-          `SELECT id FROM notifications WHERE id = ANY($1::uuid[]) AND status = 'PENDING' ORDER BY id FOR UPDATE`,
-          [composed.map((c) => c.row.id)],
-        );
-        const pending = new Set(locked.map((r) => r.id));
-        const batch = composed.filter((c) => pending.has(c.row.id));
-        if (batch.length === 0) return batch;
-        const heads = await this.store.readStreams(
-          batch.map((c) => notificationStreamId(c.row.id)),
-          client,
-        );
-        await this.store.appendMany(
-          batch.map((c) => {
-            const attempt = attemptOf.get(c.row.id) ?? 1;
-            const event: NewEvent =
-              'message' in c
-                ? {
-                    type: 'NotificationDelivered',
-                    data: deliveredData(c.row, attempt, { channel: 'INBOX', inboxItemId: c.row.id }, at),
-                    metadata: this.metadataOf(c.row, c.correlationId),
-                  }
-                : {
-                    type: 'NotificationDeliveryFailed',
-                    data: failedData(c.row, attempt, c.failure, true, at),
-                    metadata: this.metadataOf(c.row, c.correlationId),
-                  };
-            const streamId = notificationStreamId(c.row.id);
-            return { streamId, expected: heads.get(streamId)!.head, events: [event] };
-          }),
-          {},
-          client,
-        );
-        const delivered = batch.filter((c) => 'message' in c);
-        const failed = batch.filter((c) => 'failure' in c);
-        if (failed.length) {
-          await client.query(
-            `UPDATE notifications n SET attempts = n.attempts + 1, last_error_code = f.code, status = 'FAILED', failed_at = $3
-               FROM unnest($1::uuid[], $2::text[]) AS f(id, code) WHERE n.id = f.id`,
-            [failed.map((c) => c.row.id), failed.map((c) => c.failure.code), at],
-          );
+    const attempted = await Promise.all(
+      notifications.map(async (row): Promise<Attempted> => {
+        const { attempt, lastAttempt } = itemOf.get(row.id)!;
+        const source = sources.get(row.id)!;
+        const correlationId = source.caseEvents.find((e) => e.eventId === row.causeEventId)?.metadata.correlationId ?? row.id;
+        try {
+          const message = composeNotificationMessage(row, source);
+          const result = row.channel === 'INBOX' ? ({ channel: 'INBOX', inboxItemId: row.id } as const) : await this.send(row, message, source);
+          return { row, attempt, correlationId, message, result };
+        } catch (error) {
+          const failure = asFailure(error);
+          if (failure === null) return { row, attempt, correlationId, unrecorded: error };
+          return { row, attempt, correlationId, failure, final: !failure.retryable || lastAttempt, error };
         }
-        if (delivered.length === 0) return batch;
-        await client.query(`UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2 WHERE id = ANY($1::uuid[])`, [
-          delivered.map((c) => c.row.id),
-          at,
-        ]);
-        await client.query(
-          `INSERT INTO inbox_items (id, recipient_official_id, position, region_code, agency_code, case_id, project_id, subject, body, created_at)
-           SELECT id, official, position, region, agency, case_id, project_id, subject, body, $10
-             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::text[], $9::text[])
-                  AS x(id, official, position, region, agency, case_id, project_id, subject, body)
-           ON CONFLICT (id) DO NOTHING`,
-          [
-            delivered.map((c) => c.row.id),
-            delivered.map((c) => (c.row.recipientKind === 'OFFICIAL' && isUuid(c.row.recipientId) ? c.row.recipientId : null)),
-            delivered.map((c) => c.row.position ?? c.row.recipientKind),
-            delivered.map((c) => c.row.regionCode),
-            delivered.map((c) => c.row.agencyCode),
-            delivered.map((c) => c.row.caseId),
-            delivered.map((c) => c.row.projectId),
-            delivered.map((c) => c.message.subject),
-            delivered.map((c) => c.message.text),
-            at,
-          ],
-        );
-        return batch;
       }),
     );
-    const outcomeOf = new Map<string, DeliveryOutcome>(recorded.map((c) => [c.row.id, 'message' in c ? 'delivered' : 'failed']));
-    for (const { row } of composed) {
-      const outcome = outcomeOf.get(row.id) ?? 'skipped';
-      outcomes.set(row.id, outcome);
-      this.metrics.notificationDeliveries.inc({ channel: 'INBOX', outcome });
+    const unrecorded = attempted.filter((a) => 'unrecorded' in a);
+    for (const a of unrecorded) answers.set(a.row.id, { throw: a.unrecorded });
+    if (unrecorded.length) await this.release(unrecorded.map((a) => a.row.id));
+    const toRecord = attempted.filter((a): a is Delivered | Failed => !('unrecorded' in a));
+    if (toRecord.length === 0) return answers;
+
+    const recorded = new Set((await retryOnConflict(() => inTransaction(this.pool, (client) => this.recordBatch(toRecord, client)))).map((a) => a.row.id));
+    for (const a of toRecord) {
+      const outcome = !recorded.has(a.row.id) ? 'skipped' : 'message' in a ? 'delivered' : a.final ? 'failed' : 'retried';
+      this.metrics.notificationDeliveries.inc({ channel: a.row.channel, outcome });
+      answers.set(a.row.id, outcome === 'retried' ? { throw: (a as Failed).error } : outcome);
     }
     for (const type of ['NotificationDelivered', 'NotificationDeliveryFailed'] as const) {
-      const n = recorded.filter((c) => 'message' in c === (type === 'NotificationDelivered')).length;
+      const n = toRecord.filter((a) => recorded.has(a.row.id) && 'message' in a === (type === 'NotificationDelivered')).length;
       if (n) this.metrics.eventsAppended.inc({ type }, n);
     }
-    return outcomes;
+    return answers;
   }
+
+  /** The batch's outcomes of the rows still PENDING, recorded in `client`'s transaction; returns what it recorded. */
+  private async recordBatch(attempted: readonly (Delivered | Failed)[], client: PoolClient): Promise<(Delivered | Failed)[]> {
+    const at = this.clock.now();
+    const { rows: locked } = await client.query<{ id: string }>(
+      `SELECT id FROM notifications WHERE id = ANY($1::uuid[]) AND status = 'PENDING' ORDER BY id FOR UPDATE`,
+      [attempted.map((a) => a.row.id)],
+    );
+    const pending = new Set(locked.map((r) => r.id));
+    const batch = attempted.filter((a) => pending.has(a.row.id));
+    if (batch.length === 0) return batch;
+    const heads = await this.store.readStreams(
+      batch.map((a) => notificationStreamId(a.row.id)),
+      client,
+    );
+    await this.store.appendMany(
+      batch.map((a) => {
+        const event: NewEvent =
+          'message' in a
+            ? { type: 'NotificationDelivered', data: deliveredData(a.row, a.attempt, a.result, at), metadata: this.metadataOf(a.row, a.correlationId) }
+            : { type: 'NotificationDeliveryFailed', data: failedData(a.row, a.attempt, a.failure, a.final, at), metadata: this.metadataOf(a.row, a.correlationId) };
+        const streamId = notificationStreamId(a.row.id);
+        return { streamId, expected: heads.get(streamId)!.head, events: [event] };
+      }),
+      {},
+      client,
+    );
+    const failed = batch.filter((a): a is Failed => 'failure' in a);
+    if (failed.length) {
+      await client.query(
+        `UPDATE notifications n
+            SET attempts = n.attempts + 1, last_error_code = f.code, claimed_until = NULL,
+                status = CASE WHEN f.final THEN 'FAILED' ELSE n.status END,
+                failed_at = CASE WHEN f.final THEN $4 ELSE n.failed_at END
+           FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS f(id, code, final) WHERE n.id = f.id`,
+        [failed.map((a) => a.row.id), failed.map((a) => a.failure.code), failed.map((a) => a.final), at],
+      );
+    }
+    const delivered = batch.filter((a): a is Delivered => 'message' in a);
+    if (delivered.length === 0) return batch;
+    await client.query(`UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2, claimed_until = NULL WHERE id = ANY($1::uuid[])`, [
+      delivered.map((a) => a.row.id),
+      at,
+    ]);
+    const inbox = delivered.filter((a) => a.row.channel === 'INBOX');
+    if (inbox.length === 0) return batch;
+    await client.query(
+      `INSERT INTO inbox_items (id, recipient_official_id, position, region_code, agency_code, case_id, project_id, subject, body, created_at)
+       SELECT id, official, position, region, agency, case_id, project_id, subject, body, $10
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::text[], $9::text[])
+              AS x(id, official, position, region, agency, case_id, project_id, subject, body)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        inbox.map((a) => a.row.id),
+        inbox.map((a) => (a.row.recipientKind === 'OFFICIAL' && isUuid(a.row.recipientId) ? a.row.recipientId : null)),
+        inbox.map((a) => a.row.position ?? a.row.recipientKind),
+        inbox.map((a) => a.row.regionCode),
+        inbox.map((a) => a.row.agencyCode),
+        inbox.map((a) => a.row.caseId),
+        inbox.map((a) => a.row.projectId),
+        inbox.map((a) => a.message.subject),
+        inbox.map((a) => a.message.text),
+        at,
+      ],
+    );
+    return batch;
+  }
+
   /** For the processor: an error nobody classified was still there on the last attempt. Recorded as final. */
   async recordUnexpectedFailure(notificationId: string, attempt: number): Promise<void> {
     const row = isUuid(notificationId) ? await this.findRow(notificationId) : null;
@@ -222,31 +244,63 @@ export class DeliverNotificationHandler {
     if (recorded) this.metrics.notificationDeliveries.inc({ channel: row.channel, outcome: 'failed' });
   }
 
+  /**
+   * Claims the PENDING rows among `ids` that no other delivery holds, for as long as a send may take (twice the
+   * delivery timeout, and ten seconds more; PostgreSQL's clock, the one every worker shares); returns those claimed.
+   */
+  private async claim(ids: readonly string[]): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `UPDATE notifications SET claimed_until = now() + make_interval(secs => $2)
+        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND (claimed_until IS NULL OR claimed_until <= now())
+        RETURNING id`,
+      [ids, (2 * this.config.escalation.deliveryTimeoutMs + 10_000) / 1000],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Gives claims back after an attempt that recorded nothing, so that the retry need not wait for them to lapse. */
+  private async release(ids: readonly string[]): Promise<void> {
+    await this.pool.query(`UPDATE notifications SET claimed_until = NULL WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`, [ids]).catch(() => undefined);
+  }
+
   private async findRow(id: string, db: Pool | PoolClient = this.pool, lock = false): Promise<NotificationRow | null> {
     const { rows } = await db.query(`SELECT ${ROW_COLUMNS} FROM notifications WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     return rows.length === 0 ? null : notificationRowOf(rows[0]);
   }
 
   private async loadSources(row: NotificationRow): Promise<MessageSources> {
+    return (await this.loadSourcesOf([row])).get(row.id)!;
+  }
+
+  /** What the messages of `rows` are built from: every stream they name read in one round trip, their regions in one. */
+  private async loadSourcesOf(rows: readonly NotificationRow[]): Promise<Map<string, MessageSources>> {
+    const groups = new Map(rows.map((row) => [row.id, sourceStreamsOf(row)]));
     const [streams, regions] = await Promise.all([
-      loadStreamGroup(this.store, {
-        project: streamRef(constructionProjectModel, projectStreamId(row.projectId)),
-        compliance: streamRef(complianceModel, complianceStreamId(row.projectId)),
-        // A clearance belongs to no case: the nil id names a stream that never exists, so its case reads as not opened.
-        escalationCase: streamRef(escalationCaseModel, caseStreamId(row.caseId ?? NO_CASE)),
-      }),
-      this.pool.query<RegionRow>('SELECT code, name, level FROM regions WHERE code = ANY($1::text[])', [regionAncestry(row.regionCode)]),
+      readStreamsOf<DomainEvent>(
+        this.store,
+        [...groups.values()].flatMap((group) => Object.values(group).map((ref) => ref.streamId)),
+      ),
+      this.pool.query<RegionRow>('SELECT code, name, level FROM regions WHERE code = ANY($1::text[])', [[...new Set(rows.flatMap((r) => regionAncestry(r.regionCode)))]]),
     ]);
-    return {
-      project: streams.project.state,
-      compliance: streams.compliance.state,
-      escalationCase: streams.escalationCase.state,
-      caseEvents: streams.escalationCase.events,
-      regionName: regionLabel(row.regionCode, regions.rows),
-      publicBaseUrl: this.config.publicBaseUrl,
-      ppkName: await this.ppkName(row, streams.project.state.registration?.ppk.ref),
-      caseLink: (caseId, role) => caseLinkFor(this.config, caseId, role, this.clock.now()),
-    };
+    const sources = await Promise.all(
+      rows.map(async (row): Promise<[string, MessageSources]> => {
+        const loaded = foldGroup(groups.get(row.id)!, streams);
+        return [
+          row.id,
+          {
+            project: loaded.project.state,
+            compliance: loaded.compliance.state,
+            escalationCase: loaded.escalationCase.state,
+            caseEvents: loaded.escalationCase.events,
+            regionName: regionLabel(row.regionCode, regions.rows),
+            publicBaseUrl: this.config.publicBaseUrl,
+            ppkName: await this.ppkName(row, loaded.project.state.registration?.ppk.ref),
+            caseLink: (caseId, role) => caseLinkFor(this.config, caseId, role, this.clock.now()),
+          },
+        ];
+      }),
+    );
+    return new Map(sources);
   }
 
   /**
@@ -342,7 +396,10 @@ export class DeliverNotificationHandler {
     return this.record(row, { type: 'NotificationDelivered', data }, correlationId, async (client) => {
       // WhatsApp: accepted is SENT; what follows (delivered, read, failed) comes by the status webhook.
       if (result.channel === 'WHATSAPP') return recordWhatsappAccepted(this.store, client, row, result, deliveredAt, correlationId);
-      await client.query(`UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`, [row.id, deliveredAt]);
+      await client.query(`UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = $2, claimed_until = NULL WHERE id = $1`, [
+        row.id,
+        deliveredAt,
+      ]);
       if (row.channel === 'INBOX') {
         await client.query(
           `INSERT INTO inbox_items (id, recipient_official_id, position, region_code, agency_code, case_id, project_id, subject, body, created_at)
@@ -370,7 +427,7 @@ export class DeliverNotificationHandler {
     return this.record(row, { type: 'NotificationDeliveryFailed', data }, correlationId, async (client) => {
       await client.query(
         `UPDATE notifications
-            SET attempts = attempts + 1, last_error_code = $2,
+            SET attempts = attempts + 1, last_error_code = $2, claimed_until = NULL,
                 status = CASE WHEN $3 THEN 'FAILED' ELSE status END,
                 failed_at = CASE WHEN $3 THEN $4 ELSE failed_at END
           WHERE id = $1`,
@@ -423,8 +480,34 @@ function deliveredData(row: NotificationRow, attempt: number, result: Notificati
   return { ...aboutRow(row), result, deliveredAt: deliveredAt.toISOString(), attempt };
 }
 
-/** An inbox notification ready to record: its message, or why it can never be delivered. */
-type ComposedInbox = { row: NotificationRow; correlationId: string } & ({ message: NotificationMessage } | { failure: Failure });
+/** The channels `deliverBatch` takes: nothing a receiver says (a webhook's Retry-After, WhatsApp's statuses) is per message. */
+const BATCHED_CHANNELS = ['INBOX', 'EMAIL'];
+
+/** One job's notification for `deliverBatch`, with the attempt it is (from 1) and whether it is the job's last. */
+export interface BatchItem {
+  notificationId: string;
+  attempt: number;
+  lastAttempt: boolean;
+}
+
+/** What a job of `deliverBatch` answers: the outcome, or the error to throw (BullMQ retries it). */
+export type BatchAnswer = DeliveryOutcome | { throw: unknown };
+
+/** The project, compliance and case streams a notification's message is built from. */
+function sourceStreamsOf(row: NotificationRow) {
+  return {
+    project: streamRef(constructionProjectModel, projectStreamId(row.projectId)),
+    compliance: streamRef(complianceModel, complianceStreamId(row.projectId)),
+    // A clearance belongs to no case: the nil id names a stream that never exists, so its case reads as not opened.
+    escalationCase: streamRef(escalationCaseModel, caseStreamId(row.caseId ?? NO_CASE)),
+  };
+}
+
+/** A batch's notification after its attempt: sent (or put in the inbox), failed as a delivery, or failed otherwise. */
+type AttemptedBase = { row: NotificationRow; attempt: number; correlationId: string };
+type Delivered = AttemptedBase & { message: NotificationMessage; result: NotificationDeliveryResult };
+type Failed = AttemptedBase & { failure: Failure; final: boolean; error: unknown };
+type Attempted = Delivered | Failed | (AttemptedBase & { unrecorded: unknown });
 
 /** A `notifications` row as `ROW_COLUMNS` selects it. */
 function notificationRowOf(r: Record<string, any>): NotificationRow {

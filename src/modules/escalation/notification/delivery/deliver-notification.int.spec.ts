@@ -37,6 +37,7 @@ import { type NotificationEvent, notificationStreamId } from '../notification.ev
 import { DeliverNotificationHandler } from './deliver-notification.handler';
 import { DeliverNotificationProcessor } from './deliver-notification.processor';
 import { NotificationChannels } from './notification-channels';
+import { NotificationInFlightError } from './notification-undeliverable.error';
 
 // Real PostgreSQL, Redis (BullMQ), an SMTP server and an HTTP receiver on ephemeral ports; nothing is mocked.
 
@@ -620,6 +621,74 @@ describe('notification delivery', () => {
     expect(await rowOf(orphan)).toMatchObject({ status: 'FAILED', attempts: 1, last_error_code: 'message_unavailable' });
     expect(dataOf(await eventsOf(orphan), 'NotificationDeliveryFailed')).toEqual([expect.objectContaining({ code: 'message_unavailable', final: true, retryable: false, attempt: 1 })]);
     await waitFor(async () => mailsTo(KADIS_EMAIL).length, (n) => n === before + 1);
+  });
+
+  it('sends a wave of e-mails and records them together: each sent and recorded once, a deferral retried, a rejection final', async () => {
+    const fourth = await seedCase('10080116011');
+    await fourth.apply({ type: 'EscalationTimerFired', level: 0, now: '2025-05-23T02:00:00.000Z' });
+    const cause = fourth.causeOf.get('level-1')!;
+    const officials = new OfficialsRepository(db.pool, box);
+    const wave = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const address = `inspektur.${i}@sinjaikab.example`;
+        ADDRESSES.push(address);
+        const official = await officials.create({ name: `Inspektur ${i}`, position: 'INSPEKTORAT', regionScope: '73.07', email: address });
+        const id = await insertNotification(fourth, { channel: 'EMAIL', level: 1, recipientKind: 'OFFICIAL', recipientId: official.official.id, position: 'INSPEKTORAT', causeEventId: cause });
+        return { id, address };
+      }),
+    );
+    const deferred = wave[3];
+    const rejected = wave[7];
+    smtpFailures.set(deferred.address, [451]);
+    smtpRejects.add(rejected.address);
+    // Each job twice (a re-queue after a lost ack): the copy finds the row settled and sends nothing.
+    const jobs = await Promise.all(wave.flatMap(({ id }) => [enqueue(id), enqueue(id, `${notificationJobId(id)}-again`)]));
+    const done = await Promise.all(jobs.map((j) => jobDone(j)));
+    expect(done.every((d) => d.state === 'completed')).toBe(true);
+    expect(done.filter((d) => d.returnvalue === 'delivered')).toHaveLength(wave.length - 1);
+    expect(done.filter((d) => d.returnvalue === 'failed')).toHaveLength(1);
+
+    for (const { id, address } of wave) {
+      if (id === rejected.id) continue;
+      expect(await rowOf(id)).toMatchObject({ status: 'DELIVERED' });
+      expect(mailsTo(address)).toHaveLength(1);
+      expect(mailsTo(address)[0].mail.subject).toContain('Tingkat 1');
+    }
+    expect(await rowOf(rejected.id)).toMatchObject({ status: 'FAILED', attempts: 1, last_error_code: 'smtp_rejected' });
+    expect(mailsTo(rejected.address)).toHaveLength(0);
+    // Deferred once, then sent by whichever of its two jobs came next (the retry, or the copy at its first attempt).
+    expect((await eventsOf(deferred.id)).map((e) => e.type)).toEqual(['NotificationDeliveryFailed', 'NotificationDelivered']);
+    expect(await rowOf(deferred.id)).toMatchObject({ status: 'DELIVERED', attempts: 2, last_error_code: 'smtp_transient' });
+    for (const { id } of wave) expect((await eventsOf(id)).filter((e) => e.type === 'NotificationDelivered').length).toBe(id === rejected.id ? 0 : 1);
+    // Recorded in batches: fewer transactions wrote the wave's first attempts than there are notifications.
+    const { rows: tx } = await db.pool.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM events WHERE stream_id = ANY($1::text[]) AND stream_version = 1`, [
+      wave.map(({ id }) => notificationStreamId(id)),
+    ]);
+    expect(tx[0].n).toBeLessThan(wave.length * 0.75);
+  });
+
+  it('sends nothing while another delivery holds the claim, and sends once that claim has lapsed', async () => {
+    const fifth = await seedCase('10080116013');
+    const id = await insertNotification(fifth, { channel: 'EMAIL', recipientKind: 'OFFICIAL', recipientId: kadisId, position: 'KEPALA_DINAS', causeEventId: fifth.causeOf.get('level-0')! });
+    const handler = new DeliverNotificationHandler(db.pool, store, box, channels, metrics, config, systemClock);
+    const before = mailsTo(KADIS_EMAIL).length;
+    // A delivery elsewhere claimed the row and is sending it (or died doing so).
+    await db.pool.query(`UPDATE notifications SET claimed_until = now() + interval '1 minute' WHERE id = $1`, [id]);
+    await expect(handler.deliver(id, 1, false)).rejects.toThrow(NotificationInFlightError);
+    await expect(handler.deliver(id, 2, true)).rejects.toThrow(NotificationInFlightError);
+    const answers = await handler.deliverBatch([{ notificationId: id, attempt: 3, lastAttempt: false }]);
+    expect(answers.get(id)).toEqual({ throw: expect.any(NotificationInFlightError) });
+    expect(await rowOf(id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(await eventsOf(id)).toEqual([]);
+    expect(mailsTo(KADIS_EMAIL).length).toBe(before);
+
+    // The claim lapses: the next attempt takes it and sends, once; the settled row gives its claim back.
+    await db.pool.query(`UPDATE notifications SET claimed_until = now() - interval '1 second' WHERE id = $1`, [id]);
+    await expect(handler.deliver(id, 4, false)).resolves.toBe('delivered');
+    await expect(handler.deliver(id, 5, false)).resolves.toBe('skipped');
+    expect(mailsTo(KADIS_EMAIL).length).toBe(before + 1);
+    const { rows } = await db.pool.query(`SELECT status, claimed_until FROM notifications WHERE id = $1`, [id]);
+    expect(rows[0]).toEqual({ status: 'DELIVERED', claimed_until: null });
   });
 
   it('fails for good, sending nothing, when the recipient has no address or no SMTP server is configured', async () => {

@@ -5,28 +5,27 @@ import { contextFrom, inSpan, SpanKind } from '@sinergi/common/tracing';
 import { type DeliverNotificationJob, NOTIFICATION_QUEUE } from '../../escalation.queues';
 import { redactAddresses } from '../email.channel';
 import { DeliveryTemporaryError } from '../notification.types';
-import { type DeliveryOutcome, DeliverNotificationHandler } from './deliver-notification.handler';
+import { type BatchAnswer, type BatchItem, type DeliveryOutcome, DeliverNotificationHandler } from './deliver-notification.handler';
 import { NotificationChannels } from './notification-channels';
+import { NotificationInFlightError } from './notification-undeliverable.error';
 
 /** The longest a receiver's Retry-After may hold a delivery back before the next try. */
 const MAX_RETRY_AFTER_MS = 3_600_000;
-/** How long the first delivery in hand waits for others to share its inbox batch (BullMQ hands jobs over one by one). */
+/** How long the first delivery in hand waits for others to share its batch (BullMQ hands jobs over one by one). */
 const BATCH_WAIT_MS = 20;
 
-interface InHand {
-  notificationId: string;
-  attempt: number;
-  resolve: (outcome: DeliveryOutcome | null) => void;
+interface InHand extends BatchItem {
+  resolve: (answer: BatchAnswer | null) => void;
   reject: (error: unknown) => void;
 }
 
 /**
  * Gathers the deliveries the worker holds at once (up to its concurrency, or what arrives within 20 ms) into one
- * `deliverInboxBatch`: inbox items are recorded a batch a transaction. What the batch did not take (e-mail, webhook,
- * WhatsApp, anything it could not compose) resolves to null and is delivered on its own; a batch that fails as a
- * whole (PostgreSQL away) rejects them all, and BullMQ retries each job as usual.
+ * `deliverBatch`: inbox items and e-mails are recorded a batch a transaction. What the batch did not take (webhook,
+ * WhatsApp, a row no longer PENDING) resolves to null and is delivered on its own; a batch that fails as a whole
+ * (PostgreSQL away) rejects them all, and BullMQ retries each job as usual.
  */
-class InboxBatcher {
+class DeliveryBatcher {
   private pending: InHand[] = [];
   private timer: NodeJS.Timeout | null = null;
 
@@ -35,9 +34,9 @@ class InboxBatcher {
     private readonly max: number,
   ) {}
 
-  take(notificationId: string, attempt: number): Promise<DeliveryOutcome | null> {
+  take(item: BatchItem): Promise<BatchAnswer | null> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ notificationId, attempt, resolve, reject });
+      this.pending.push({ ...item, resolve, reject });
       if (this.pending.length >= this.max) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
     });
@@ -49,14 +48,14 @@ class InboxBatcher {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    void this.handler.deliverInboxBatch(batch).then(
-      (outcomes) => {
-        // Two jobs of one notification in a batch: the first has the outcome, the other goes the single way (skipped).
+    void this.handler.deliverBatch(batch).then(
+      (answers) => {
+        // Two jobs of one notification in a batch: the first has the answer, the other goes the single way (skipped).
         const answered = new Set<string>();
         for (const b of batch) {
-          const outcome = answered.has(b.notificationId) ? null : (outcomes.get(b.notificationId) ?? null);
+          const answer = answered.has(b.notificationId) ? null : (answers.get(b.notificationId) ?? null);
           answered.add(b.notificationId);
-          b.resolve(outcome);
+          b.resolve(answer);
         }
       },
       (error) => batch.forEach((b) => b.reject(error)),
@@ -65,8 +64,8 @@ class InboxBatcher {
 }
 
 /**
- * The BullMQ worker of the `notification` queue: one job per notification row; the inbox deliveries in hand at once
- * are recorded together (InboxBatcher), every other channel sends one at a time. Retries with exponential back-off
+ * The BullMQ worker of the `notification` queue: one job per notification row; the inbox and e-mail deliveries in
+ * hand at once are sent and recorded together (DeliveryBatcher), webhooks and WhatsApp messages one at a time. Retries with exponential back-off
  * and jitter come from the job options; a webhook's 429 Retry-After moves just that job back instead (still counted
  * as an attempt, so a receiver that always answers 429 ends in a recorded failure like any other).
  */
@@ -74,14 +73,14 @@ class InboxBatcher {
 export class DeliverNotificationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeliverNotification');
   private worker: Worker<DeliverNotificationJob> | null = null;
-  private readonly inbox: InboxBatcher;
+  private readonly batcher: DeliveryBatcher;
 
   constructor(
     private readonly handler: DeliverNotificationHandler,
     private readonly channels: NotificationChannels,
     @Inject(SINERGI_CONFIG) private readonly config: SinergiConfig,
   ) {
-    this.inbox = new InboxBatcher(handler, config.escalation.notificationConcurrency);
+    this.batcher = new DeliveryBatcher(handler, config.escalation.notificationConcurrency);
   }
 
   onApplicationBootstrap(): void {
@@ -119,8 +118,12 @@ export class DeliverNotificationProcessor implements OnApplicationBootstrap, Bef
     const attempt = Math.max(job.attemptsMade + 1, job.attemptsStarted ?? 0);
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
     try {
-      return (await this.inbox.take(job.data.notificationId, attempt)) ?? (await this.handler.deliver(job.data.notificationId, attempt, lastAttempt));
+      const answer = await this.batcher.take({ notificationId: job.data.notificationId, attempt, lastAttempt });
+      if (answer !== null && typeof answer === 'object') throw answer.throw;
+      return answer ?? (await this.handler.deliver(job.data.notificationId, attempt, lastAttempt));
     } catch (error) {
+      // Another attempt holds the notification and settles it; this job looks again after its back-off.
+      if (error instanceof NotificationInFlightError) throw error;
       if (error instanceof DeliveryTemporaryError) {
         const retryAfterMs = error.details.retryAfterMs;
         if (retryAfterMs !== undefined && token !== undefined) {
