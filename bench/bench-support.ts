@@ -86,6 +86,80 @@ export function cpuSeconds(child: ChildProcess): number {
   }
 }
 
+/** CPU seconds (user + system) of a process by pid, from /proc; null once it is gone. */
+export function cpuSecondsOfPid(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The CPU that PostgreSQL spends on one database: its backends (pg_stat_activity.datname), sampled every
+ * `everyMs` from /proc while a phase runs. A backend seen at `start()` counts from its CPU then, one that
+ * appears later from zero; a backend that exits loses at most its last interval. Shared work (WAL writer,
+ * checkpointer, autovacuum) is not counted. Only where PostgreSQL runs on this host (0 otherwise).
+ */
+export class DatabaseCpu {
+  private readonly baseline = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly pool: { query(sql: string, params: unknown[]): Promise<{ rows: { pid: number }[] }> },
+    private readonly database: string,
+    private readonly everyMs = 250,
+  ) {}
+
+  async start(): Promise<void> {
+    this.baseline.clear();
+    this.last.clear();
+    for (const pid of await this.pids()) this.baseline.set(pid, cpuSecondsOfPid(pid) ?? 0);
+    const tick = async () => {
+      for (const pid of await this.pids().catch(() => [])) {
+        const cpu = cpuSecondsOfPid(pid);
+        if (cpu !== null) this.last.set(pid, cpu);
+      }
+      if (this.timer) this.timer = setTimeout(tick, this.everyMs);
+    };
+    this.timer = setTimeout(tick, this.everyMs);
+  }
+
+  /** Stops sampling; the CPU seconds the database's backends used since `start()`. */
+  async stop(): Promise<number> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const pid of await this.pids().catch(() => [])) {
+      const cpu = cpuSecondsOfPid(pid);
+      if (cpu !== null) this.last.set(pid, cpu);
+    }
+    let total = 0;
+    for (const [pid, cpu] of this.last) total += cpu - (this.baseline.get(pid) ?? 0);
+    return total;
+  }
+
+  private async pids(): Promise<number[]> {
+    const { rows } = await this.pool.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [this.database]);
+    return rows.map((r) => r.pid);
+  }
+}
+
+/** The pid of the Redis server at `url` (INFO server), when it runs on this host and says so; null otherwise. */
+export async function redisServerPid(url: string): Promise<number | null> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+    return Number.isInteger(pid) && pid > 0 && cpuSecondsOfPid(pid) !== null ? pid : null;
+  } catch {
+    return null;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** How long a process may take to answer its ready URL; a busy machine boots Nest slowly. */
 const READY_MS = Number(process.env.BENCH_READY_SECONDS ?? 90) * 1000;
 

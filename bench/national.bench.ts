@@ -5,8 +5,10 @@
  * errors, 1 % never answered and a limit of 500 requests/s; ~12 % of projects enrolled and paid, the rest not.
  * Run with 1 api + 1 worker and with 2 api + 2 worker processes (BENCH_SHAPES, default "1x1,2x2"), every process a
  * real OS process from dist/. For each shape it prints ingest events/s, the time until every project has a verdict
- * and until every consumer has caught up, cases opened with their first notices, timers, notifications, consumer
- * lag p99, the API's p99 under the load, peak RSS per process and the invariant checker's report; beside them, from
+ * and until every consumer has caught up and every notification is settled, cases opened with their first notices, timers, notifications, consumer
+ * lag p99, the API's p99 under the load, peak RSS per process, the CPU each process spent (PostgreSQL: the run's
+ * database's backends; Redis: the server) with the least time the cores could do that work in, and the invariant
+ * checker's report; beside them, from
  * the same run, the raw ceilings: PostgreSQL appending the same events in batches of 500 with no logic, BullMQ
  * no-op jobs, and the floor the BPJS limit sets (one look per project at 500 requests/s). Nothing is asserted.
  *
@@ -15,7 +17,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createHash, randomUUID } from 'node:crypto';
@@ -26,10 +28,25 @@ import { runMigrations } from '@sinergi/database';
 import { startMailCatcher } from '@sinergi/local-services';
 import { Pool } from 'pg';
 import type { ChildProcess } from 'node:child_process';
-import { benchDatabase, dropRedisPrefix, peakRssMiB, percentiles, rawBullmqCeiling, round, startProcess, stopProcess } from './bench-support';
+import {
+  benchDatabase,
+  cpuSeconds,
+  cpuSecondsOfPid,
+  DatabaseCpu,
+  dropRedisPrefix,
+  peakRssMiB,
+  percentiles,
+  rawBullmqCeiling,
+  redisServerPid,
+  round,
+  startProcess,
+  stopProcess,
+} from './bench-support';
 import { type NationalYear, nationalYear, type ProcurementEvent, seededRandom } from './national-year';
 
-const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 60_656);
+/** Regional construction projects let in Indonesia in one fiscal year (2025), the size of a national backfill. */
+const NATIONAL_PROJECTS = 60_656;
+const PROJECTS = Number(process.env.BENCH_PROJECTS ?? NATIONAL_PROJECTS);
 const SEED = Number(process.env.BENCH_SEED ?? 2025);
 const SHAPES = (process.env.BENCH_SHAPES ?? '1x1,2x2').split(',').map((s) => {
   const [apis, workers] = s.split('x').map(Number);
@@ -131,6 +148,10 @@ interface ShapeResult {
   lagP99Seconds: Record<string, number>;
   apiP99: { coverage: number; batch: number };
   rss: Record<string, number>;
+  /** CPU seconds from the first post until the end of the wait, per process (PostgreSQL: this database's backends). */
+  cpuSeconds: Record<string, number>;
+  /** The seconds the wait lasted (caught up and settled, or the timeout). */
+  measuredSeconds: number;
   invariants: string[];
 }
 
@@ -208,6 +229,12 @@ async function runShape(year: NationalYear, apis: number, workers: number): Prom
     })();
 
     console.error(`# posting ${year.waves.reduce((n, w) => n + w.events.length, 0)} events in ${year.waves.length} waves, ${IN_FLIGHT} batches in flight`);
+    // What the year costs in CPU, wherever it is spent: no shape can finish sooner than that CPU over the cores.
+    const databaseCpu = new DatabaseCpu(pool, new URL(db.url).pathname.slice(1), 1000);
+    await databaseCpu.start();
+    const redisPid = await redisServerPid(redisUrl);
+    const redisCpu = () => (redisPid === null ? 0 : (cpuSecondsOfPid(redisPid) ?? 0));
+    const cpuBefore = { processes: processes.map((p) => cpuSeconds(p.child)), redis: redisCpu(), bench: process.cpuUsage() };
     const started = performance.now();
     const batchLatencies: number[] = [];
     const refused: Record<string, number> = {};
@@ -259,13 +286,24 @@ async function runShape(year: NationalYear, apis: number, workers: number): Prom
         else if (Math.round((performance.now() - started) / 2000) % 15 === 0) console.error(`#   ${rows[0].n} of ${PROJECTS} projects have a verdict`);
       }
       if (verdictSeconds !== null) {
-        const { rows } = await pool.query(`SELECT count(*)::int AS behind FROM consumer_checkpoints WHERE global_position < (SELECT max(global_position) FROM events)`);
-        if (rows[0].behind === 0) {
+        const { rows } = await pool.query(
+          `SELECT (SELECT count(*)::int FROM consumer_checkpoints WHERE global_position < (SELECT max(global_position) FROM events)) AS behind,
+                  (SELECT count(*)::int FROM notifications WHERE status = 'PENDING') AS pending`,
+        );
+        if (rows[0].behind === 0 && rows[0].pending === 0) {
           caughtUpSeconds = (performance.now() - started) / 1000;
           break;
         }
       }
     }
+    const measuredSeconds = (performance.now() - started) / 1000;
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    const cpu: Record<string, number> = {
+      ...Object.fromEntries(processes.map((p, i) => [p.name, round(cpuSeconds(p.child) - cpuBefore.processes[i], 1)])),
+      PostgreSQL: round(await databaseCpu.stop(), 1),
+      [`Redis${redisPid === null ? ' (not on this host: not counted)' : ''}`]: round(redisCpu() - cpuBefore.redis, 1),
+      'bench (posting, BPJS simulator, mail catcher)': round((benchCpu.user + benchCpu.system) / 1e6, 1),
+    };
     sampling = false;
     await sampler;
     const rss = Object.fromEntries(processes.map((p) => [p.name, peakRssMiB(p.child)]));
@@ -315,6 +353,8 @@ async function runShape(year: NationalYear, apis: number, workers: number): Prom
       lagP99Seconds: Object.fromEntries([...lags].map(([consumer, samples]) => [consumer, round(percentiles(samples).p99, 1)])),
       apiP99: { coverage: percentiles(coverageLatencies).p99, batch: percentiles(batchLatencies).p99 },
       rss,
+      cpuSeconds: cpu,
+      measuredSeconds,
       invariants,
     };
   } finally {
@@ -339,7 +379,7 @@ function print(result: ShapeResult, ceilings: { postgres: number; bullmq: number
   console.log(`\n## ${result.shape}`);
   console.log(`ingest: ${result.events} events accepted in ${round(result.ingestSeconds, 1)} s = ${eventsPerSecond} events/s; raw PostgreSQL ceiling ${ceilings.postgres} events/s; ratio ${round(eventsPerSecond / ceilings.postgres, 2)}`);
   if (Object.keys(result.refused).length) console.log(`refused: ${JSON.stringify(result.refused)}`);
-  console.log(`every project with a verdict after ${seconds(result.verdictSeconds)}; every consumer caught up after ${seconds(result.caughtUpSeconds)} (goal < ${GOAL_SECONDS} s)`);
+  console.log(`every project with a verdict after ${seconds(result.verdictSeconds)}; every consumer caught up and every notification settled after ${seconds(result.caughtUpSeconds)} (goal < ${GOAL_SECONDS} s)`);
   if (result.verdictSeconds) {
     const rate = round(PROJECTS / result.verdictSeconds, 0);
     console.log(`verdicts/s (first post to last first verdict): ${rate}; BPJS floor ${round(PROJECTS / BPJS_LIMIT, 0)} s at ${BPJS_LIMIT} requests/s; BullMQ no-op ceiling ${ceilings.bullmq} jobs/s (ratio ${round(rate / ceilings.bullmq, 3)})`);
@@ -350,6 +390,13 @@ function print(result: ShapeResult, ceilings: { postgres: number; bullmq: number
   console.log(`consumer lag p99 (s): ${JSON.stringify(result.lagP99Seconds)}`);
   console.log(`API p99 under the load: coverage read ${result.apiP99.coverage} ms, batch post ${result.apiP99.batch} ms`);
   console.log(`peak RSS (MiB): ${JSON.stringify(result.rss)}`);
+  const cpuTotal = Object.values(result.cpuSeconds).reduce((a, b) => a + b, 0);
+  const cores = availableParallelism();
+  console.log(
+    `CPU seconds (first post to the end of the wait, ${round(result.measuredSeconds, 0)} s): ${JSON.stringify(result.cpuSeconds)}; in all ${round(cpuTotal, 0)} s = ` +
+      `${round((cpuTotal * 1000) / PROJECTS, 1)} ms a project; at that cost ${cores} cores need at least ${round(cpuTotal / cores, 0)} s for these ${PROJECTS} projects, ` +
+      `${round((cpuTotal * NATIONAL_PROJECTS) / PROJECTS / cores, 0)} s for a national year of ${NATIONAL_PROJECTS.toLocaleString('en')} (goal < ${GOAL_SECONDS} s)`,
+  );
   console.log(`invariants:\n  ${result.invariants.join('\n  ')}`);
 }
 

@@ -4,8 +4,11 @@
  * verdicts/s, relay lag p50/p99 and the worker's peak RSS; beside it, in the same run, the raw
  * BullMQ ceiling (no-op jobs at the same concurrency). Then as many projects again with the simulator
  * answering after BENCH_BPJS_LATENCY_MS (100; 0 skips it): there the ceiling is the BPJS concurrency,
- * VERIFICATION_CONCURRENCY / latency. Numbers for the closing note; nothing asserted.
+ * VERIFICATION_CONCURRENCY / latency. Each phase also prints the CPU one verdict costs in each process (api, worker,
+ * the database's PostgreSQL backends, this process with the simulator) and the rate the machine's cores could give at
+ * that cost, whatever the concurrency. Numbers for the closing note; nothing asserted.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signedHeaders } from '@sinergi/auth';
 import { startBpjsSimulator } from '@sinergi/bpjs-simulator';
@@ -13,7 +16,7 @@ import { SecretBox } from '@sinergi/common';
 import { runMigrations } from '@sinergi/database';
 import { computeJakonPremium } from '@sinergi/domain';
 import { Pool } from 'pg';
-import { benchDatabase, dropRedisPrefix, peakRssMiB, rawBullmqCeiling, round, startProcess, stopProcess } from './bench-support';
+import { benchDatabase, cpuSeconds, cpuSecondsOfPid, DatabaseCpu, dropRedisPrefix, peakRssMiB, rawBullmqCeiling, redisServerPid, round, startProcess, stopProcess } from './bench-support';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -92,6 +95,11 @@ async function main(): Promise<void> {
         console.error(`# ${label}: posting batches of 500 and waiting for every verdict`);
         const started = performance.now();
         const since = new Date();
+        const databaseCpu = new DatabaseCpu(pool, new URL(db.url).pathname.slice(1));
+        await databaseCpu.start();
+        const redisPid = await redisServerPid(redisUrl);
+        const redisCpu = () => (redisPid === null ? 0 : (cpuSecondsOfPid(redisPid) ?? 0));
+        const cpuBefore = { api: cpuSeconds(api), worker: cpuSeconds(worker!), redis: redisCpu(), bench: process.cpuUsage() };
         for (let i = 0; i < batch.length; i += 500) {
           const events = batch.slice(i, i + 500).map((ref) => ({
             eventId: `bench-${ref}`,
@@ -122,6 +130,14 @@ async function main(): Promise<void> {
           if (performance.now() - started > 15 * 60_000) throw new Error(`only ${verdicts} verdicts after 15 minutes`);
         }
         const seconds = (performance.now() - started) / 1000;
+        const benchCpu = process.cpuUsage(cpuBefore.bench);
+        const cpu = {
+          api: cpuSeconds(api) - cpuBefore.api,
+          worker: cpuSeconds(worker!) - cpuBefore.worker,
+          postgres: await databaseCpu.stop(),
+          redis: redisCpu() - cpuBefore.redis,
+          bench: (benchCpu.user + benchCpu.system) / 1e6,
+        };
         rss = Math.max(rss, peakRssMiB(worker!));
         const lag = (
           await pool.query(
@@ -138,6 +154,17 @@ async function main(): Promise<void> {
         console.log(`verdicts/s (first post to last verdict): ${round(rate, 0)}`);
         console.log(`relay lag (event recorded -> verification requested): p50 ${round(Number(lag.p50), 1)} ms, p99 ${round(Number(lag.p99), 1)} ms   (goal p99 < 1000 ms)`);
         console.log(`ceiling: ${expected} /s; verdicts/s ÷ ceiling: ${round(rate / expected, 3)}`);
+        // What a verdict costs in CPU, wherever it is spent: on a machine of N cores nothing can go faster than
+        // N / (CPU seconds per verdict), however the work is spread over processes.
+        const perVerdictMs = (s: number) => round((s * 1000) / batch.length, 2);
+        const totalCpu = cpu.api + cpu.worker + cpu.postgres + cpu.redis + cpu.bench;
+        console.log(
+          `CPU per verdict (ms): api ${perVerdictMs(cpu.api)}, worker ${perVerdictMs(cpu.worker)}, PostgreSQL (this database's backends) ${perVerdictMs(cpu.postgres)}, ` +
+            `Redis (the whole server${redisPid === null ? ': not on this host, not counted' : ''}) ${perVerdictMs(cpu.redis)}, ` +
+            `bench + BPJS simulator ${perVerdictMs(cpu.bench)}; in all ${perVerdictMs(totalCpu)} ms ` +
+            `(${round(totalCpu / seconds / availableParallelism(), 2)} of ${availableParallelism()} cores busy with it)`,
+        );
+        console.log(`verdicts/s ${availableParallelism()} cores could give at that cost: ${round((availableParallelism() * batch.length) / totalCpu, 0)}`);
         return verdictsBefore + batch.length;
       };
       const outcomes = async () => (await pool.query(`SELECT data->>'to' AS status, count(*)::int AS n FROM events WHERE type = 'ComplianceStatusChanged' GROUP BY 1`)).rows;
