@@ -285,8 +285,13 @@ describe('escalation workflow (API + worker + SMTP + webhook receiver)', () => {
     const held = await waitFor(async () => clientHooks(missingId), (h) => h.length > 0);
     expect(held.map((h) => h.headers['x-sinergi-event'])).toEqual(['PAYMENT_HOLD_RECOMMENDED']);
     expect(JSON.parse(held[0].body)).toMatchObject({ type: 'PaymentHoldRecommended', projectId: missingId, terminNumber: 1 });
-    const { rows } = await system.db.pool.query(`SELECT kind, case_id, status FROM notifications WHERE project_id = $1`, [compliantId]);
+    // The receiver has the hook before the worker records its delivery: the row settles a moment later, once.
+    const rows = await waitFor(
+      async () => (await system.db.pool.query(`SELECT kind, case_id, status FROM notifications WHERE project_id = $1`, [compliantId])).rows,
+      (r) => r.every((n) => n.status !== 'PENDING'),
+    );
     expect(rows).toEqual([{ kind: 'PAYMENT_REQUEST_CLEARED', case_id: null, status: 'DELIVERED' }]);
+    expect(clientHooks(compliantId)).toHaveLength(1);
   });
 
   it('fires each overdue level exactly once, in order, after the worker was down across two due times', async () => {
