@@ -1,5 +1,6 @@
 import { Browserless } from './support/console-fixture';
 import { type RunningSystem, startSystem } from './support/running-system';
+import { QueueDashboardQueues } from '../src/modules/console/queue-dashboard/queue-dashboard';
 
 const ADMIN = 'local-admin-7307';
 const KADIS = '7307e5c0-0000-4000-8000-000000000002';
@@ -60,6 +61,29 @@ describe('/admin/queues', () => {
     expect((await fetch(`${system.baseUrl}/admin/queues/api/queues/verification/pause`, { method: 'PUT', headers: { authorization: `Bearer ${official}` } })).status).toBe(403);
   });
 
+  it('lets only an admin of the whole country change the shared queues; a region’s admin reads them', async () => {
+    const national = await system.token({ sub: 'admin-nasional', roles: ['admin'], regions: ['ID'] });
+    const pauseAs = (token: string) => fetch(`${system.baseUrl}/admin/queues/api/queues/verification/pause`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+    const isPaused = async () => system.api.get(QueueDashboardQueues, { strict: false }).queues.find((q) => q.name === 'verification')!.isPaused();
+
+    const refused = await pauseAs(admin);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await refused.json()) as { code: string }).code).toBe('national_scope_required');
+    expect(await isPaused()).toBe(false);
+    const regional = (await (await get('/admin/queues/api/queues', { authorization: `Bearer ${admin}` })).json()) as { queues: { readOnlyMode: boolean }[] };
+    expect(regional.queues.every((q) => q.readOnlyMode)).toBe(true);
+
+    const full = (await (await get('/admin/queues/api/queues', { authorization: `Bearer ${national}` })).json()) as { queues: { readOnlyMode: boolean; allowRetries: boolean }[] };
+    expect(full.queues.some((q) => q.readOnlyMode)).toBe(false);
+    expect(full.queues.every((q) => q.allowRetries)).toBe(true);
+    expect((await pauseAs(national)).status).toBe(200);
+    expect(await isPaused()).toBe(true);
+    const resume = await fetch(`${system.baseUrl}/admin/queues/api/queues/verification/resume`, { method: 'PUT', headers: { authorization: `Bearer ${national}` } });
+    expect(resume.status).toBe(200);
+    expect(await isPaused()).toBe(false);
+  });
+
   it('opens from an admin’s console session through "Antrean", and not from an official’s', async () => {
     const browser = await signIn(ADMIN);
     const home = await (await browser.request('GET', '/console')).text();
@@ -78,6 +102,14 @@ describe('/admin/queues', () => {
     // A session's change must come from the dashboard's own origin.
     const crossSite = await fetch(`${system.baseUrl}/admin/queues/api/queues/verification/pause`, { method: 'PUT', headers: { cookie: session, origin: 'https://evil.example' } });
     expect(crossSite.status).toBe(403);
+
+    // A region's admin sees the queues read-only: every queue flagged so, changes refused and not made.
+    const queues = (await (await get('/admin/queues/api/queues', { cookie: session })).json()) as { queues: { readOnlyMode: boolean; allowRetries: boolean }[] };
+    expect(queues.queues.length).toBe(QUEUES.length);
+    expect(queues.queues.every((q) => q.readOnlyMode && !q.allowRetries)).toBe(true);
+    const pause = await fetch(`${system.baseUrl}/admin/queues/api/queues/verification/pause`, { method: 'PUT', headers: { cookie: session, origin: system.baseUrl } });
+    expect(pause.status).toBe(403);
+    expect(((await pause.json()) as { code: string }).code).toBe('national_scope_required');
 
     const kadis = await signIn(KADIS);
     expect(await (await kadis.request('GET', '/console')).text()).not.toContain('/console/antrean');

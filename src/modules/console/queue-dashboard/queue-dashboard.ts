@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { hasRole, JWT_VERIFIER, type JwtVerifier, type Principal } from '@sinergi/auth';
+import { coversCountry, hasRole, JWT_VERIFIER, type JwtVerifier, type Principal } from '@sinergi/auth';
 import { bullConnection, queuePrefixOf, DomainError, problem, SINERGI_CONFIG, type SinergiConfig } from '@sinergi/common';
 import { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -55,9 +55,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Who may open the dashboard: an admin, by the API's bearer token (same verifier as every route) or by a console
- * session (the cookie copy `/console/antrean` sets for this path). A session's changes (retry, clean, pause) must come
- * from the dashboard's own pages: same origin, and the copy is SameSite=Strict. Anyone else: 401, or 403 for a
- * non-admin; a browser without credentials is sent to sign in.
+ * session (the cookie copy `/console/antrean` sets for this path). The queues are shared by every region, so only an
+ * admin of the whole country (scope '*' or 'ID') may change them (403 national_scope_required); a region's admin
+ * sees them read-only. A session's changes must come from the dashboard's own pages: same origin, and the copy is
+ * SameSite=Strict. Anyone else: 401, or 403 for a non-admin; a browser without credentials is sent to sign in.
  */
 export async function queueDashboardPrincipal(
   req: Pick<FastifyRequest, 'headers' | 'method'>,
@@ -81,7 +82,32 @@ export async function queueDashboardPrincipal(
     principal = session.principal;
   }
   if (!hasRole(principal, 'admin')) throw new DomainError('forbidden', 'forbidden_role', 'the queue dashboard is for admins');
+  if (!SAFE_METHODS.has(req.method) && !coversCountry(principal.regions)) {
+    throw new DomainError(
+      'forbidden',
+      'national_scope_required',
+      "the queues serve every region: pausing, retrying, promoting or cleaning their jobs is for admins of the whole country (scope '*' or 'ID'); a region's admin sees them read-only",
+    );
+  }
   return principal;
+}
+
+/**
+ * The dashboard's queue list as a region's admin gets it: every queue marked read-only (bull-board's own flags), so the
+ * pages offer no pause, retry or clean button that {@link queueDashboardPrincipal} would refuse. Other bodies pass as
+ * they are.
+ */
+export function asReadOnlyQueueList(payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload;
+  let body: { queues?: unknown };
+  try {
+    body = JSON.parse(payload) as { queues?: unknown };
+  } catch {
+    return payload;
+  }
+  if (!Array.isArray(body.queues)) return payload;
+  for (const queue of body.queues as Record<string, unknown>[]) Object.assign(queue, { readOnlyMode: true, allowRetries: false, allowCompletedRetries: false });
+  return JSON.stringify(body);
 }
 
 /**
@@ -100,11 +126,14 @@ export function mountQueueDashboard(app: NestFastifyApplication, origin: () => s
     options: { uiConfig: { boardTitle: 'Sinergi · antrean' } },
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // The requests of admins whose scope is a region, not the country: their queue list is sent read-only.
+  const readOnly = new WeakSet<FastifyRequest>();
   void fastify.register(
     async (scope: FastifyInstance) => {
       scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
         try {
-          await queueDashboardPrincipal(req, verifier, sessions, origin());
+          const principal = await queueDashboardPrincipal(req, verifier, sessions, origin());
+          if (!coversCountry(principal.regions)) readOnly.add(req);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           if (error.kind === 'unauthenticated' && req.method === 'GET' && wantsHtml(req.headers.accept)) {
@@ -117,6 +146,9 @@ export function mountQueueDashboard(app: NestFastifyApplication, origin: () => s
         }
         reply.header('cache-control', 'no-store');
       });
+      scope.addHook('onSend', async (req: FastifyRequest, _reply: FastifyReply, payload: unknown) =>
+        readOnly.has(req) && req.url.split('?')[0] === `${QUEUE_DASHBOARD_PATH}/api/queues` ? asReadOnlyQueueList(payload) : payload,
+      );
       await scope.register(board.registerPlugin() as never);
     },
     { prefix: QUEUE_DASHBOARD_PATH },

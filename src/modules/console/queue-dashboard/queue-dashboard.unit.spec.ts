@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Principal } from '@sinergi/auth';
-import { DASHBOARD_QUEUES, queueDashboardPrincipal } from './queue-dashboard';
+import { asReadOnlyQueueList, DASHBOARD_QUEUES, queueDashboardPrincipal } from './queue-dashboard';
 
 /** Every `export const …_QUEUE = '<name>'` under src/: the queues the code declares. */
 function declaredQueues(dir: string, found = new Set<string>()): Set<string> {
@@ -15,7 +15,7 @@ function declaredQueues(dir: string, found = new Set<string>()): Set<string> {
   return found;
 }
 
-const person = (roles: Principal['roles']): Principal => ({ kind: 'user', sub: 's', name: null, roles, regions: ['73.07'], position: null, agency: null, permissions: [] });
+const person = (roles: Principal['roles'], regions = ['73.07']): Principal => ({ kind: 'user', sub: 's', name: null, roles, regions, position: null, agency: null, permissions: [] });
 const verifier = (p: Principal) => ({ verify: async () => p });
 const sessions = (p: Principal | null) => ({ fromCookieHeader: async () => (p ? ({ principal: p } as never) : null) });
 const ORIGIN = 'https://sinergi.sinjaikab.go.id';
@@ -39,10 +39,35 @@ describe('the queue dashboard', () => {
 
   it('takes a session’s changes only from the dashboard’s own origin', async () => {
     const put = (headers: Record<string, string>) => ({ method: 'PUT', headers: { cookie: 'c', ...headers } });
-    const admin = sessions(person(['admin']));
+    const admin = sessions(person(['admin'], ['ID']));
     await expect(queueDashboardPrincipal(put({}), verifier(person([])), admin, ORIGIN)).rejects.toMatchObject({ code: 'cross_site_request' });
     await expect(queueDashboardPrincipal(put({ origin: 'https://evil.example' }), verifier(person([])), admin, ORIGIN)).rejects.toMatchObject({ code: 'cross_site_request' });
     await expect(queueDashboardPrincipal(put({ origin: ORIGIN }), verifier(person([])), admin, ORIGIN)).resolves.toBeDefined();
     await expect(queueDashboardPrincipal(put({ 'sec-fetch-site': 'same-origin' }), verifier(person([])), admin, ORIGIN)).resolves.toBeDefined();
+  });
+
+  it('leaves changes to admins of the whole country, and a region’s admin reading', async () => {
+    const as = (method: string, regions: string[]) =>
+      queueDashboardPrincipal({ method, headers: { authorization: 'Bearer x' } }, verifier(person(['admin'], regions)), sessions(null), ORIGIN);
+    for (const method of ['PUT', 'PATCH', 'POST', 'DELETE']) {
+      await expect(as(method, ['73.07'])).rejects.toMatchObject({ kind: 'forbidden', code: 'national_scope_required' });
+      await expect(as(method, ['73', '74'])).rejects.toMatchObject({ code: 'national_scope_required' });
+      await expect(as(method, ['ID'])).resolves.toBeDefined();
+      await expect(as(method, ['*'])).resolves.toBeDefined();
+    }
+    await expect(as('GET', ['73.07'])).resolves.toBeDefined();
+    await expect(as('HEAD', ['73.07'])).resolves.toBeDefined();
+  });
+
+  it('marks every queue of a list read-only, and passes anything else as it is', () => {
+    const list = JSON.stringify({ stats: {}, queues: [{ name: 'verification', readOnlyMode: false, allowRetries: true, allowCompletedRetries: true }, { name: 'audit' }] });
+    expect(JSON.parse(asReadOnlyQueueList(list) as string)).toEqual({
+      stats: {},
+      queues: [
+        { name: 'verification', readOnlyMode: true, allowRetries: false, allowCompletedRetries: false },
+        { name: 'audit', readOnlyMode: true, allowRetries: false, allowCompletedRetries: false },
+      ],
+    });
+    for (const other of ['<html></html>', '{"jobs":[]}', '', Buffer.from('x')]) expect(asReadOnlyQueueList(other)).toBe(other);
   });
 });

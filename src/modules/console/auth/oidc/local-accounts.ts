@@ -52,6 +52,10 @@ export const LOCAL_ACCOUNTS: readonly LocalAccount[] = [
     description: 'Admin · Kabupaten Sinjai',
   },
   {
+    claims: { sub: 'local-admin-id', name: 'Admin Sinergi Nasional (contoh)', roles: ['admin'], regions: ['ID'] },
+    description: 'Admin · seluruh Indonesia (dapat mengubah antrean)',
+  },
+  {
     claims: { sub: 'local-kadis-7306', name: 'Kepala Dinas PUPR Gowa (contoh)', roles: ['official'], regions: ['73.06'], position: 'KEPALA_DINAS', agency: '1.03.0.00.0.00.01.0000' },
     description: 'Pejabat · Kepala Dinas PUPR · Kabupaten Gowa (kabupaten lain)',
   },
