@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mintLocalToken, type SinergiClaims } from '@sinergi/auth';
-import { type BpjsSimulator, startBpjsSimulator } from '@sinergi/bpjs-simulator';
+import { type BpjsSimulator, type BpjsSimulatorOptions, startBpjsSimulator } from '@sinergi/bpjs-simulator';
 import type { SinergiConfig } from '@sinergi/common';
 import { createMigratedDatabase, deleteKeysWithPrefix, type MigratedTestDatabase, testConfig, testRedisUrl, uniqueQueuePrefix } from '@sinergi/testing';
 import { ProcurementClientRepository } from '../../src/modules/procurement-clients/procurement-client.repository';
@@ -32,10 +32,11 @@ export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
 /**
  * Short timeouts and back-off so failure paths finish in seconds; `env` overrides any of them. The API and the
  * worker connect as a login of sinergi_app, as in production; `db.pool` is the owner's, for setting up and tampering.
+ * `simulator` passes options to the BPJS simulator (its fault dice, say).
  */
-export async function startSystem(label: string, env: Record<string, string> = {}): Promise<RunningSystem> {
+export async function startSystem(label: string, env: Record<string, string> = {}, simulator: BpjsSimulatorOptions = {}): Promise<RunningSystem> {
   const db = await createMigratedDatabase(label);
-  const sim = await startBpjsSimulator({ port: 0 });
+  const sim = await startBpjsSimulator({ ...simulator, port: 0 });
   const prefix = uniqueQueuePrefix(label);
   const config = testConfig({
     DATABASE_URL: await db.appLogin(),
