@@ -35,7 +35,7 @@
  *   firing; also the number of cases with more than one.
  * - Relay lag under the wave (relayLagLevel1Seconds, goal p99 < 5 s): from each level-1 event's recording to the
  *   escalation relay's transaction that wrote its level-1 timer row, once the relay has read them all.
- * Env: BENCH_CASES (100000), BENCH_CONCURRENCY (500 → ESCALATION_CONCURRENCY), BENCH_LEAD_SECONDS,
+ * Env: BENCH_CASES (100000), BENCH_CONCURRENCY (2000, the default ESCALATION_CONCURRENCY), BENCH_LEAD_SECONDS,
  * BENCH_POOL_SIZE (30 → DATABASE_POOL_SIZE), BENCH_PORT (worker metrics port, 3321), BENCH_WORKER_EXEC_ARGV.
  */
 import { randomUUID } from 'node:crypto';
@@ -52,7 +52,7 @@ import { TIMER_BATCH } from '../src/modules/escalation/runtime/escalation-timers
 import { benchDatabase, dropRedisPrefix, peakRssMiB, round, startProcess, stopProcess } from './bench-support';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 500);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2000);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 30);
 /** Seeding, worker start, relay catch-up and the level-0 deliveries fit in here (~2.9 ms a case measured on 2 cores). */
 const LEAD_SECONDS = Number(process.env.BENCH_LEAD_SECONDS ?? Math.ceil(30 + CASES * 0.0035));

@@ -290,7 +290,7 @@ export function loadConfig(env: Env = process.env): SinergiConfig {
       mailFrom: env.MAIL_FROM || 'Sinergi <no-reply@sinergi.local>',
       webhookAllowHosts,
       fastLadderMs,
-      timerConcurrency: int(env, 'ESCALATION_CONCURRENCY', 500, 1, 5000),
+      timerConcurrency: int(env, 'ESCALATION_CONCURRENCY', 2000, 1, 5000),
       timerPollMs: int(env, 'ESCALATION_TIMER_POLL_MS', 1000, 20, 60_000),
       notificationConcurrency: int(env, 'NOTIFICATION_CONCURRENCY', 50, 1, 1000),
       notificationAttempts: int(env, 'NOTIFICATION_ATTEMPTS', 8, 1, 50),

@@ -146,6 +146,52 @@ describe('EscalationTimerSweeper (real PostgreSQL)', () => {
     expect(Number((await db.pool.query(`SELECT count(*) AS n FROM escalation_timers WHERE case_id = ANY($1::uuid[]) AND fired_at IS NULL`, [ids])).rows[0].n)).toBe(0);
   });
 
+  it('asks PostgreSQL once per poll while idle however many loops it runs, and wakes them all for a wave', async () => {
+    let claims = 0;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const counting = new Proxy(db.pool, {
+      get: (pool, key) =>
+        key === 'query'
+          ? (sql: string, params?: unknown[]) => {
+              if (sql.includes('UPDATE escalation_timers t')) claims += 1;
+              return pool.query(sql, params);
+            }
+          : Reflect.get(pool, key, pool),
+    });
+    const handler = new EscalationTimerHandler(db.pool, store, clock);
+    const fireMany = handler.fireMany.bind(handler);
+    handler.fireMany = async (...args) => {
+      mostInFlight = Math.max(mostInFlight, (inFlight += 1));
+      try {
+        return await fireMany(...args);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const s = new EscalationTimerSweeper(
+      handler,
+      counting,
+      new SinergiMetrics('worker'),
+      clock,
+      testConfig({ DATABASE_URL: db.url, ESCALATION_CONCURRENCY: '2000', ESCALATION_TIMER_POLL_MS: '20' }),
+    );
+    s.onApplicationBootstrap();
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      // Eight loops of 250; the lead alone polls (about 25 in 500 ms), where eight would ask about 200 times.
+      expect(claims).toBeGreaterThan(3);
+      expect(claims).toBeLessThan(60);
+
+      const ids = await openCases(2000, DUE, '5');
+      for (let i = 0; i < 400 && (await level1Count(ids)) < ids.length; i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect(await level1Count(ids)).toBe(ids.length);
+      expect(mostInFlight).toBeGreaterThan(1);
+    } finally {
+      await s.beforeApplicationShutdown();
+    }
+  });
+
   it('leaves a timer claimed by a worker that died to another worker once the claim lapses, and it fires once', async () => {
     const [id] = await openCases(1, DUE, '3');
     // A worker claimed it and died before firing: the lease runs 30 s from its clock.

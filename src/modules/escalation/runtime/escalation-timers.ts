@@ -91,7 +91,7 @@ export const TIMER_BATCH = 250;
  * append and one mark. Due means due by this worker's clock, the one the case decides with. Nothing of a timer lives
  * in Redis, so a Redis restart, flush or failover cannot lose or delay one; a worker killed mid-batch leaves leases
  * that lapse, and the timers fire then, once (the case decides nothing for a level it already reached). With nothing
- * due, a loop looks again after ESCALATION_TIMER_POLL_MS.
+ * due, one loop looks again after ESCALATION_TIMER_POLL_MS and the others wait for a wave.
  */
 @Injectable()
 export class EscalationTimerSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -99,6 +99,8 @@ export class EscalationTimerSweeper implements OnApplicationBootstrap, BeforeApp
   private readonly loops: Promise<void>[] = [];
   private stopped = false;
   private readonly wakeUps = new Set<() => void>();
+  /** The helper loops asleep until a wave: woken when any loop claims a full batch. */
+  private readonly idleHelpers = new Set<() => void>();
 
   constructor(
     private readonly handler: EscalationTimerHandler,
@@ -112,7 +114,7 @@ export class EscalationTimerSweeper implements OnApplicationBootstrap, BeforeApp
     const { timerConcurrency } = this.config.escalation;
     const loops = Math.max(1, Math.ceil(timerConcurrency / TIMER_BATCH));
     const batch = Math.ceil(timerConcurrency / loops);
-    for (let i = 0; i < loops; i += 1) this.loops.push(this.loop(batch));
+    for (let i = 0; i < loops; i += 1) this.loops.push(this.loop(batch, i === 0));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -131,18 +133,24 @@ export class EscalationTimerSweeper implements OnApplicationBootstrap, BeforeApp
     return fired;
   }
 
-  private async loop(batch: number): Promise<void> {
+  /**
+   * One sweep loop. The lead loop looks for due timers every ESCALATION_TIMER_POLL_MS; the others (helpers) sleep
+   * while there is no wave, so an idle worker asks PostgreSQL once per poll however many loops it may run. A loop
+   * that claims a full batch wakes the sleeping helpers, and each goes back to sleep when it claims less than one.
+   */
+  private async loop(batch: number, lead: boolean): Promise<void> {
     while (!this.stopped) {
       let claimed: ClaimedTimer[] = [];
       try {
         claimed = await this.claim(batch);
+        if (claimed.length === batch) for (const wake of [...this.idleHelpers]) wake();
         if (claimed.length > 0) await this.fire(claimed);
       } catch (error) {
         // PostgreSQL away or a batch that failed as a whole: the claims lapse and the timers are tried again.
         this.logger.warn({ err: safeError(error), timers: claimed.length }, 'escalation timers not fired; will try again');
         claimed = [];
       }
-      if (claimed.length < batch) await this.pause(this.config.escalation.timerPollMs);
+      if (claimed.length < batch) await (lead ? this.pause(this.config.escalation.timerPollMs) : this.pause(null));
     }
   }
 
@@ -175,16 +183,19 @@ export class EscalationTimerSweeper implements OnApplicationBootstrap, BeforeApp
     for (const outcome of outcomes) this.metrics.escalationTimers.inc({ outcome });
   }
 
-  private pause(ms: number): Promise<void> {
+  /** Sleeps `ms`, or until a wave wakes it (null: a helper), or until shutdown. */
+  private pause(ms: number | null): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
-        clearTimeout(timeout);
+        if (timeout !== undefined) clearTimeout(timeout);
         this.wakeUps.delete(wake);
+        this.idleHelpers.delete(wake);
         resolve();
       };
-      const timeout = setTimeout(wake, ms);
+      const timeout = ms === null ? undefined : setTimeout(wake, ms);
       this.wakeUps.add(wake);
+      if (ms === null) this.idleHelpers.add(wake);
     });
   }
 }
