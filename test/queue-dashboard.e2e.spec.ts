@@ -71,8 +71,13 @@ describe('/admin/queues', () => {
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(((await refused.json()) as { code: string }).code).toBe('national_scope_required');
     expect(await isPaused()).toBe(false);
-    const regional = (await (await get('/admin/queues/api/queues', { authorization: `Bearer ${admin}` })).json()) as { queues: { readOnlyMode: boolean }[] };
-    expect(regional.queues.every((q) => q.readOnlyMode)).toBe(true);
+    // However the path is spelled, the route's list reaches a region's admin read-only.
+    for (const path of ['/admin/queues/api/queues', '/admin/queues/api/queues?activeQueue=verification', '/admin/queues/api/%71ueues']) {
+      const res = await get(path, { authorization: `Bearer ${admin}` });
+      if (res.status === 404) continue;
+      const regional = (await res.json()) as { queues: { readOnlyMode: boolean }[] };
+      expect([path, regional.queues.length > 0 && regional.queues.every((q) => q.readOnlyMode)]).toEqual([path, true]);
+    }
 
     const full = (await (await get('/admin/queues/api/queues', { authorization: `Bearer ${national}` })).json()) as { queues: { readOnlyMode: boolean; allowRetries: boolean }[] };
     expect(full.queues.some((q) => q.readOnlyMode)).toBe(false);

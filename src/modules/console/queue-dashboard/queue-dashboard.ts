@@ -147,7 +147,7 @@ export function mountQueueDashboard(app: NestFastifyApplication, origin: () => s
         reply.header('cache-control', 'no-store');
       });
       scope.addHook('onSend', async (req: FastifyRequest, _reply: FastifyReply, payload: unknown) =>
-        readOnly.has(req) && req.url.split('?')[0] === `${QUEUE_DASHBOARD_PATH}/api/queues` ? asReadOnlyQueueList(payload) : payload,
+        readOnly.has(req) && req.routeOptions.url === `${QUEUE_DASHBOARD_PATH}/api/queues` ? asReadOnlyQueueList(payload) : payload,
       );
       await scope.register(board.registerPlugin() as never);
     },
